@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit behind `show` (and later `repair`): wheel + ELF inspection +
+ * policies -> a self-contained result.  Findings are data, not errors: a
+ * wheel that meets no policy is a successful audit with exit code 1.
+ * Nothing here prints.
+ */
+#ifndef WHEELAUDIT_AUDIT_H
+#define WHEELAUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wheelaudit/arch.h"
+#include "wheelaudit/arena.h"
+#include "wheelaudit/elf.h"
+#include "wheelaudit/error.h"
+#include "wheelaudit/policy.h"
+#include "wheelaudit/wheel.h"
+
+struct wa_audit_options {
+	const struct wa_policy_set *policies; /* borrowed, required */
+	struct wa_limits limits;
+	unsigned threads;       /* 0 = one per core, at most 2 */
+	bool allow_pure;        /* a pure wheel is exit 0 rather than 5 */
+	bool disable_isa_check; /* x86-64-v2+ modules do not rule out policies */
+	const char *plat;       /* --plat target, or NULL */
+};
+
+/* Sets the defaults (limits, threads); policies and plat stay NULL. */
+void wa_audit_options_init(struct wa_audit_options *opt);
+
+enum wa_libc {
+	WA_LIBC_NONE,     /* no libc dependency (none, or linked statically) */
+	WA_LIBC_GLIBC,
+	WA_LIBC_MUSL,
+	WA_LIBC_ANDROID,  /* bionic */
+	WA_LIBC_CONFLICT, /* evidence for more than one */
+};
+const char *wa_libc_name(enum wa_libc libc);
+
+enum wa_severity { WA_SEV_INFO, WA_SEV_WARNING, WA_SEV_ERROR };
+const char *wa_severity_name(enum wa_severity s);
+
+#define WA_FINDING_MAP(XX)                                                    \
+	XX(FOREIGN_ARCH, "foreign-arch")                                      \
+	XX(TAG_ARCH_MISMATCH, "tag-arch-mismatch")                            \
+	XX(MIXED_LIBC, "mixed-libc")                                          \
+	XX(LIBC_CONFLICT, "libc-conflict")                                    \
+	XX(NO_POLICY_FOR_ARCH, "no-policy-for-arch")                          \
+	XX(UNSUPPORTED_PLATFORM, "unsupported-platform")                      \
+	XX(SYMBOL_TOO_NEW, "symbol-too-new")                                  \
+	XX(SYMBOL_NOT_ON_ARCH, "symbol-not-on-arch")                          \
+	XX(BLACKLISTED_SYMBOL, "blacklisted-symbol")                          \
+	XX(EXTERNAL_LIBRARY, "external-library")                              \
+	XX(LIBPYTHON, "libpython")                                            \
+	XX(UCS2, "ucs2")                                                      \
+	XX(PYFPE, "pyfpe")                                                    \
+	XX(ISA_LEVEL, "isa-level")                                            \
+	XX(MUSL_SYMBOL, "musl-symbol")                                        \
+	XX(WEAK_VERSION, "weak-version")                                      \
+	XX(STATIC_LIBC_WITH_DEPS, "static-libc-with-deps")                    \
+	XX(SOABI_MISMATCH, "soabi-mismatch")                                  \
+	XX(NOT_ELF_LIBRARY, "not-elf-library")                                \
+	XX(UNLISTED_MEMBER, "unlisted-member")                                \
+	XX(CLAIM_NOT_MET, "claim-not-met")                                    \
+	XX(PLAT_NOT_MET, "plat-not-met")                                      \
+	XX(ABSOLUTE_RPATH, "absolute-rpath")                                  \
+	XX(ELF_CROSS_CHECK, "elf-cross-check")                                \
+	XX(PURELIB_WITH_ELF, "purelib-with-elf")
+
+enum wa_finding_kind {
+#define XX(name, text) WA_FIND_##name,
+	WA_FINDING_MAP(XX)
+#undef XX
+};
+const char *wa_finding_kind_name(enum wa_finding_kind k);
+
+struct wa_finding {
+	enum wa_finding_kind kind;
+	enum wa_severity severity;
+	const char *member;  /* or NULL */
+	const char *symbol;  /* or NULL */
+	const char *version; /* or NULL */
+	const char *library; /* or NULL */
+	const struct wa_policy *lowest; /* most compatible policy allowing it, or NULL */
+	const char *message;
+};
+
+/* One row of the per-symbol table: a reference that limits the tag. */
+struct wa_symbol_row {
+	const char *member;
+	const char *symbol;  /* NULL when a version is needed but no symbol binds to it */
+	const char *version; /* "GLIBC_2.17", or "musl 1.2.3" for musl evidence */
+	const char *library;
+	const struct wa_policy *lowest; /* NULL: no policy allows it */
+	bool weak;
+};
+
+struct wa_external {
+	const char *name;
+	const char **needed_by;
+	size_t n_needed_by;
+};
+
+struct wa_audit_member {
+	const char *path;
+	struct wa_elf_info *elf; /* owned by the audit */
+	struct wa_arch arch;
+	enum wa_libc libc;
+	const char *libc_evidence;
+	enum wa_libc soabi_libc; /* from an extension's file name; NONE when it says nothing */
+	bool foreign;
+	const struct wa_policy *best[WA_FAMILY_COUNT];
+};
+
+struct wa_audit {
+	struct wa_arena arena;
+	const char *wheel; /* file name */
+	const char *path;
+	int exit_code;
+	const char *outcome;
+	char arch[48];
+	const char *arch_source; /* "tag" or "elf" */
+	enum wa_libc libc;
+	bool family_possible[WA_FAMILY_COUNT];
+	const struct wa_policy *best[WA_FAMILY_COUNT];
+	const struct wa_policy *best_after_graft[WA_FAMILY_COUNT];
+	const char **tags; /* the verdict's tag set */
+	size_t n_tags;
+	const char *tagset;
+	const char *reason; /* or NULL */
+	struct wa_audit_member *members;
+	size_t n_members;
+	struct wa_finding **findings;
+	size_t n_findings;
+	struct wa_symbol_row **symbols; /* worst first */
+	size_t n_symbols;
+	struct wa_external **externals;
+	size_t n_externals;
+};
+
+/*
+ * Audits the wheel at path.  On success *out is owned by the caller
+ * (wa_audit_free) and holds the verdict and exit code.  Invalid or unsafe
+ * input returns a negative WA_E* code with err naming the member.
+ */
+int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,
+		   struct wa_error *err);
+void wa_audit_free(struct wa_audit *a);
+
+/* The tag of a policy for an arch: "manylinux_2_17_x86_64" (in the audit's arena). */
+const char *wa_audit_policy_tag(struct wa_audit *a, const struct wa_policy *p);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering audits: text for people, JSON for machines.  Renderers never
+ * analyse; they print what the audit holds, in a deterministic order.
+ */
+#ifndef WHEELAUDIT_REPORT_H
+#define WHEELAUDIT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "wheelaudit/audit.h"
+
+struct wa_text_options {
+	bool color;   /* ANSI colours (the CLI decides: TTY and no NO_COLOR) */
+	bool verbose; /* every symbol row, every info finding */
+};
+
+/* Writes the verdict line and the report of one audit.  Returns 0 or -1 on a write error. */
+int wa_report_text(FILE *out, const struct wa_audit *a, const struct wa_text_options *opt);
+
+/* A JSON document collecting the results of several wheels. */
+struct wa_json_report;
+
+int wa_json_report_new(struct wa_json_report **out, const char *tool_version);
+/* Adds the result of one audit / one wheel that could not be audited. */
+int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a);
+int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
+			     const struct wa_error *err);
+/* Writes the document and a newline.  Returns 0 or -1 (write error or no memory). */
+int wa_json_report_write(struct wa_json_report *r, FILE *out);
+void wa_json_report_free(struct wa_json_report *r);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wheel semantics over the zip adapter: safe member names, the .dist-info
+ * directory, WHEEL and RECORD, and one pass over every member that hashes
+ * it, checks it against RECORD and hands ELF members to a callback.
+ */
+#ifndef WHEELAUDIT_WHEEL_H
+#define WHEELAUDIT_WHEEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wheelaudit/error.h"
+#include "wheelaudit/tag.h"
+
+/* Bounds on what a wheel may make us read; a wheel is untrusted input. */
+struct wa_limits {
+	uint64_t max_member_bytes; /* decompressed bytes of one member */
+	uint64_t max_total_bytes;  /* decompressed bytes of all members */
+	size_t max_members;        /* entries in the archive */
+};
+
+/* Fills the defaults: 2 GiB per member, 16 GiB per wheel, 200000 members. */
+void wa_limits_default(struct wa_limits *l);
+
+struct wa_member {
+	const char *name;  /* borrowed from the wheel */
+	uint64_t size;     /* decompressed size (declared before the scan, actual after) */
+	unsigned mode;     /* unix mode bits when recorded, else 0 */
+	bool is_dir;       /* a directory entry ("a/b/") */
+	bool is_elf;       /* starts with the ELF magic (known after the scan) */
+	bool in_record;    /* RECORD lists it */
+	bool record_hashed; /* RECORD gives a digest we verified */
+	bool looks_like_library; /* named *.so or *.so.N */
+};
+
+struct wa_wheel;
+
+/*
+ * Opens a wheel read-only and checks its structure: member names (no
+ * absolute paths, no '..', no backslashes or control characters, no
+ * duplicates, no symlinks, no encryption, supported compression), the file
+ * name, the .dist-info directory, WHEEL and RECORD (every listed path must
+ * exist).  Errors name the member at fault.  *out owned by the caller.
+ */
+int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limits *limits,
+		  struct wa_error *err);
+void wa_wheel_free(struct wa_wheel *w);
+
+/* Borrowed views, valid until wa_wheel_free. */
+const char *wa_wheel_path(const struct wa_wheel *w);
+const struct wa_wheel_name *wa_wheel_filename(const struct wa_wheel *w);
+const char *wa_wheel_dist_info(const struct wa_wheel *w); /* "foo-1.0.dist-info" */
+const char *wa_wheel_version(const struct wa_wheel *w);   /* Wheel-Version */
+bool wa_wheel_root_is_purelib(const struct wa_wheel *w);
+size_t wa_wheel_tag_count(const struct wa_wheel *w);
+const char *wa_wheel_tag(const struct wa_wheel *w, size_t i); /* WHEEL "Tag:" lines */
+size_t wa_wheel_member_count(const struct wa_wheel *w);
+const struct wa_member *wa_wheel_member(const struct wa_wheel *w, size_t i);
+/* Remarks found while reading (RECORD without digests, unknown hash names). */
+size_t wa_wheel_note_count(const struct wa_wheel *w);
+const char *wa_wheel_note(const struct wa_wheel *w, size_t i);
+
+/*
+ * Called once for each ELF member with its whole content in memory.  May be
+ * called from several threads at once (never twice for the same member);
+ * the bytes are freed when it returns.  A non-zero return is an error for
+ * that member (fill err).
+ */
+typedef int (*wa_wheel_elf_fn)(void *ctx, size_t member, const char *name, const void *bytes,
+			       size_t size, struct wa_error *err);
+
+/*
+ * Reads every member exactly once with up to `threads` threads: hashes it
+ * and compares with RECORD (digest and size), notes whether it is ELF, and
+ * passes ELF members to fn.  Non-ELF members are streamed, never held.
+ * When several members fail, the error of the first in archive order is
+ * returned, so results do not depend on thread timing.
+ */
+int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void *ctx,
+		  struct wa_error *err);
+
+#endif

@@ -1,0 +1,1226 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit: one pass over the wheel (wheel.c) hands every ELF member to
+ * the inspector (elf.c); then, for each member of the wheel's
+ * architecture, every policy of the possible libc families is judged, and
+ * the most compatible policy that all members meet is the verdict.
+ *
+ * Order of the work, and why:
+ *   1. architecture first - a member of another architecture is its own
+ *      finding and its symbols are never judged (they would be nonsense);
+ *   2. libc next - it decides which policy family applies at all;
+ *   3. then per policy: symbol versions, blacklist, whitelist, ISA;
+ *   4. then the verdict, claims in the file name and --plat.
+ */
+#include "wheelaudit/audit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Why a member fails one policy: bits, so "best after grafting" can ignore one. */
+enum {
+	FAIL_SYMBOL = 1,    /* a version too new, not on the arch, or a musl symbol */
+	FAIL_BLACKLIST = 2, /* a blacklisted symbol */
+	FAIL_EXTERNAL = 4,  /* a library outside the whitelist (graftable) */
+	FAIL_BLOCKING = 8,  /* libpython, UCS2, PyFPE, ISA: nothing helps */
+};
+
+/* ===== names ===== */
+
+const char *wa_libc_name(enum wa_libc libc)
+{
+	switch (libc) {
+	case WA_LIBC_NONE: return "none";
+	case WA_LIBC_GLIBC: return "glibc";
+	case WA_LIBC_MUSL: return "musl";
+	case WA_LIBC_ANDROID: return "android";
+	case WA_LIBC_CONFLICT: return "conflict";
+	}
+	return "unknown";
+}
+
+const char *wa_severity_name(enum wa_severity s)
+{
+	return s == WA_SEV_ERROR ? "error" : s == WA_SEV_WARNING ? "warning" : "info";
+}
+
+const char *wa_finding_kind_name(enum wa_finding_kind k)
+{
+	static const char *const names[] = {
+#define XX(name, text) text,
+		WA_FINDING_MAP(XX)
+#undef XX
+	};
+	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}
+
+void wa_audit_options_init(struct wa_audit_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	wa_limits_default(&opt->limits);
+}
+
+/* ===== working state ===== */
+
+struct audit_state {
+	struct wa_audit *a;
+	const struct wa_audit_options *opt;
+	struct wa_wheel *wheel;
+	struct wa_elf_info **elf_by_member; /* indexed by wheel member */
+	struct wa_ptrvec findings, symbols, externals;
+	/* policies of each family that exist for the wheel's arch, most compatible first */
+	const struct wa_policy **fam[WA_FAMILY_COUNT];
+	size_t n_fam[WA_FAMILY_COUNT];
+	unsigned char **fails; /* [member][policy index in the set] */
+	bool mismatch, no_policy, oom;
+};
+
+static void *aalloc(struct audit_state *s, size_t size)
+{
+	void *p = wa_arena_alloc(&s->a->arena, size);
+
+	if (!p)
+		s->oom = true;
+	return p;
+}
+
+static const char *astr(struct audit_state *s, const char *str)
+{
+	char *p;
+
+	if (!str)
+		return NULL;
+	p = wa_arena_strdup(&s->a->arena, str);
+	if (!p)
+		s->oom = true;
+	return p;
+}
+
+static struct wa_finding *add_finding(struct audit_state *s, enum wa_finding_kind kind,
+				      enum wa_severity sev, const char *member, const char *fmt,
+				      ...) __attribute__((format(printf, 5, 6)));
+
+static struct wa_finding *add_finding(struct audit_state *s, enum wa_finding_kind kind,
+				      enum wa_severity sev, const char *member, const char *fmt,
+				      ...)
+{
+	struct wa_finding *f = aalloc(s, sizeof(*f));
+	char msg[1024];
+	va_list ap;
+
+	if (!f)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->kind = kind;
+	f->severity = sev;
+	f->member = member;
+	f->message = astr(s, msg);
+	if (wa_ptrvec_push(&s->a->arena, &s->findings, f))
+		s->oom = true;
+	return f;
+}
+
+const char *wa_audit_policy_tag(struct wa_audit *a, const struct wa_policy *p)
+{
+	return wa_arena_printf(&a->arena, "%s_%s", wa_policy_name(p), a->arch);
+}
+
+static size_t policy_index(const struct wa_policy_set *set, const struct wa_policy *p)
+{
+	for (size_t i = 0; i < wa_policy_count(set); i++)
+		if (wa_policy_at(set, i) == p)
+			return i;
+	return 0;
+}
+
+/* ===== scanning ===== */
+
+static int on_elf(void *ctx, size_t member, const char *name, const void *bytes, size_t size,
+		  struct wa_error *err)
+{
+	struct audit_state *s = ctx;
+
+	return wa_elf_inspect(&s->elf_by_member[member], bytes, size, name, err);
+}
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n >= 2 ? 2 : 1;
+}
+
+/* ===== file-name facts ===== */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The libc an extension module's file name asks for: "x.cpython-311-x86_64-linux-gnu.so". */
+static enum wa_libc soabi_libc(const char *path, const char **cpython)
+{
+	const char *base = base_name(path);
+	const char *tag = strstr(base, ".cpython-");
+
+	*cpython = NULL;
+	if (!tag)
+		return WA_LIBC_NONE;
+	*cpython = tag + 9;
+	if (strstr(tag, "-linux-gnu"))
+		return WA_LIBC_GLIBC;
+	if (strstr(tag, "-linux-musl"))
+		return WA_LIBC_MUSL;
+	if (strstr(tag, "-linux-android"))
+		return WA_LIBC_ANDROID;
+	return WA_LIBC_NONE;
+}
+
+static bool is_loader_name(const char *n)
+{
+	return strncmp(n, "ld-linux", 8) == 0 || strncmp(n, "ld64.so.", 8) == 0 ||
+	       strcmp(n, "ld.so.1") == 0;
+}
+
+static bool is_musl_libc_name(const char *n)
+{
+	return strcmp(n, "libc.so") == 0 || strncmp(n, "libc.musl-", 10) == 0 ||
+	       strncmp(n, "ld-musl-", 8) == 0;
+}
+
+/* Names musl's loader maps to itself (it has one library for all of them). */
+static bool is_musl_builtin(const char *n)
+{
+	static const char *const prefixes[] = {"libc.", "libpthread.", "libm.", "libdl.",
+					       "librt.", "libutil.", "libxnet.", "ld-musl-"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(n, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool is_glibc_name(const char *n)
+{
+	return strcmp(n, "libc.so.6") == 0 || strcmp(n, "libc.so.6.1") == 0 || is_loader_name(n);
+}
+
+/* ===== libc of one member ===== */
+
+static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+	bool glibc = false, musl = false, android = false;
+	const char *why_glibc = NULL, *why_musl = NULL, *why_android = NULL;
+
+	if (e->interp) {
+		if (strstr(e->interp, "ld-musl-"))
+			musl = true, why_musl = e->interp;
+		else if (strstr(e->interp, "/system/bin/linker"))
+			android = true, why_android = e->interp;
+		else
+			glibc = true, why_glibc = e->interp;
+	}
+	for (size_t i = 0; i < e->n_needed; i++) {
+		if (is_glibc_name(e->needed[i]))
+			glibc = true, why_glibc = why_glibc ? why_glibc : e->needed[i];
+		else if (is_musl_libc_name(e->needed[i]))
+			musl = true, why_musl = why_musl ? why_musl : e->needed[i];
+	}
+	for (size_t i = 0; i < e->n_needs; i++) {
+		const char *v = e->needs[i].version;
+
+		if (strncmp(v, "GLIBC_", 6) == 0)
+			glibc = true, why_glibc = why_glibc ? why_glibc : v;
+		else if ((strcmp(v, "LIBC") == 0 || strncmp(v, "LIBC_", 5) == 0) &&
+			 strcmp(e->needs[i].library, "libc.so") == 0)
+			android = true, why_android = why_android ? why_android : v;
+	}
+	if (android) {
+		/* bionic's libc.so is also named libc.so: its LIBC version wins */
+		musl = false;
+	}
+	if (m->soabi_libc == WA_LIBC_ANDROID && !glibc && !musl)
+		android = true, why_android = why_android ? why_android : "-linux-android file name";
+	if ((glibc && musl) || (glibc && android)) {
+		m->libc = WA_LIBC_CONFLICT;
+		m->libc_evidence = s->a ? wa_arena_printf(&s->a->arena, "%s and %s",
+							  why_glibc, musl ? why_musl : why_android)
+					: NULL;
+		return;
+	}
+	if (glibc)
+		m->libc = WA_LIBC_GLIBC, m->libc_evidence = why_glibc;
+	else if (musl)
+		m->libc = WA_LIBC_MUSL, m->libc_evidence = why_musl;
+	else if (android)
+		m->libc = WA_LIBC_ANDROID, m->libc_evidence = why_android;
+	else
+		m->libc = WA_LIBC_NONE, m->libc_evidence = "no libc in DT_NEEDED, PT_INTERP or "
+							   "symbol versions";
+}
+
+/* ===== architecture ===== */
+
+static bool is_extension_name(const char *path)
+{
+	const char *base = base_name(path);
+
+	return strstr(base, ".cpython-") || strstr(base, ".abi3.so") ||
+	       strstr(base, ".pypy") != NULL;
+}
+
+/*
+ * The wheel's architecture: from its platform tag when it has one, else
+ * from its first extension module (else first ELF member).
+ */
+static void decide_wheel_arch(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform p;
+
+		wa_platform_parse(&p, wn->platforms[i]);
+		if (p.kind == WA_PLATFORM_LINUX || p.kind == WA_PLATFORM_MANYLINUX ||
+		    p.kind == WA_PLATFORM_MUSLLINUX) {
+			snprintf(a->arch, sizeof(a->arch), "%s", wa_arch_canonical_tag(p.arch));
+			a->arch_source = "tag";
+			return;
+		}
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < a->n_members; i++)
+			if (pass == 1 || is_extension_name(a->members[i].path)) {
+				snprintf(a->arch, sizeof(a->arch), "%s", a->members[i].arch.name);
+				a->arch_source = "elf";
+				return;
+			}
+}
+
+static void check_architecture(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	size_t foreign = 0;
+
+	for (size_t i = 0; i < a->n_members; i++) {
+		struct wa_audit_member *m = &a->members[i];
+
+		m->foreign = !wa_arch_fits_tag(&m->arch, a->arch);
+		foreign += m->foreign;
+	}
+	if (!foreign)
+		return;
+	s->mismatch = true;
+	if (foreign == a->n_members && strcmp(a->arch_source, "tag") == 0) {
+		add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
+			    "the wheel is tagged %s but none of its ELF members is: %s is %s",
+			    a->arch, a->members[0].path, a->members[0].arch.description);
+	}
+	for (size_t i = 0; i < a->n_members; i++) {
+		struct wa_audit_member *m = &a->members[i];
+
+		if (m->foreign)
+			add_finding(s, WA_FIND_FOREIGN_ARCH, WA_SEV_ERROR, m->path,
+				    "member %s is %s, the wheel is %s", m->path,
+				    m->arch.description, a->arch);
+	}
+}
+
+/* ===== policies that apply ===== */
+
+static void collect_family_policies(struct audit_state *s)
+{
+	const struct wa_policy_set *set = s->opt->policies;
+	size_t n = wa_policy_count(set);
+
+	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
+		s->fam[f] = aalloc(s, (n ? n : 1) * sizeof(*s->fam[f]));
+		if (!s->fam[f])
+			return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct wa_policy *p = wa_policy_at(set, i);
+		enum wa_family f = wa_policy_family(p);
+
+		if (wa_policy_has_arch(p, s->a->arch))
+			s->fam[f][s->n_fam[f]++] = p;
+	}
+}
+
+/* Narrows the possible families from each member's libc and file name. */
+static void decide_families(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	bool many = true, musl = true;
+	const char *glibc_member = NULL, *musl_member = NULL;
+	bool android = false;
+
+	for (size_t i = 0; i < a->n_members; i++) {
+		const struct wa_audit_member *m = &a->members[i];
+		enum wa_libc l = m->libc;
+
+		if (m->foreign)
+			continue;
+		if (l == WA_LIBC_NONE)
+			l = m->soabi_libc; /* only interpreters of that libc import it */
+		if (l == WA_LIBC_GLIBC)
+			musl = false, glibc_member = glibc_member ? glibc_member : m->path;
+		else if (l == WA_LIBC_MUSL)
+			many = false, musl_member = musl_member ? musl_member : m->path;
+		else if (l == WA_LIBC_ANDROID)
+			android = true;
+		else if (l == WA_LIBC_CONFLICT) {
+			s->mismatch = true;
+			add_finding(s, WA_FIND_LIBC_CONFLICT, WA_SEV_ERROR, m->path,
+				    "member %s shows evidence of two C libraries (%s)", m->path,
+				    m->libc_evidence);
+		}
+	}
+	if (glibc_member && musl_member) {
+		s->mismatch = true;
+		add_finding(s, WA_FIND_MIXED_LIBC, WA_SEV_ERROR, musl_member,
+			    "glibc and musl members in one wheel: %s is glibc, %s is musl",
+			    glibc_member, musl_member);
+		a->libc = WA_LIBC_CONFLICT;
+	} else if (android) {
+		many = musl = false;
+		a->libc = WA_LIBC_ANDROID;
+		add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
+			    "Android (bionic) objects: no manylinux or musllinux policy applies");
+	} else {
+		a->libc = glibc_member ? WA_LIBC_GLIBC : musl_member ? WA_LIBC_MUSL : WA_LIBC_NONE;
+	}
+	a->family_possible[WA_FAMILY_MANYLINUX] = many && !s->mismatch;
+	a->family_possible[WA_FAMILY_MUSLLINUX] = musl && !s->mismatch;
+}
+
+/* ===== judging one member against the policies ===== */
+
+static bool library_in_wheel(const struct audit_state *s, const char *name)
+{
+	const struct wa_audit *a = s->a;
+
+	for (size_t i = 0; i < a->n_members; i++) {
+		const struct wa_audit_member *m = &a->members[i];
+
+		/* A library of another architecture cannot satisfy the loader. */
+		if (m->foreign)
+			continue;
+		if (strcmp(base_name(m->path), name) == 0 ||
+		    (m->elf->soname && strcmp(m->elf->soname, name) == 0))
+			return true;
+	}
+	return false;
+}
+
+static bool is_libpython(const char *name)
+{
+	return strncmp(name, "libpython", 9) == 0;
+}
+
+/* True when the library comes with the C library itself on this family. */
+static bool libc_provides(enum wa_family f, const char *name)
+{
+	if (f == WA_FAMILY_MUSLLINUX)
+		return is_musl_builtin(name);
+	return is_loader_name(name);
+}
+
+static bool lib_allowed(const struct wa_policy *p, const char *name)
+{
+	return wa_policy_lib_allowed(p, name) || libc_provides(wa_policy_family(p), name);
+}
+
+static bool node_ok(enum wa_node_verdict v)
+{
+	return v == WA_NODE_OK || v == WA_NODE_UNCHECKED;
+}
+
+/* Bits of why member m fails policy p. */
+static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
+		      const struct wa_policy *p, bool blocking)
+{
+	const struct wa_elf_info *e = m->elf;
+	const char *arch = s->a->arch;
+	unsigned bits = blocking ? FAIL_BLOCKING : 0;
+
+	for (size_t i = 0; i < e->n_needed; i++) {
+		const char *n = e->needed[i];
+
+		if (!lib_allowed(p, n) && !library_in_wheel(s, n) && !is_libpython(n))
+			bits |= FAIL_EXTERNAL;
+	}
+	for (size_t i = 0; i < e->n_needs; i++) {
+		const struct wa_elf_verneed *v = &e->needs[i];
+
+		if (v->weak || !lib_allowed(p, v->library))
+			continue;
+		if (!node_ok(wa_policy_check_node(p, arch, v->library, v->version)))
+			bits |= FAIL_SYMBOL;
+	}
+	for (size_t i = 0; i < e->n_undefs; i++) {
+		const struct wa_elf_undef *u = &e->undefs[i];
+
+		if (u->verneed >= 0) {
+			if (wa_policy_symbol_blacklisted(p, e->needs[u->verneed].library, u->name))
+				bits |= FAIL_BLACKLIST;
+			continue;
+		}
+		for (size_t k = 0; k < e->n_needed; k++)
+			if (wa_policy_symbol_blacklisted(p, e->needed[k], u->name))
+				bits |= FAIL_BLACKLIST;
+		if (m->libc == WA_LIBC_MUSL && wa_policy_family(p) == WA_FAMILY_MUSLLINUX) {
+			const char *rel = wa_policy_musl_symbol_release(
+				s->opt->policies, u->name, wa_arch_is_32bit(arch));
+
+			if (rel && !wa_policy_musl_release_ok(p, rel))
+				bits |= FAIL_SYMBOL;
+		}
+	}
+	return bits;
+}
+
+/* Findings that rule out every policy, whatever the policy says. */
+static bool blocking_findings(struct audit_state *s, const struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+	bool blocking = false;
+	bool ucs2 = false, fpe = false;
+
+	for (size_t i = 0; i < e->n_needed; i++)
+		if (is_libpython(e->needed[i])) {
+			struct wa_finding *f = add_finding(
+				s, WA_FIND_LIBPYTHON, WA_SEV_ERROR, m->path,
+				"%s links %s: extension modules must not link libpython (the "
+				"interpreter provides it); it is never grafted",
+				m->path, e->needed[i]);
+			if (f)
+				f->library = e->needed[i];
+			blocking = true;
+		}
+	for (size_t i = 0; i < e->n_undefs; i++) {
+		const char *n = e->undefs[i].name;
+
+		if (!ucs2 && strncmp(n, "PyUnicodeUCS2_", 14) == 0) {
+			struct wa_finding *f = add_finding(
+				s, WA_FIND_UCS2, WA_SEV_ERROR, m->path,
+				"%s was built for a UCS2 (narrow-unicode) Python: %s; no manylinux "
+				"interpreter is such a build",
+				m->path, n);
+			if (f)
+				f->symbol = n;
+			ucs2 = blocking = true;
+		}
+		if (!fpe && strcmp(n, "PyFPE_jbuf") == 0) {
+			struct wa_finding *f = add_finding(
+				s, WA_FIND_PYFPE, WA_SEV_ERROR, m->path,
+				"%s needs PyFPE_jbuf, which only --with-fpectl interpreters have",
+				m->path);
+			if (f)
+				f->symbol = n;
+			fpe = blocking = true;
+		}
+	}
+	if (e->x86_isa_needed > WA_ISA_BASELINE && !s->opt->disable_isa_check &&
+	    (e->machine == 62 || e->machine == 3)) {
+		add_finding(s, WA_FIND_ISA_LEVEL, WA_SEV_ERROR, m->path,
+			    "%s needs x86-64-v%d (GNU_PROPERTY_X86_ISA_1_NEEDED); the policies "
+			    "promise only the baseline instruction set",
+			    m->path, (int)e->x86_isa_needed);
+		blocking = true;
+	}
+	return blocking;
+}
+
+/* ===== per-symbol rows and findings ===== */
+
+/* The most compatible policy of family f that allows this version need. */
+static const struct wa_policy *lowest_for_need(struct audit_state *s, enum wa_family f,
+					       const struct wa_elf_verneed *v,
+					       enum wa_node_verdict *worst)
+{
+	*worst = WA_NODE_OK;
+	for (size_t i = 0; i < s->n_fam[f]; i++) {
+		enum wa_node_verdict r =
+			wa_policy_check_node(s->fam[f][i], s->a->arch, v->library, v->version);
+
+		if (node_ok(r))
+			return s->fam[f][i];
+		*worst = r;
+	}
+	return NULL;
+}
+
+static void add_row(struct audit_state *s, const char *member, const char *symbol,
+		    const char *version, const char *library, const struct wa_policy *lowest,
+		    bool weak)
+{
+	struct wa_symbol_row *r = aalloc(s, sizeof(*r));
+
+	if (!r)
+		return;
+	*r = (struct wa_symbol_row){member, symbol, version, library, lowest, weak};
+	if (wa_ptrvec_push(&s->a->arena, &s->symbols, r))
+		s->oom = true;
+}
+
+static void version_rows(struct audit_state *s, const struct wa_audit_member *m, enum wa_family f)
+{
+	const struct wa_elf_info *e = m->elf;
+
+	if (!s->n_fam[f])
+		return;
+	for (size_t i = 0; i < e->n_needs; i++) {
+		const struct wa_elf_verneed *v = &e->needs[i];
+		enum wa_node_verdict worst;
+		const struct wa_policy *lowest;
+		bool any_symbol = false;
+
+		if (!lib_allowed(s->fam[f][s->n_fam[f] - 1], v->library))
+			continue; /* external library: its versions are its own business */
+		lowest = lowest_for_need(s, f, v, &worst);
+		if (lowest == s->fam[f][0])
+			continue; /* does not limit the tag */
+		if (v->weak) {
+			add_finding(s, WA_FIND_WEAK_VERSION, WA_SEV_INFO, m->path,
+				    "%s needs %s from %s only weakly (VER_FLG_WEAK): it does not "
+				    "decide the tag",
+				    m->path, v->version, v->library);
+			continue;
+		}
+		for (size_t k = 0; k < e->n_undefs; k++)
+			if (e->undefs[k].verneed == (int)i) {
+				add_row(s, m->path, e->undefs[k].name, v->version, v->library, lowest,
+					e->undefs[k].weak);
+				any_symbol = true;
+			}
+		if (!any_symbol)
+			add_row(s, m->path, NULL, v->version, v->library, lowest, false);
+		if (!lowest) {
+			struct wa_finding *fi;
+
+			if (worst == WA_NODE_NOT_ON_ARCH)
+				fi = add_finding(s, WA_FIND_SYMBOL_NOT_ON_ARCH, WA_SEV_ERROR, m->path,
+						 "%s needs %s from %s, which no %s release has: not "
+						 "from this architecture",
+						 m->path, v->version, v->library, s->a->arch);
+			else
+				fi = add_finding(s, WA_FIND_SYMBOL_TOO_NEW, WA_SEV_ERROR, m->path,
+						 "%s needs %s from %s, newer than every %s policy",
+						 m->path, v->version, v->library,
+						 f == WA_FAMILY_MANYLINUX ? "manylinux" : "musllinux");
+			if (fi) {
+				fi->version = v->version;
+				fi->library = v->library;
+			}
+		}
+	}
+}
+
+static void musl_rows(struct audit_state *s, const struct wa_audit_member *m)
+{
+	const enum wa_family f = WA_FAMILY_MUSLLINUX;
+	const struct wa_elf_info *e = m->elf;
+
+	if (m->libc != WA_LIBC_MUSL || !s->n_fam[f])
+		return;
+	for (size_t i = 0; i < e->n_undefs; i++) {
+		const struct wa_elf_undef *u = &e->undefs[i];
+		const char *rel;
+		const struct wa_policy *lowest = NULL;
+		struct wa_finding *fi;
+
+		if (u->verneed >= 0)
+			continue;
+		rel = wa_policy_musl_symbol_release(s->opt->policies, u->name,
+						    wa_arch_is_32bit(s->a->arch));
+		if (!rel)
+			continue;
+		for (size_t k = 0; k < s->n_fam[f] && !lowest; k++)
+			if (wa_policy_musl_release_ok(s->fam[f][k], rel))
+				lowest = s->fam[f][k];
+		add_row(s, m->path, u->name, wa_arena_printf(&s->a->arena, "musl %s", rel),
+			"libc (musl)", lowest, u->weak);
+		fi = add_finding(s, WA_FIND_MUSL_SYMBOL, WA_SEV_INFO, m->path,
+				 "%s imports %s, first exported by musl %s%s", m->path, u->name, rel,
+				 lowest ? "" : ": no musllinux policy has it");
+		if (fi) {
+			fi->symbol = u->name;
+			fi->version = rel;
+			fi->lowest = lowest;
+		}
+	}
+}
+
+static void blacklist_findings(struct audit_state *s, const struct wa_audit_member *m,
+			       enum wa_family f)
+{
+	const struct wa_elf_info *e = m->elf;
+
+	for (size_t i = 0; i < e->n_undefs; i++) {
+		const struct wa_elf_undef *u = &e->undefs[i];
+
+		for (size_t k = 0; k < (u->verneed >= 0 ? 1 : e->n_needed); k++) {
+			const char *lib = u->verneed >= 0 ? e->needs[u->verneed].library
+							  : e->needed[k];
+			const struct wa_policy *first = NULL, *last = NULL, *lowest = NULL;
+			struct wa_finding *fi;
+
+			for (size_t p = 0; p < s->n_fam[f]; p++) {
+				if (wa_policy_symbol_blacklisted(s->fam[f][p], lib, u->name)) {
+					first = first ? first : s->fam[f][p];
+					last = s->fam[f][p];
+				} else if (first && !lowest) {
+					lowest = s->fam[f][p];
+				}
+			}
+			if (!first)
+				continue;
+			fi = add_finding(s, WA_FIND_BLACKLISTED_SYMBOL, WA_SEV_ERROR, m->path,
+					 "%s uses %s%s from %s, forbidden by %s%s%s", m->path,
+					 u->name, u->weak ? " (weak)" : "", lib, wa_policy_name(first),
+					 first == last ? "" : " ... ",
+					 first == last ? "" : wa_policy_name(last));
+			if (fi) {
+				fi->symbol = u->name;
+				fi->library = lib;
+				fi->lowest = lowest;
+			}
+		}
+	}
+}
+
+static void note_external(struct audit_state *s, const char *lib, const char *member)
+{
+	struct wa_external *x = NULL;
+
+	for (size_t i = 0; i < s->externals.len; i++)
+		if (strcmp(((struct wa_external *)s->externals.items[i])->name, lib) == 0)
+			x = s->externals.items[i];
+	if (!x) {
+		x = aalloc(s, sizeof(*x));
+		if (!x || wa_ptrvec_push(&s->a->arena, &s->externals, x)) {
+			s->oom = true;
+			return;
+		}
+		x->name = lib;
+	}
+	const char **by = aalloc(s, (x->n_needed_by + 1) * sizeof(*by));
+	if (!by)
+		return;
+	if (x->n_needed_by)
+		memcpy(by, x->needed_by, x->n_needed_by * sizeof(*by));
+	by[x->n_needed_by++] = member;
+	x->needed_by = by;
+}
+
+static void external_findings(struct audit_state *s, const struct wa_audit_member *m,
+			      enum wa_family f)
+{
+	const struct wa_policy *widest;
+	const struct wa_elf_info *e = m->elf;
+
+	if (!s->n_fam[f])
+		return;
+	widest = s->fam[f][s->n_fam[f] - 1];
+	for (size_t i = 0; i < e->n_needed; i++) {
+		const char *n = e->needed[i];
+		struct wa_finding *fi;
+
+		if (lib_allowed(widest, n) || library_in_wheel(s, n) || is_libpython(n))
+			continue;
+		note_external(s, n, m->path);
+		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
+				 "%s needs %s, which is not on the %s whitelist: graft it with "
+				 "`wheelaudit repair`",
+				 m->path, n, f == WA_FAMILY_MANYLINUX ? "manylinux" : "musllinux");
+		if (fi)
+			fi->library = n;
+	}
+}
+
+static void member_warnings(struct audit_state *s, const struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+	const char *cp = NULL;
+	const char *wheel_cp = wa_cpython_version(wa_wheel_filename(s->wheel)->python);
+
+	if (m->libc == WA_LIBC_NONE && e->n_needed && m->soabi_libc == WA_LIBC_NONE)
+		add_finding(s, WA_FIND_STATIC_LIBC_WITH_DEPS, WA_SEV_WARNING, m->path,
+			    "%s has no libc dependency of its own (libc linked statically?) but "
+			    "needs %s%s: that library brings the libc it was built for, which "
+			    "breaks the module's portability",
+			    m->path, e->needed[0], e->n_needed > 1 ? " and others" : "");
+	soabi_libc(m->path, &cp);
+	if (cp && wheel_cp) {
+		size_t n = strspn(cp, "0123456789");
+
+		if (strlen(wheel_cp) != n || strncmp(cp, wheel_cp, n) != 0)
+			add_finding(s, WA_FIND_SOABI_MISMATCH, WA_SEV_WARNING, m->path,
+				    "%s is built for CPython %.*s, the wheel is tagged %s", m->path,
+				    (int)n, cp, wa_wheel_filename(s->wheel)->python);
+	}
+	for (size_t i = 0; i < e->n_rpath + e->n_runpath; i++) {
+		const char *dir = i < e->n_rpath ? e->rpath[i] : e->runpath[i - e->n_rpath];
+
+		if (dir[0] == '/')
+			add_finding(s, WA_FIND_ABSOLUTE_RPATH, WA_SEV_WARNING, m->path,
+				    "%s searches %s (absolute %s), a directory of the build machine",
+				    m->path, dir, i < e->n_rpath ? "DT_RPATH" : "DT_RUNPATH");
+	}
+	for (size_t i = 0; i < e->n_notes; i++)
+		add_finding(s, WA_FIND_ELF_CROSS_CHECK, WA_SEV_WARNING, m->path, "%s: %s", m->path,
+			    e->notes[i]);
+}
+
+/* ===== the verdict ===== */
+
+static bool policy_met(struct audit_state *s, const struct wa_policy *p, unsigned ignore)
+{
+	size_t idx = policy_index(s->opt->policies, p);
+
+	for (size_t i = 0; i < s->a->n_members; i++)
+		if (!s->a->members[i].foreign && (s->fails[i][idx] & ~ignore))
+			return false;
+	return true;
+}
+
+static void evaluate(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	size_t np = wa_policy_count(s->opt->policies);
+
+	s->fails = aalloc(s, (a->n_members ? a->n_members : 1) * sizeof(*s->fails));
+	if (!s->fails)
+		return;
+	for (size_t i = 0; i < a->n_members; i++) {
+		struct wa_audit_member *m = &a->members[i];
+		bool blocking;
+
+		s->fails[i] = aalloc(s, np ? np : 1);
+		if (!s->fails[i] || m->foreign)
+			continue;
+		blocking = blocking_findings(s, m);
+		member_warnings(s, m);
+		for (int f = 0; f < WA_FAMILY_COUNT; f++) {
+			if (!a->family_possible[f])
+				continue;
+			for (size_t k = 0; k < s->n_fam[f]; k++) {
+				const struct wa_policy *p = s->fam[f][k];
+				unsigned bits = judge(s, m, p, blocking);
+
+				s->fails[i][policy_index(s->opt->policies, p)] = (unsigned char)bits;
+				if (!bits && !m->best[f])
+					m->best[f] = p;
+			}
+			version_rows(s, m, (enum wa_family)f);
+			blacklist_findings(s, m, (enum wa_family)f);
+			external_findings(s, m, (enum wa_family)f);
+		}
+		if (a->family_possible[WA_FAMILY_MUSLLINUX])
+			musl_rows(s, m);
+	}
+	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
+		if (!a->family_possible[f])
+			continue;
+		for (size_t k = 0; k < s->n_fam[f]; k++) {
+			if (!a->best[f] && policy_met(s, s->fam[f][k], 0))
+				a->best[f] = s->fam[f][k];
+			if (!a->best_after_graft[f] &&
+			    policy_met(s, s->fam[f][k], FAIL_EXTERNAL))
+				a->best_after_graft[f] = s->fam[f][k];
+		}
+	}
+}
+
+/* Checks each manylinux/musllinux tag the file name claims. */
+static bool check_claims(struct audit_state *s)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+	bool ok = true;
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform pl;
+		char name[64];
+		const struct wa_policy *p;
+
+		wa_platform_parse(&pl, wn->platforms[i]);
+		if (pl.kind != WA_PLATFORM_MANYLINUX && pl.kind != WA_PLATFORM_MUSLLINUX)
+			continue;
+		snprintf(name, sizeof(name), "%s_%d_%d",
+			 pl.kind == WA_PLATFORM_MANYLINUX ? "manylinux" : "musllinux", pl.major,
+			 pl.minor);
+		p = wa_policy_find(s->opt->policies, name, NULL, 0);
+		if (p && wa_policy_has_arch(p, s->a->arch) &&
+		    s->a->family_possible[wa_policy_family(p)] && policy_met(s, p, 0))
+			continue;
+		ok = false;
+		add_finding(s, WA_FIND_CLAIM_NOT_MET, WA_SEV_ERROR, NULL,
+			    "the file name claims %s, which the content does not meet%s",
+			    wn->platforms[i], p ? "" : " (no such policy is known)");
+	}
+	return ok;
+}
+
+static bool check_plat(struct audit_state *s)
+{
+	char arch[48] = "";
+	const struct wa_policy *p;
+
+	if (!s->opt->plat || strcmp(s->opt->plat, "auto") == 0)
+		return true;
+	p = wa_policy_find(s->opt->policies, s->opt->plat, arch, sizeof(arch));
+	if (p && (!*arch || strcmp(wa_arch_canonical_tag(arch), s->a->arch) == 0) &&
+	    wa_policy_has_arch(p, s->a->arch) && s->a->family_possible[wa_policy_family(p)] &&
+	    policy_met(s, p, 0))
+		return true;
+	add_finding(s, WA_FIND_PLAT_NOT_MET, WA_SEV_ERROR, NULL, "the wheel does not meet %s%s",
+		    s->opt->plat, p ? "" : " (no such policy is known)");
+	return false;
+}
+
+static void push_tag(struct audit_state *s, struct wa_ptrvec *v, const char *tag)
+{
+	if (!tag || wa_ptrvec_push(&s->a->arena, v, (void *)tag))
+		s->oom = true;
+}
+
+/* The first error finding of a kind, for the one-line reason. */
+static const struct wa_finding *first_of(struct audit_state *s, enum wa_finding_kind kind)
+{
+	for (size_t i = 0; i < s->findings.len; i++) {
+		const struct wa_finding *f = s->findings.items[i];
+
+		if (f->kind == kind)
+			return f;
+	}
+	return NULL;
+}
+
+static const char *externals_list(struct audit_state *s)
+{
+	char buf[512] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < s->externals.len && used < sizeof(buf) - 64; i++) {
+		const struct wa_external *x = s->externals.items[i];
+		int n = snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", x->name);
+
+		if (n > 0)
+			used += (size_t)n;
+	}
+	return astr(s, buf);
+}
+
+static const char *no_tag_reason(struct audit_state *s)
+{
+	static const enum wa_finding_kind order[] = {
+		WA_FIND_LIBPYTHON, WA_FIND_UCS2, WA_FIND_PYFPE, WA_FIND_ISA_LEVEL,
+		WA_FIND_BLACKLISTED_SYMBOL, WA_FIND_SYMBOL_NOT_ON_ARCH, WA_FIND_SYMBOL_TOO_NEW,
+	};
+	const struct wa_audit *a = s->a;
+
+	if (s->externals.len) {
+		const struct wa_policy *g = a->best_after_graft[WA_FAMILY_MANYLINUX]
+						    ? a->best_after_graft[WA_FAMILY_MANYLINUX]
+						    : a->best_after_graft[WA_FAMILY_MUSLLINUX];
+
+		return wa_arena_printf(&s->a->arena,
+				       "needs external libraries: %s; %s%s once they are grafted",
+				       externals_list(s), g ? "at best " : "no policy even",
+				       g ? wa_audit_policy_tag(s->a, g) : "");
+	}
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const struct wa_finding *f = first_of(s, order[i]);
+
+		if (f)
+			return f->message;
+	}
+	return "no policy is met";
+}
+
+static void decide_verdict(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	struct wa_ptrvec tags = {0};
+	const struct wa_finding *f;
+	bool claims_ok, plat_ok;
+	char buf[2048];
+	size_t used = 0;
+
+	claims_ok = s->mismatch || s->no_policy || check_claims(s);
+	plat_ok = s->mismatch || s->no_policy || check_plat(s);
+	if (!s->mismatch && !s->no_policy && a->libc != WA_LIBC_ANDROID)
+		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++) {
+			const struct wa_policy *p = a->best[f2];
+
+			if (!p)
+				continue;
+			push_tag(s, &tags, wa_audit_policy_tag(a, p));
+			for (size_t k = 0; k < wa_policy_alias_count(p); k++)
+				push_tag(s, &tags,
+					 wa_arena_printf(&a->arena, "%s_%s", wa_policy_alias(p, k),
+							 a->arch));
+		}
+	if (s->mismatch) {
+		a->exit_code = WA_EXIT_MISMATCH;
+		a->outcome = "mismatch";
+		f = first_of(s, WA_FIND_TAG_ARCH_MISMATCH);
+		f = f ? f : first_of(s, WA_FIND_FOREIGN_ARCH);
+		f = f ? f : first_of(s, WA_FIND_MIXED_LIBC);
+		f = f ? f : first_of(s, WA_FIND_LIBC_CONFLICT);
+		a->reason = f ? f->message : "architecture or libc mismatch";
+	} else if (s->no_policy || a->libc == WA_LIBC_ANDROID) {
+		a->exit_code = WA_EXIT_POLICY;
+		a->outcome = "no-policy";
+		f = first_of(s, WA_FIND_NO_POLICY_FOR_ARCH);
+		f = f ? f : first_of(s, WA_FIND_UNSUPPORTED_PLATFORM);
+		a->reason = f ? f->message : "no policy applies";
+	} else if (!tags.len) {
+		a->exit_code = WA_EXIT_POLICY;
+		a->outcome = s->externals.len ? "needs-graft" : "policy-violation";
+		a->reason = no_tag_reason(s);
+	} else if (!claims_ok || !plat_ok) {
+		a->exit_code = WA_EXIT_POLICY;
+		a->outcome = "policy-violation";
+		f = first_of(s, claims_ok ? WA_FIND_PLAT_NOT_MET : WA_FIND_CLAIM_NOT_MET);
+		a->reason = f ? f->message : NULL;
+	} else {
+		a->exit_code = WA_EXIT_OK;
+		a->outcome = "compliant";
+	}
+	if (!tags.len)
+		push_tag(s, &tags, wa_arena_printf(&a->arena, "linux_%s", a->arch));
+	a->tags = (const char **)tags.items;
+	a->n_tags = tags.len;
+	for (size_t i = 0; i < tags.len && used < sizeof(buf) - 1; i++) {
+		int n = snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? "." : "",
+				 (const char *)tags.items[i]);
+		if (n > 0)
+			used += (size_t)n;
+	}
+	a->tagset = astr(s, buf);
+}
+
+/* ===== putting it together ===== */
+
+static int compare_rows(const void *x, const void *y)
+{
+	const struct wa_symbol_row *a = *(const struct wa_symbol_row *const *)x;
+	const struct wa_symbol_row *b = *(const struct wa_symbol_row *const *)y;
+	int pa = a->lowest ? wa_policy_priority(a->lowest) : -1;
+	int pb = b->lowest ? wa_policy_priority(b->lowest) : -1;
+	int c;
+
+	/* Worst first: no policy at all, then the least compatible policy. */
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if ((c = strcmp(a->member, b->member)))
+		return c;
+	if ((c = strcmp(a->version, b->version)))
+		return -c;
+	return strcmp(a->symbol ? a->symbol : "", b->symbol ? b->symbol : "");
+}
+
+static int build_members(struct audit_state *s, struct wa_error *err)
+{
+	struct wa_audit *a = s->a;
+	size_t n = wa_wheel_member_count(s->wheel), k = 0;
+
+	a->members = aalloc(s, (n ? n : 1) * sizeof(*a->members));
+	if (!a->members)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct wa_member *wm = wa_wheel_member(s->wheel, i);
+		struct wa_audit_member *m;
+		const char *cp;
+
+		if (!s->elf_by_member[i]) {
+			if (!wm->is_dir && wm->looks_like_library && !wm->is_elf)
+				add_finding(s, WA_FIND_NOT_ELF_LIBRARY, WA_SEV_WARNING,
+					    astr(s, wm->name),
+					    "%s is named like a shared library but is not ELF "
+					    "(%llu bytes); skipped",
+					    wm->name, (unsigned long long)wm->size);
+			if (!wm->is_dir && !wm->in_record)
+				add_finding(s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING,
+					    astr(s, wm->name),
+					    "%s is not listed in RECORD (installers will not track it)",
+					    wm->name);
+			continue;
+		}
+		m = &a->members[k++];
+		m->path = astr(s, wm->name);
+		m->elf = s->elf_by_member[i];
+		s->elf_by_member[i] = NULL; /* the audit owns it now */
+		wa_arch_from_elf(&m->arch, m->elf);
+		m->soabi_libc = soabi_libc(m->path, &cp);
+		classify_libc(s, m);
+		if (!wm->in_record)
+			add_finding(s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING, m->path,
+				    "%s is not listed in RECORD; audited anyway", m->path);
+	}
+	a->n_members = k;
+	return s->oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
+}
+
+static void finish_pure(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+	const char **tags = aalloc(s, sizeof(*tags));
+
+	a->exit_code = s->opt->allow_pure ? WA_EXIT_OK : WA_EXIT_PURE;
+	a->outcome = "pure";
+	a->reason = "pure wheel: no ELF members, nothing to audit";
+	if (tags) {
+		tags[0] = astr(s, wa_wheel_filename(s->wheel)->platform);
+		a->tags = tags;
+		a->n_tags = 1;
+		a->tagset = tags[0];
+	}
+}
+
+static void check_platform_kind(struct audit_state *s)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform p;
+
+		wa_platform_parse(&p, wn->platforms[i]);
+		if (p.kind == WA_PLATFORM_ANDROID) {
+			s->no_policy = true;
+			add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
+				    "%s is an Android platform tag: Android wheels keep their "
+				    "android_* tag and are outside manylinux/musllinux (not audited "
+				    "here)",
+				    wn->platforms[i]);
+			return;
+		}
+		if (p.kind == WA_PLATFORM_OTHER) {
+			s->mismatch = true;
+			add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
+				    "the wheel is tagged %s, not a Linux platform, but holds Linux "
+				    "ELF members",
+				    wn->platforms[i]);
+			return;
+		}
+	}
+}
+
+static void check_policy_exists(struct audit_state *s)
+{
+	if (s->mismatch || s->no_policy || s->n_fam[0] || s->n_fam[1])
+		return;
+	s->no_policy = true;
+	for (size_t i = 0; i < s->a->n_members; i++) {
+		const struct wa_audit_member *m = &s->a->members[i];
+
+		if (!m->foreign) {
+			add_finding(s, WA_FIND_NO_POLICY_FOR_ARCH, WA_SEV_ERROR, NULL,
+				    "no manylinux or musllinux policy exists for %s (%s is %s)",
+				    s->a->arch, m->path, m->arch.description);
+			return;
+		}
+	}
+	add_finding(s, WA_FIND_NO_POLICY_FOR_ARCH, WA_SEV_ERROR, NULL,
+		    "no manylinux or musllinux policy exists for %s", s->a->arch);
+}
+
+static void take_lists(struct audit_state *s)
+{
+	struct wa_audit *a = s->a;
+
+	qsort(s->symbols.items, s->symbols.len, sizeof(void *), compare_rows);
+	a->findings = (struct wa_finding **)s->findings.items;
+	a->n_findings = s->findings.len;
+	a->symbols = (struct wa_symbol_row **)s->symbols.items;
+	a->n_symbols = s->symbols.len;
+	a->externals = (struct wa_external **)s->externals.items;
+	a->n_externals = s->externals.len;
+}
+
+int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,
+		   struct wa_error *err)
+{
+	struct audit_state s = {.opt = opt};
+	struct wa_audit *a = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	wa_arena_init(&a->arena);
+	s.a = a;
+	a->path = astr(&s, path);
+	a->wheel = astr(&s, base_name(path));
+	rc = wa_wheel_open(&s.wheel, path, &opt->limits, err);
+	if (rc)
+		goto out;
+	n = wa_wheel_member_count(s.wheel);
+	s.elf_by_member = calloc(n ? n : 1, sizeof(*s.elf_by_member));
+	if (!s.elf_by_member) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	rc = wa_wheel_scan(s.wheel, opt->threads ? opt->threads : default_threads(), on_elf, &s,
+			   err);
+	if (rc)
+		goto out;
+	rc = build_members(&s, err);
+	if (rc)
+		goto out;
+	if (!a->n_members) {
+		finish_pure(&s);
+	} else {
+		if (wa_wheel_root_is_purelib(s.wheel))
+			add_finding(&s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING, NULL,
+				    "WHEEL says Root-Is-Purelib: true, but the wheel holds ELF "
+				    "members");
+		decide_wheel_arch(&s);
+		check_platform_kind(&s);
+		check_architecture(&s);
+		collect_family_policies(&s);
+		check_policy_exists(&s);
+		decide_families(&s);
+		if (!s.mismatch && !s.no_policy)
+			evaluate(&s);
+		decide_verdict(&s);
+	}
+	take_lists(&s);
+	if (s.oom)
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+out:
+	if (s.elf_by_member)
+		for (size_t i = 0; i < n; i++)
+			wa_elf_info_free(s.elf_by_member[i]);
+	free(s.elf_by_member);
+	wa_wheel_free(s.wheel);
+	if (rc) {
+		wa_audit_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void wa_audit_free(struct wa_audit *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_members; i++)
+		wa_elf_info_free(a->members[i].elf);
+	wa_arena_release(&a->arena);
+	free(a);
+}

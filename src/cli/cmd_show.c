@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `wheelaudit show WHEEL...`: audit each wheel and print its verdict and
+ * report (text, or one JSON document).  The exit code follows the
+ * contract in docs/exit-codes.md.
+ */
+#include "cmd_show.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wheelaudit/audit.h"
+#include "wheelaudit/report.h"
+
+static const char usage[] =
+	"usage: wheelaudit show [options] WHEEL...\n"
+	"\n"
+	"Audit each wheel: architecture and libc of every ELF member, their\n"
+	"needed libraries and versioned symbols, judged against the manylinux\n"
+	"and musllinux policies.  The first line per wheel is the verdict:\n"
+	"  WHEEL: TAGSET            (the most compatible tags the content allows)\n"
+	"  WHEEL: linux_ARCH (why)  (no policy is met)\n"
+	"\n"
+	"options:\n"
+	"  --json                   print one JSON document (docs/show-v1.schema.json)\n"
+	"  --plat TAG               exit 0 only when TAG (e.g. manylinux2014_x86_64) is met\n"
+	"  --allow-pure             a wheel without ELF members exits 0 instead of 5\n"
+	"  --disable-isa-check      do not rule out policies for x86-64-v2/v3/v4 modules\n"
+	"  --policy-dir DIR         load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)\n"
+	"  --max-member-size BYTES  decompressed bytes allowed per member (default 2G)\n"
+	"  --max-wheel-size BYTES   decompressed bytes allowed per wheel (default 16G)\n"
+	"  --threads N              threads reading members (default: 2 when available)\n"
+	"  --verbose                every symbol row and informational finding\n"
+	"  --color WHEN             auto (default), always or never; NO_COLOR disables\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"exit codes: 0 compliant, 1 policy violation (or no policy for the arch, or\n"
+	"external libraries to graft), 2 usage, 3 invalid or unsafe input,\n"
+	"4 architecture or libc mismatch inside the wheel, 5 pure wheel, 6 I/O or\n"
+	"internal error.  With several wheels the highest-ranked outcome wins:\n"
+	"6, 3, 4, 1, 5, 0.\n";
+
+enum {
+	OPT_JSON = 256,
+	OPT_PLAT,
+	OPT_ALLOW_PURE,
+	OPT_NO_ISA,
+	OPT_POLICY_DIR,
+	OPT_MAX_MEMBER,
+	OPT_MAX_WHEEL,
+	OPT_THREADS,
+	OPT_VERBOSE,
+	OPT_COLOR,
+};
+
+static const struct option long_options[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	{"plat", required_argument, NULL, OPT_PLAT},
+	{"allow-pure", no_argument, NULL, OPT_ALLOW_PURE},
+	{"disable-isa-check", no_argument, NULL, OPT_NO_ISA},
+	{"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
+	{"max-member-size", required_argument, NULL, OPT_MAX_MEMBER},
+	{"max-wheel-size", required_argument, NULL, OPT_MAX_WHEEL},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct show_args {
+	struct wa_audit_options audit;
+	bool json;
+	struct wa_text_options text;
+};
+
+static int parse_args(int argc, char **argv, struct show_args *args)
+{
+	int c;
+
+	args->text.color = cli_color_wanted();
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: args->json = true; break;
+		case OPT_PLAT: args->audit.plat = optarg; break;
+		case OPT_ALLOW_PURE: args->audit.allow_pure = true; break;
+		case OPT_NO_ISA: args->audit.disable_isa_check = true; break;
+		case OPT_POLICY_DIR: break; /* loaded by main before the command runs */
+		case OPT_VERBOSE: args->text.verbose = true; break;
+		case OPT_MAX_MEMBER:
+			if (!cli_parse_size(optarg, &args->audit.limits.max_member_bytes))
+				return cli_usage_error("--max-member-size: '%s' is not a size", optarg);
+			break;
+		case OPT_MAX_WHEEL:
+			if (!cli_parse_size(optarg, &args->audit.limits.max_total_bytes))
+				return cli_usage_error("--max-wheel-size: '%s' is not a size", optarg);
+			break;
+		case OPT_THREADS: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 16)
+				return cli_usage_error("--threads: '%s' is not a number from 1 to 16",
+						       optarg);
+			args->audit.threads = (unsigned)n;
+			break;
+		}
+		case OPT_COLOR:
+			if (strcmp(optarg, "always") == 0)
+				args->text.color = true;
+			else if (strcmp(optarg, "never") == 0)
+				args->text.color = false;
+			else if (strcmp(optarg, "auto") != 0)
+				return cli_usage_error("--color: '%s' is not auto, always or never",
+						       optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			if (optopt)
+				return cli_usage_error("show: unknown option '-%c'", optopt);
+			return cli_usage_error("show: unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("show: no wheel given");
+	return 0;
+}
+
+int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
+{
+	struct show_args args;
+	struct wa_json_report *json = NULL;
+	int exit_code = WA_EXIT_OK, rc;
+
+	memset(&args, 0, sizeof(args));
+	wa_audit_options_init(&args.audit);
+	args.audit.policies = set;
+	rc = parse_args(argc, argv, &args);
+	if (rc)
+		return rc < 0 ? WA_EXIT_OK : rc;
+	if (args.json && wa_json_report_new(&json, "wheelaudit " WA_VERSION)) {
+		fputs("wheelaudit: error: out of memory\n", stderr);
+		return WA_EXIT_INTERNAL;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct wa_audit *audit = NULL;
+		struct wa_error err;
+		int code;
+
+		wa_error_clear(&err);
+		rc = wa_audit_wheel(&audit, argv[i], &args.audit, &err);
+		if (rc) {
+			code = wa_error_exit_code(-rc);
+			cli_print_error(argv[i], &err);
+			if (json && wa_json_report_add_error(json, argv[i], code, &err))
+				code = WA_EXIT_INTERNAL;
+		} else {
+			code = audit->exit_code;
+			if (json) {
+				if (wa_json_report_add_audit(json, audit))
+					code = WA_EXIT_INTERNAL;
+			} else if (wa_report_text(stdout, audit, &args.text)) {
+				code = WA_EXIT_INTERNAL;
+			}
+		}
+		exit_code = cli_combine_exit(exit_code, code);
+		wa_audit_free(audit);
+	}
+	if (json) {
+		if (wa_json_report_write(json, stdout))
+			exit_code = cli_combine_exit(exit_code, WA_EXIT_INTERNAL);
+		wa_json_report_free(json);
+	}
+	return exit_code;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wheelaudit: the command table and the process-level duties - loading
+ * the policy tables, dispatching, and making sure stdout was really
+ * written (a full disk or a closed pipe is exit 6, not silence).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd_policies.h"
+#include "cmd_show.h"
+#include "wheelaudit/elf.h"
+#include "wheelaudit/policy.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct wa_policy_set *set);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"show", cmd_show, "audit wheels and print the most compatible platform tags"},
+	{"policies", cmd_policies, "list the manylinux/musllinux policies, or show one"},
+};
+
+static void print_help(FILE *out)
+{
+	fputs("usage: wheelaudit [--version] [--help] COMMAND [ARGS]\n\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'wheelaudit COMMAND --help' describes a command's options.\n"
+	      "\nexit codes: 0 compliant, 1 policy violation, 2 usage, 3 invalid or unsafe\n"
+	      "input, 4 architecture or libc mismatch, 5 pure wheel, 6 I/O or internal\n"
+	      "error (docs/exit-codes.md).\n",
+	      out);
+}
+
+/* The policy directory: --policy-dir of any command, else $WHEELAUDIT_POLICY_DIR. */
+static const char *policy_dir_from(int argc, char **argv)
+{
+	const char *dir = getenv("WHEELAUDIT_POLICY_DIR");
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strncmp(argv[i], "--policy-dir=", 13) == 0)
+			dir = argv[i] + 13;
+	}
+	return dir && *dir ? dir : NULL;
+}
+
+/*
+ * Removes the global --policy-dir option from a command's arguments (it
+ * has been acted on already), in place; returns the new argc.
+ */
+static int drop_policy_dir(int argc, char **argv)
+{
+	int out = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--policy-dir=", 13) == 0)
+			continue;
+		argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+/* Flushes and closes stdout; a failed write becomes exit 6 (as git and jq do). */
+static int finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "wheelaudit: error: writing to standard output: %s\n",
+				strerror(errno));
+		return WA_EXIT_INTERNAL;
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	struct wa_policy_set *set = NULL;
+	struct wa_error err;
+	const char *dir;
+	int code;
+
+	wa_error_clear(&err);
+	if (argc < 2)
+		return cli_usage_error("no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		print_help(stdout);
+		return finish_stdout(WA_EXIT_OK);
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("wheelaudit " WA_VERSION);
+		return finish_stdout(WA_EXIT_OK);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd)
+		return cli_usage_error("'%s' is not a command", argv[1]);
+	if (wa_elf_library_init(&err)) {
+		cli_print_error("wheelaudit", &err);
+		return WA_EXIT_INTERNAL;
+	}
+	dir = policy_dir_from(argc, argv);
+	if (dir ? wa_policy_set_load_dir(&set, dir, &err) : wa_policy_set_load_builtin(&set, &err)) {
+		fprintf(stderr, "wheelaudit: error: policy tables: %s\n", err.message);
+		return dir ? WA_EXIT_USAGE : WA_EXIT_INTERNAL;
+	}
+	code = cmd->fn(drop_policy_dir(argc - 1, argv + 1), argv + 1, set);
+	wa_policy_set_free(set);
+	return finish_stdout(code);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON report (schema: docs/show-v1.schema.json).  Keys are stable;
+ * absent values are null rather than missing, so consumers need not guess.
+ * cJSON stays inside this file.
+ */
+#include "wheelaudit/report.h"
+
+#include <cjson/cJSON.h>
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct wa_json_report {
+	cJSON *root;   /* owned */
+	cJSON *wheels; /* borrowed from root */
+	bool oom;
+};
+
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* Adds item to obj under key; records running out of memory. */
+static void put(struct wa_json_report *r, cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item || !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		r->oom = true;
+	}
+}
+
+static void push(struct wa_json_report *r, cJSON *arr, cJSON *item)
+{
+	if (!item || !cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		r->oom = true;
+	}
+}
+
+static cJSON *string_array(struct wa_json_report *r, const char *const *items, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < n; i++)
+		push(r, arr, cJSON_CreateString(items[i]));
+	return arr;
+}
+
+int wa_json_report_new(struct wa_json_report **out, const char *tool_version)
+{
+	struct wa_json_report *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return -1;
+	r->root = cJSON_CreateObject();
+	if (!r->root) {
+		free(r);
+		return -1;
+	}
+	put(r, r->root, "version", cJSON_CreateNumber(1));
+	put(r, r->root, "tool", cJSON_CreateString(tool_version));
+	r->wheels = cJSON_CreateArray();
+	put(r, r->root, "wheels", r->wheels);
+	if (r->oom) {
+		wa_json_report_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void wa_json_report_free(struct wa_json_report *r)
+{
+	if (!r)
+		return;
+	cJSON_Delete(r->root);
+	free(r);
+}
+
+static const char *isa_name(enum wa_elf_isa isa)
+{
+	static const char *const names[] = {NULL, "baseline", "x86-64-v2", "x86-64-v3",
+					    "x86-64-v4"};
+	return names[isa];
+}
+
+static cJSON *family_object(struct wa_json_report *r, struct wa_audit *a,
+			    const struct wa_policy *const best[WA_FAMILY_COUNT])
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	put(r, o, "manylinux",
+	    str_or_null(best[WA_FAMILY_MANYLINUX] ? wa_audit_policy_tag(a, best[WA_FAMILY_MANYLINUX])
+						  : NULL));
+	put(r, o, "musllinux",
+	    str_or_null(best[WA_FAMILY_MUSLLINUX] ? wa_audit_policy_tag(a, best[WA_FAMILY_MUSLLINUX])
+						  : NULL));
+	return o;
+}
+
+static cJSON *elf_object(struct wa_json_report *r, const struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	put(r, o, "class", cJSON_CreateNumber(e->elf_class == ELFCLASS64 ? 64 : 32));
+	put(r, o, "byte_order", cJSON_CreateString(e->data == ELFDATA2MSB ? "big" : "little"));
+	put(r, o, "machine", cJSON_CreateNumber(e->machine));
+	put(r, o, "flags", cJSON_CreateNumber(e->flags));
+	put(r, o, "arch", cJSON_CreateString(m->arch.name));
+	put(r, o, "abi", cJSON_CreateString(m->arch.abi));
+	put(r, o, "description", cJSON_CreateString(m->arch.description));
+	put(r, o, "type", cJSON_CreateString(e->type == ET_DYN    ? "DYN"
+					     : e->type == ET_EXEC ? "EXEC"
+					     : e->type == ET_REL  ? "REL"
+								  : "OTHER"));
+	put(r, o, "interp", str_or_null(e->interp));
+	put(r, o, "soname", str_or_null(e->soname));
+	put(r, o, "needed", string_array(r, e->needed, e->n_needed));
+	put(r, o, "rpath", string_array(r, e->rpath, e->n_rpath));
+	put(r, o, "runpath", string_array(r, e->runpath, e->n_runpath));
+	put(r, o, "x86_isa_needed", str_or_null(isa_name(e->x86_isa_needed)));
+	put(r, o, "section_headers", cJSON_CreateBool(e->has_section_headers));
+	return o;
+}
+
+static cJSON *member_object(struct wa_json_report *r, struct wa_audit *a,
+			    const struct wa_audit_member *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *versions;
+
+	if (!o)
+		return NULL;
+	put(r, o, "path", cJSON_CreateString(m->path));
+	put(r, o, "elf", elf_object(r, m));
+	put(r, o, "foreign", cJSON_CreateBool(m->foreign));
+	put(r, o, "libc", cJSON_CreateString(wa_libc_name(m->libc)));
+	put(r, o, "libc_evidence", str_or_null(m->libc_evidence));
+	put(r, o, "best", family_object(r, a, m->best));
+	versions = cJSON_CreateArray();
+	for (size_t i = 0; versions && i < m->elf->n_needs; i++) {
+		cJSON *v = cJSON_CreateObject();
+
+		if (!v) {
+			r->oom = true;
+			break;
+		}
+		put(r, v, "library", cJSON_CreateString(m->elf->needs[i].library));
+		put(r, v, "version", cJSON_CreateString(m->elf->needs[i].version));
+		put(r, v, "weak", cJSON_CreateBool(m->elf->needs[i].weak));
+		push(r, versions, v);
+	}
+	put(r, o, "version_needs", versions);
+	return o;
+}
+
+static cJSON *finding_object(struct wa_json_report *r, struct wa_audit *a,
+			     const struct wa_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	put(r, o, "kind", cJSON_CreateString(wa_finding_kind_name(f->kind)));
+	put(r, o, "severity", cJSON_CreateString(wa_severity_name(f->severity)));
+	put(r, o, "member", str_or_null(f->member));
+	put(r, o, "symbol", str_or_null(f->symbol));
+	put(r, o, "version", str_or_null(f->version));
+	put(r, o, "library", str_or_null(f->library));
+	put(r, o, "lowest_policy", str_or_null(f->lowest ? wa_audit_policy_tag(a, f->lowest) : NULL));
+	put(r, o, "message", cJSON_CreateString(f->message ? f->message : ""));
+	return o;
+}
+
+static cJSON *symbol_object(struct wa_json_report *r, struct wa_audit *a,
+			    const struct wa_symbol_row *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	put(r, o, "member", cJSON_CreateString(s->member));
+	put(r, o, "symbol", str_or_null(s->symbol));
+	put(r, o, "version", cJSON_CreateString(s->version));
+	put(r, o, "library", cJSON_CreateString(s->library));
+	put(r, o, "lowest_policy", str_or_null(s->lowest ? wa_audit_policy_tag(a, s->lowest) : NULL));
+	put(r, o, "weak", cJSON_CreateBool(s->weak));
+	return o;
+}
+
+int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *ca)
+{
+	struct wa_audit *a = (struct wa_audit *)ca; /* tags are built in its arena */
+	cJSON *w = cJSON_CreateObject(), *verdict, *arr;
+
+	if (!w)
+		return -1;
+	push(r, r->wheels, w);
+	put(r, w, "wheel", cJSON_CreateString(a->wheel));
+	put(r, w, "path", cJSON_CreateString(a->path));
+	put(r, w, "exit_code", cJSON_CreateNumber(a->exit_code));
+	put(r, w, "outcome", cJSON_CreateString(a->outcome));
+	verdict = cJSON_CreateObject();
+	if (verdict) {
+		put(r, verdict, "tags", string_array(r, a->tags, a->n_tags));
+		put(r, verdict, "tagset", cJSON_CreateString(a->tagset ? a->tagset : ""));
+		put(r, verdict, "reason", str_or_null(a->reason));
+	}
+	put(r, w, "verdict", verdict);
+	put(r, w, "error", cJSON_CreateNull());
+	put(r, w, "arch", str_or_null(a->arch[0] ? a->arch : NULL));
+	put(r, w, "arch_source", str_or_null(a->arch_source));
+	put(r, w, "libc", cJSON_CreateString(a->n_members ? wa_libc_name(a->libc) : "none"));
+	put(r, w, "best", family_object(r, a, a->best));
+	put(r, w, "best_after_graft", family_object(r, a, a->best_after_graft));
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < a->n_members; i++)
+		push(r, arr, member_object(r, a, &a->members[i]));
+	put(r, w, "members", arr);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < a->n_findings; i++)
+		push(r, arr, finding_object(r, a, a->findings[i]));
+	put(r, w, "findings", arr);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < a->n_symbols; i++)
+		push(r, arr, symbol_object(r, a, a->symbols[i]));
+	put(r, w, "symbols", arr);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < a->n_externals; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		if (!x) {
+			r->oom = true;
+			break;
+		}
+		put(r, x, "name", cJSON_CreateString(a->externals[i]->name));
+		put(r, x, "needed_by",
+		    string_array(r, a->externals[i]->needed_by, a->externals[i]->n_needed_by));
+		push(r, arr, x);
+	}
+	put(r, w, "external_libraries", arr);
+	return r->oom ? -1 : 0;
+}
+
+int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
+			     const struct wa_error *err)
+{
+	const char *base = strrchr(path, '/');
+	cJSON *w = cJSON_CreateObject(), *e;
+
+	if (!w)
+		return -1;
+	push(r, r->wheels, w);
+	put(r, w, "wheel", cJSON_CreateString(base ? base + 1 : path));
+	put(r, w, "path", cJSON_CreateString(path));
+	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
+	put(r, w, "outcome", cJSON_CreateString(exit_code == WA_EXIT_INVALID ? "invalid" : "error"));
+	put(r, w, "verdict", cJSON_CreateNull());
+	e = cJSON_CreateObject();
+	if (e) {
+		put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
+		put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
+		put(r, e, "message", cJSON_CreateString(err->message));
+	}
+	put(r, w, "error", e);
+	return r->oom ? -1 : 0;
+}
+
+int wa_json_report_write(struct wa_json_report *r, FILE *out)
+{
+	char *text = cJSON_Print(r->root);
+	int rc = 0;
+
+	if (!text)
+		return -1;
+	if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
+		rc = -1;
+	cJSON_free(text);
+	return rc;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The text report.  Its first line is the verdict that scripts parse:
+ * "WHEEL: TAGSET" or "WHEEL: linux_ARCH (reason)".  The rest is for people
+ * and fits 80 columns except where a name is longer than a column.
+ */
+#include "wheelaudit/report.h"
+
+#include <elf.h>
+#include <string.h>
+
+enum { MAX_ROWS_DEFAULT = 40 };
+
+struct out {
+	FILE *f;
+	bool color;
+};
+
+static const char *paint(const struct out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+#define RED(o) paint(o, "\033[31m")
+#define GREEN(o) paint(o, "\033[32m")
+#define YELLOW(o) paint(o, "\033[33m")
+#define BOLD(o) paint(o, "\033[1m")
+#define RESET(o) paint(o, "\033[0m")
+
+static const char *elf_type_name(uint16_t t)
+{
+	switch (t) {
+	case ET_REL: return "relocatable";
+	case ET_EXEC: return "executable";
+	case ET_DYN: return "shared object";
+	case ET_CORE: return "core";
+	default: return "unknown type";
+	}
+}
+
+static void print_verdict(const struct out *o, const struct wa_audit *a)
+{
+	const char *c = a->exit_code == WA_EXIT_OK ? GREEN(o) : RED(o);
+
+	fprintf(o->f, "%s: %s%s%s", a->wheel, c, a->tagset, RESET(o));
+	if (a->reason)
+		fprintf(o->f, " (%s)", a->reason);
+	fputc('\n', o->f);
+}
+
+static void print_best(const struct out *o, struct wa_audit *a)
+{
+	static const char *const fam[] = {"manylinux", "musllinux"};
+
+	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
+		if (!a->family_possible[f])
+			continue;
+		fprintf(o->f, "  %s: %s", fam[f],
+			a->best[f] ? wa_audit_policy_tag(a, a->best[f]) : "no policy met");
+		if (a->best_after_graft[f] && a->best_after_graft[f] != a->best[f])
+			fprintf(o->f, "; %s once external libraries are grafted (before auditing "
+				      "them)",
+				wa_audit_policy_tag(a, a->best_after_graft[f]));
+		fputc('\n', o->f);
+	}
+}
+
+static bool is_external(const struct wa_audit *a, const char *lib)
+{
+	for (size_t i = 0; i < a->n_externals; i++)
+		if (strcmp(a->externals[i]->name, lib) == 0)
+			return true;
+	return false;
+}
+
+static void print_member(const struct out *o, struct wa_audit *a, const struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+
+	fprintf(o->f, "    %s\n", m->path);
+	fprintf(o->f, "      %s%s%s, ELF%d %s %s\n", m->foreign ? RED(o) : "",
+		m->arch.description, m->foreign ? RESET(o) : "",
+		e->elf_class == ELFCLASS64 ? 64 : 32,
+		e->data == ELFDATA2MSB ? "big-endian" : "little-endian", elf_type_name(e->type));
+	if (m->foreign) {
+		fprintf(o->f, "      %sforeign: the wheel is %s; not judged against policies%s\n",
+			RED(o), a->arch, RESET(o));
+		return;
+	}
+	fprintf(o->f, "      libc: %s (%s)\n", wa_libc_name(m->libc),
+		m->libc_evidence ? m->libc_evidence : "-");
+	if (e->interp)
+		fprintf(o->f, "      interpreter: %s\n", e->interp);
+	if (e->n_needed) {
+		fprintf(o->f, "      needs:");
+		for (size_t i = 0; i < e->n_needed; i++)
+			fprintf(o->f, " %s%s", e->needed[i],
+				is_external(a, e->needed[i]) ? " [external]" : "");
+		fputc('\n', o->f);
+	}
+	for (size_t i = 0; i < e->n_rpath; i++)
+		fprintf(o->f, "      rpath: %s\n", e->rpath[i]);
+	for (size_t i = 0; i < e->n_runpath; i++)
+		fprintf(o->f, "      runpath: %s\n", e->runpath[i]);
+	if (e->x86_isa_needed)
+		fprintf(o->f, "      x86 ISA needed: %s\n",
+			e->x86_isa_needed == WA_ISA_BASELINE ? "baseline"
+			: e->x86_isa_needed == WA_ISA_V2     ? "x86-64-v2"
+			: e->x86_isa_needed == WA_ISA_V3     ? "x86-64-v3"
+							     : "x86-64-v4");
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		if (a->family_possible[f])
+			fprintf(o->f, "      best %s: %s\n", f ? "musllinux" : "manylinux",
+				m->best[f] ? wa_audit_policy_tag(a, m->best[f]) : "none");
+}
+
+static void print_symbols(const struct out *o, struct wa_audit *a, bool verbose)
+{
+	const char *member = NULL;
+	size_t shown = 0;
+
+	if (!a->n_symbols)
+		return;
+	fprintf(o->f, "  symbols that limit the tag, worst first:\n");
+	fprintf(o->f, "    %-16s %-30s %-16s %s\n", "VERSION", "SYMBOL", "LIBRARY",
+		"LOWEST POLICY");
+	for (size_t i = 0; i < a->n_symbols; i++) {
+		const struct wa_symbol_row *r = a->symbols[i];
+
+		if (!verbose && shown == MAX_ROWS_DEFAULT) {
+			fprintf(o->f, "    ... %zu more (use --verbose or --json)\n",
+				a->n_symbols - shown);
+			break;
+		}
+		if (!member || strcmp(member, r->member) != 0) {
+			member = r->member;
+			fprintf(o->f, "   [%s]\n", member);
+		}
+		fprintf(o->f, "    %-16s %-30s %-16s %s%s%s%s\n", r->version,
+			r->symbol ? r->symbol : "-", r->library, r->lowest ? "" : RED(o),
+			r->lowest ? wa_audit_policy_tag(a, r->lowest) : "none", RESET(o),
+			r->weak ? " (weak symbol)" : "");
+		shown++;
+	}
+}
+
+static void print_findings(const struct out *o, const struct wa_audit *a, bool verbose)
+{
+	bool header = false;
+
+	for (int sev = WA_SEV_ERROR; sev >= WA_SEV_INFO; sev--) {
+		if (sev == WA_SEV_INFO && !verbose)
+			break;
+		for (size_t i = 0; i < a->n_findings; i++) {
+			const struct wa_finding *f = a->findings[i];
+			const char *c = sev == WA_SEV_ERROR ? RED(o) : sev == WA_SEV_WARNING ? YELLOW(o)
+											    : "";
+
+			if ((int)f->severity != sev)
+				continue;
+			if (!header) {
+				fprintf(o->f, "  findings:\n");
+				header = true;
+			}
+			fprintf(o->f, "    %s%s%s [%s] %s\n", c, wa_severity_name(f->severity),
+				RESET(o), wa_finding_kind_name(f->kind), f->message);
+		}
+	}
+}
+
+int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_options *opt)
+{
+	struct out o = {f, opt && opt->color};
+	bool verbose = opt && opt->verbose;
+	/* Tag strings are built in the audit's arena while printing. */
+	struct wa_audit *a = (struct wa_audit *)ca;
+	size_t foreign = 0;
+
+	print_verdict(&o, a);
+	if (!a->n_members)
+		return ferror(f) ? -1 : 0;
+	for (size_t i = 0; i < a->n_members; i++)
+		foreign += a->members[i].foreign;
+	fprintf(f, "  %sarchitecture%s %s (from the %s), libc %s, %zu ELF member%s\n", BOLD(&o),
+		RESET(&o), a->arch, strcmp(a->arch_source, "tag") == 0 ? "platform tag" : "ELF members",
+		wa_libc_name(a->libc), a->n_members, a->n_members == 1 ? "" : "s");
+	print_best(&o, a);
+	fprintf(f, "  members:\n");
+	for (size_t i = 0; i < a->n_members; i++)
+		print_member(&o, a, &a->members[i]);
+	print_symbols(&o, a, verbose);
+	if (foreign) {
+		fprintf(f, "  foreign-architecture members (the wheel is %s):\n", a->arch);
+		for (size_t i = 0; i < a->n_members; i++)
+			if (a->members[i].foreign)
+				fprintf(f, "    %s: %s\n", a->members[i].path,
+					a->members[i].arch.description);
+	}
+	if (a->n_externals) {
+		fprintf(f, "  external libraries (not on the whitelist; repair grafts them):\n");
+		for (size_t i = 0; i < a->n_externals; i++) {
+			fprintf(f, "    %s, needed by", a->externals[i]->name);
+			for (size_t k = 0; k < a->externals[i]->n_needed_by; k++)
+				fprintf(f, "%s %s", k ? "," : "", a->externals[i]->needed_by[k]);
+			fputc('\n', f);
+		}
+	}
+	print_findings(&o, a, verbose);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wheel file names and platform tags.  The file name has five or six
+ * dash-separated parts (PEP 427); a platform tag is split into its
+ * family, libc version and architecture (PEP 600 for manylinux_X_Y,
+ * PEP 656 for musllinux_X_Y, PEP 513/571/599 for the legacy aliases).
+ */
+#include "wheelaudit/tag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int split_dots(struct wa_arena *a, const char *s, const char ***out, size_t *n)
+{
+	struct wa_ptrvec v = {0};
+	const char *p = s;
+
+	for (;;) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		char *part = wa_arena_strndup(a, p, len);
+
+		if (!part || wa_ptrvec_push(a, &v, part))
+			return -1;
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	*out = (const char **)v.items;
+	*n = v.len;
+	return 0;
+}
+
+int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const char *filename,
+			struct wa_error *err)
+{
+	const char *base = strrchr(filename, '/');
+	const char *parts[6];
+	size_t n = 0, len;
+	char *copy, *p;
+
+	memset(out, 0, sizeof(*out));
+	base = base ? base + 1 : filename;
+	len = strlen(base);
+	if (len < 5 || strcmp(base + len - 4, ".whl") != 0)
+		return wa_error_set(err, WA_ENOTWHEEL, NULL,
+				    "file name '%s' does not end in '.whl'", base);
+	copy = wa_arena_strndup(a, base, len - 4);
+	if (!copy)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	p = copy;
+	for (;;) {
+		char *dash = strchr(p, '-');
+
+		if (n == 6)
+			return wa_error_set(err, WA_ENOTWHEEL, NULL,
+					    "file name '%s' has too many '-' separated parts", base);
+		parts[n++] = p;
+		if (!dash)
+			break;
+		*dash = '\0';
+		p = dash + 1;
+	}
+	if (n < 5)
+		return wa_error_set(err, WA_ENOTWHEEL, NULL,
+				    "file name '%s' is not NAME-VERSION[-BUILD]-PY-ABI-PLATFORM.whl",
+				    base);
+	for (size_t i = 0; i < n; i++)
+		if (!*parts[i])
+			return wa_error_set(err, WA_ENOTWHEEL, NULL,
+					    "file name '%s' has an empty part", base);
+	out->distribution = parts[0];
+	out->version = parts[1];
+	out->build = n == 6 ? parts[2] : NULL;
+	/* A build tag must start with a digit (PEP 427). */
+	if (out->build && (out->build[0] < '0' || out->build[0] > '9'))
+		return wa_error_set(err, WA_ENOTWHEEL, NULL,
+				    "file name '%s': build tag '%s' does not start with a digit", base,
+				    out->build);
+	out->python = parts[n - 3];
+	out->abi = parts[n - 2];
+	out->platform = parts[n - 1];
+	if (split_dots(a, out->platform, &out->platforms, &out->n_platforms))
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+/* Reads "X_Y_" at the start of s; returns the rest or NULL. */
+static const char *parse_version_pair(const char *s, int *major, int *minor)
+{
+	char *end;
+	long a, b;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	a = strtol(s, &end, 10);
+	if (*end != '_' || end[1] < '0' || end[1] > '9')
+		return NULL;
+	b = strtol(end + 1, &end, 10);
+	if (*end != '_' || a > 1000 || b > 1000)
+		return NULL;
+	*major = (int)a;
+	*minor = (int)b;
+	return end + 1;
+}
+
+static void set_arch(struct wa_platform *out, const char *arch)
+{
+	snprintf(out->arch, sizeof(out->arch), "%s", arch);
+}
+
+void wa_platform_parse(struct wa_platform *out, const char *tag)
+{
+	static const struct {
+		const char *prefix;
+		int major, minor;
+	} legacy[] = {
+		{"manylinux1_", 2, 5},
+		{"manylinux2010_", 2, 12},
+		{"manylinux2014_", 2, 17},
+	};
+	const char *rest;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = WA_PLATFORM_OTHER;
+	if (strcmp(tag, "any") == 0) {
+		out->kind = WA_PLATFORM_ANY;
+		return;
+	}
+	if (strncmp(tag, "linux_", 6) == 0) {
+		out->kind = WA_PLATFORM_LINUX;
+		set_arch(out, tag + 6);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
+		size_t n = strlen(legacy[i].prefix);
+
+		if (strncmp(tag, legacy[i].prefix, n) == 0) {
+			out->kind = WA_PLATFORM_MANYLINUX;
+			out->major = legacy[i].major;
+			out->minor = legacy[i].minor;
+			set_arch(out, tag + n);
+			return;
+		}
+	}
+	if (strncmp(tag, "manylinux_", 10) == 0 &&
+	    (rest = parse_version_pair(tag + 10, &out->major, &out->minor))) {
+		out->kind = WA_PLATFORM_MANYLINUX;
+		set_arch(out, rest);
+		return;
+	}
+	if (strncmp(tag, "musllinux_", 10) == 0 &&
+	    (rest = parse_version_pair(tag + 10, &out->major, &out->minor))) {
+		out->kind = WA_PLATFORM_MUSLLINUX;
+		set_arch(out, rest);
+		return;
+	}
+	if (strncmp(tag, "android_", 8) == 0) {
+		/* android_<api level>_<abi> (PEP 738) */
+		const char *abi = strchr(tag + 8, '_');
+
+		out->kind = WA_PLATFORM_ANDROID;
+		out->major = atoi(tag + 8);
+		set_arch(out, abi ? abi + 1 : "");
+		return;
+	}
+}
+
+const char *wa_cpython_version(const char *python_tag)
+{
+	if (strncmp(python_tag, "cp", 2) == 0 && python_tag[2] >= '0' && python_tag[2] <= '9')
+		return python_tag + 2;
+	return NULL;
+}

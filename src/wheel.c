@@ -1,0 +1,751 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wheel structure (PEP 427): member-name safety, .dist-info/WHEEL and
+ * RECORD, and the single pass that reads every member.  RECORD paths are
+ * only ever compared with member names, never used as file-system paths.
+ */
+#include "wheelaudit/wheel.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wheelaudit/arena.h"
+#include "wheelaudit/elf.h"
+#include "wheelaudit/hash.h"
+#include "wheelaudit/zip.h"
+
+/* Unix file-type bits in a zip entry's external attributes (as in st_mode). */
+enum { UNIX_TYPE_MASK = 0170000, UNIX_TYPE_SYMLINK = 0120000 };
+
+enum { RECORD_MAX_BYTES = 64 << 20, WHEEL_MAX_BYTES = 1 << 20 };
+
+struct record_entry {
+	const char *path;
+	const char *algorithm; /* "sha256", or NULL when no digest */
+	const char *digest;    /* urlsafe base64, no padding */
+	long long size;        /* -1 when not given */
+	long member;           /* index of the member, -1 when absent */
+};
+
+struct wa_wheel {
+	struct wa_arena arena;
+	char *path;
+	struct wa_limits limits;
+	struct wa_wheel_name name;
+	struct wa_member *members;
+	size_t n_members;
+	struct record_entry **by_member; /* member index -> its RECORD entry or NULL */
+	const char *dist_info;
+	const char *wheel_version;
+	bool purelib;
+	struct wa_ptrvec tags;
+	struct wa_ptrvec notes;
+};
+
+void wa_limits_default(struct wa_limits *l)
+{
+	l->max_member_bytes = 2ULL << 30;
+	l->max_total_bytes = 16ULL << 30;
+	l->max_members = 200000;
+}
+
+/* ===== member names ===== */
+
+static const char *unsafe_reason(const char *name)
+{
+	const char *p;
+
+	if (!*name)
+		return "empty member name";
+	if (name[0] == '/')
+		return "absolute path";
+	for (p = name; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			return "control character in the name";
+		if (c == '\\')
+			return "backslash in the name";
+	}
+	if (name[1] == ':' && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z'))
+		return "drive letter in the name";
+	/* '..' as a whole path component escapes the extraction directory */
+	for (p = name; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return "'..' path component";
+	}
+	return NULL;
+}
+
+static bool looks_like_library(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	const char *so;
+
+	base = base ? base + 1 : name;
+	so = strstr(base, ".so");
+	while (so) {
+		const char *t = so + 3;
+
+		/* ".so" at the end, or followed by ".N[.N...]" */
+		while (*t == '.' && t[1] >= '0' && t[1] <= '9') {
+			t++;
+			while (*t >= '0' && *t <= '9')
+				t++;
+		}
+		if (*t == '\0')
+			return true;
+		so = strstr(so + 1, ".so");
+	}
+	return false;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	const struct wa_member *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *err)
+{
+	size_t n = wa_zip_count(z);
+	const struct wa_member **sorted = NULL;
+	int rc = 0;
+
+	if (n > w->limits.max_members)
+		return wa_error_set(err, WA_ELIMIT, NULL,
+				    "archive has %zu members, more than the limit of %zu", n,
+				    w->limits.max_members);
+	w->members = wa_arena_alloc(&w->arena, (n ? n : 1) * sizeof(*w->members));
+	w->by_member = wa_arena_alloc(&w->arena, (n ? n : 1) * sizeof(*w->by_member));
+	sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	if (!w->members || !w->by_member || !sorted) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	w->n_members = n;
+	for (size_t i = 0; i < n; i++) {
+		struct wa_zip_entry e;
+		struct wa_member *m = &w->members[i];
+		const char *why;
+		unsigned mode;
+
+		rc = wa_zip_entry(z, i, &e, err);
+		if (rc)
+			goto out;
+		m->name = wa_arena_strdup(&w->arena, e.name);
+		if (!m->name) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		why = unsafe_reason(m->name);
+		if (why) {
+			rc = wa_error_set(err, WA_EUNSAFE, m->name, "unsafe member name: %s", why);
+			goto out;
+		}
+		mode = e.opsys == 3 /* ZIP_OPSYS_UNIX */ ? (e.ext_attr >> 16) & 0xffff : 0;
+		if ((mode & UNIX_TYPE_MASK) == UNIX_TYPE_SYMLINK) {
+			rc = wa_error_set(err, WA_EUNSAFE, m->name,
+					  "member is a symbolic link (wheels hold regular files only)");
+			goto out;
+		}
+		if (e.encrypted) {
+			rc = wa_error_set(err, WA_EUNSAFE, m->name, "member is encrypted");
+			goto out;
+		}
+		m->mode = mode;
+		m->size = e.size;
+		m->is_dir = m->name[strlen(m->name) - 1] == '/';
+		if (!m->is_dir && !e.method_supported) {
+			rc = wa_error_set(err, WA_ECORRUPT, m->name,
+					  "unsupported compression method %u", e.method);
+			goto out;
+		}
+		if (e.size > w->limits.max_member_bytes) {
+			rc = wa_error_set(err, WA_ELIMIT, m->name,
+					  "member declares %llu bytes, more than the limit of %llu "
+					  "(raise it with --max-member-size)",
+					  (unsigned long long)e.size,
+					  (unsigned long long)w->limits.max_member_bytes);
+			goto out;
+		}
+		m->looks_like_library = looks_like_library(m->name);
+		sorted[i] = m;
+	}
+	qsort(sorted, n, sizeof(*sorted), compare_names);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1]->name, sorted[i]->name) == 0) {
+			rc = wa_error_set(err, WA_EUNSAFE, sorted[i]->name,
+					  "duplicate member name");
+			goto out;
+		}
+out:
+	free(sorted);
+	return rc;
+}
+
+static long find_member(const struct wa_wheel *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_members; i++)
+		if (strcmp(w->members[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* ===== small whole-member reads (WHEEL, RECORD) ===== */
+
+struct membuf {
+	char *data;
+	size_t len, cap;
+};
+
+static int membuf_sink(void *ctx, const void *data, size_t len)
+{
+	struct membuf *b = ctx;
+
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		p = realloc(b->data, cap);
+		if (!p)
+			return -WA_ENOMEM;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int read_small(struct wa_zip *z, size_t index, const char *name, uint64_t max,
+		      struct membuf *out, struct wa_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = wa_zip_read(z, index, max, membuf_sink, out, err);
+	if (rc == -WA_ENOMEM)
+		rc = wa_error_set(err, WA_ENOMEM, name, "out of memory");
+	if (!rc && !out->data && membuf_sink(out, "", 0))
+		rc = wa_error_set(err, WA_ENOMEM, name, "out of memory");
+	if (rc) {
+		free(out->data);
+		out->data = NULL;
+	}
+	return rc;
+}
+
+/* ===== .dist-info and WHEEL ===== */
+
+/* PEP 503 normalisation, enough to compare directory and file names. */
+static void normalize(char *s)
+{
+	for (; *s; s++) {
+		if (*s == '-' || *s == '.')
+			*s = '_';
+		else if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+	}
+}
+
+static int find_dist_info(struct wa_wheel *w, struct wa_error *err)
+{
+	const char *found = NULL;
+	size_t count = 0;
+	char *want = wa_arena_printf(&w->arena, "%s-%s.dist-info", w->name.distribution,
+				     w->name.version);
+
+	if (!want)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	normalize(want);
+	for (size_t i = 0; i < w->n_members; i++) {
+		const char *name = w->members[i].name;
+		const char *slash = strchr(name, '/');
+		char *dir;
+
+		if (!slash || strcmp(slash, "/WHEEL") != 0 || slash - name < 11 ||
+		    strncmp(slash - 10, ".dist-info", 10) != 0)
+			continue;
+		dir = wa_arena_strndup(&w->arena, name, (size_t)(slash - name));
+		if (!dir)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		count++;
+		if (!found) {
+			found = dir;
+		} else {
+			char *a = wa_arena_strdup(&w->arena, dir);
+
+			if (!a)
+				return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			normalize(a);
+			if (strcmp(a, want) == 0)
+				found = dir;
+		}
+	}
+	if (!found)
+		return wa_error_set(err, WA_ENOTWHEEL, NULL,
+				    "no '<name>-<version>.dist-info/WHEEL' member");
+	w->dist_info = found;
+	if (count > 1) {
+		char *note = wa_arena_printf(&w->arena,
+					     "%zu .dist-info directories; using '%s'", count,
+					     found);
+		if (!note || wa_ptrvec_push(&w->arena, &w->notes, note))
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int parse_wheel_file(struct wa_wheel *w, char *text, const char *member,
+			    struct wa_error *err)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+		char *key, *value;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		key = trim(line);
+		value = trim(colon + 1);
+		if (strcmp(key, "Wheel-Version") == 0) {
+			w->wheel_version = wa_arena_strdup(&w->arena, value);
+		} else if (strcmp(key, "Root-Is-Purelib") == 0) {
+			w->purelib = strcmp(value, "true") == 0;
+		} else if (strcmp(key, "Tag") == 0) {
+			char *tag = wa_arena_strdup(&w->arena, value);
+
+			if (!tag || wa_ptrvec_push(&w->arena, &w->tags, tag))
+				return wa_error_set(err, WA_ENOMEM, member, "out of memory");
+		}
+	}
+	if (!w->wheel_version)
+		return wa_error_set(err, WA_ENOTWHEEL, member, "WHEEL has no Wheel-Version line");
+	if (strncmp(w->wheel_version, "1.", 2) != 0)
+		return wa_error_set(err, WA_ENOTWHEEL, member,
+				    "unsupported Wheel-Version '%s' (this tool reads 1.x)",
+				    w->wheel_version);
+	return 0;
+}
+
+/* ===== RECORD ===== */
+
+/* Reads one CSV field (RFC 4180 quoting) from *p; returns NULL at end of line. */
+static char *csv_field(char **p, bool *more)
+{
+	char *s = *p, *out = *p, *start = *p;
+
+	*more = false;
+	if (*s == '"') {
+		s++;
+		for (;;) {
+			if (*s == '\0')
+				break;
+			if (*s == '"') {
+				if (s[1] == '"') {
+					*out++ = '"';
+					s += 2;
+					continue;
+				}
+				s++;
+				break;
+			}
+			*out++ = *s++;
+		}
+	} else {
+		while (*s && *s != ',')
+			*out++ = *s++;
+	}
+	if (*s == ',') {
+		*more = true;
+		s++;
+	}
+	*out = '\0';
+	*p = s;
+	return start;
+}
+
+static int parse_record(struct wa_wheel *w, char *text, const char *member, struct wa_error *err)
+{
+	char *line = text;
+	size_t lineno = 0;
+
+	while (line && *line) {
+		char *next = strchr(line, '\n');
+		char *fields[3] = {NULL, NULL, NULL};
+		struct record_entry *e;
+		bool more = true;
+		size_t nf = 0;
+		char *p;
+
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		p = trim(line);
+		if (!*p) {
+			line = next;
+			continue;
+		}
+		while (more && nf < 3)
+			fields[nf++] = csv_field(&p, &more);
+		e = wa_arena_alloc(&w->arena, sizeof(*e));
+		if (!e)
+			return wa_error_set(err, WA_ENOMEM, member, "out of memory");
+		e->path = fields[0];
+		e->size = -1;
+		e->member = find_member(w, e->path);
+		if (e->member < 0)
+			return wa_error_set(err, WA_ERECORD, e->path,
+					    "RECORD line %zu lists '%s', which is not in the archive",
+					    lineno, e->path);
+		if (w->by_member[e->member])
+			return wa_error_set(err, WA_ERECORD, e->path,
+					    "RECORD lists '%s' twice", e->path);
+		if (fields[1] && *fields[1]) {
+			char *eq = strchr(fields[1], '=');
+
+			if (!eq)
+				return wa_error_set(err, WA_ERECORD, e->path,
+						    "RECORD line %zu: hash '%s' is not ALGO=DIGEST",
+						    lineno, fields[1]);
+			*eq = '\0';
+			e->algorithm = fields[1];
+			e->digest = eq + 1;
+		}
+		if (fields[2] && *fields[2]) {
+			char *end;
+
+			e->size = strtoll(fields[2], &end, 10);
+			if (*end || e->size < 0)
+				return wa_error_set(err, WA_ERECORD, e->path,
+						    "RECORD line %zu: size '%s' is not a number",
+						    lineno, fields[2]);
+		}
+		w->by_member[e->member] = e;
+		w->members[e->member].in_record = true;
+		line = next;
+	}
+	return 0;
+}
+
+static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *err)
+{
+	struct membuf wheel = {0}, record = {0};
+	char *wheel_name = NULL, *record_name = NULL;
+	long wi, ri;
+	int rc;
+
+	rc = find_dist_info(w, err);
+	if (rc)
+		return rc;
+	wheel_name = wa_arena_printf(&w->arena, "%s/WHEEL", w->dist_info);
+	record_name = wa_arena_printf(&w->arena, "%s/RECORD", w->dist_info);
+	if (!wheel_name || !record_name)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	wi = find_member(w, wheel_name);
+	ri = find_member(w, record_name);
+	if (ri < 0)
+		return wa_error_set(err, WA_ENOTWHEEL, record_name, "the wheel has no RECORD");
+	rc = read_small(z, (size_t)wi, wheel_name, WHEEL_MAX_BYTES, &wheel, err);
+	if (!rc)
+		rc = parse_wheel_file(w, wheel.data, wheel_name, err);
+	if (!rc)
+		rc = read_small(z, (size_t)ri, record_name, RECORD_MAX_BYTES, &record, err);
+	if (!rc) {
+		/* Strings of RECORD entries point into this copy. */
+		char *copy = wa_arena_strndup(&w->arena, record.data, record.len);
+
+		rc = copy ? parse_record(w, copy, record_name, err)
+			  : wa_error_set(err, WA_ENOMEM, record_name, "out of memory");
+	}
+	free(wheel.data);
+	free(record.data);
+	return rc;
+}
+
+int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limits *limits,
+		  struct wa_error *err)
+{
+	struct wa_wheel *w = NULL;
+	struct wa_zip *z = NULL;
+	int rc;
+
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	wa_arena_init(&w->arena);
+	if (limits)
+		w->limits = *limits;
+	else
+		wa_limits_default(&w->limits);
+	w->path = wa_arena_strdup(&w->arena, path);
+	if (!w->path) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	rc = wa_wheel_name_parse(&w->name, &w->arena, path, err);
+	if (rc)
+		goto out;
+	rc = wa_zip_open(&z, path, err);
+	if (rc)
+		goto out;
+	rc = load_members(w, z, err);
+	if (rc)
+		goto out;
+	rc = load_metadata(w, z, err);
+out:
+	wa_zip_free(z);
+	if (rc) {
+		wa_wheel_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+void wa_wheel_free(struct wa_wheel *w)
+{
+	if (!w)
+		return;
+	wa_arena_release(&w->arena);
+	free(w);
+}
+
+const char *wa_wheel_path(const struct wa_wheel *w) { return w->path; }
+const struct wa_wheel_name *wa_wheel_filename(const struct wa_wheel *w) { return &w->name; }
+const char *wa_wheel_dist_info(const struct wa_wheel *w) { return w->dist_info; }
+const char *wa_wheel_version(const struct wa_wheel *w) { return w->wheel_version; }
+bool wa_wheel_root_is_purelib(const struct wa_wheel *w) { return w->purelib; }
+size_t wa_wheel_tag_count(const struct wa_wheel *w) { return w->tags.len; }
+const char *wa_wheel_tag(const struct wa_wheel *w, size_t i) { return w->tags.items[i]; }
+size_t wa_wheel_member_count(const struct wa_wheel *w) { return w->n_members; }
+const struct wa_member *wa_wheel_member(const struct wa_wheel *w, size_t i) { return &w->members[i]; }
+size_t wa_wheel_note_count(const struct wa_wheel *w) { return w->notes.len; }
+const char *wa_wheel_note(const struct wa_wheel *w, size_t i) { return w->notes.items[i]; }
+
+/* ===== the scan ===== */
+
+struct scan_shared {
+	struct wa_wheel *w;
+	wa_wheel_elf_fn fn;
+	void *ctx;
+	atomic_size_t next;          /* next member to take */
+	atomic_uint_least64_t total; /* decompressed bytes so far */
+	pthread_mutex_t lock;        /* guards the fields below */
+	long err_member;             /* lowest failing member, -1 when none */
+	struct wa_error first_err;
+};
+
+/* Per-member reading state: the digest always, the bytes only for ELF. */
+struct member_reader {
+	struct scan_shared *shared;
+	struct wa_sha256 sha;
+	unsigned char head[4];
+	size_t head_len;
+	bool elf;
+	unsigned char *bytes;
+	size_t len, cap;
+	uint64_t declared;
+	uint64_t count; /* bytes seen */
+};
+
+static int reader_sink(void *ctx, const void *data, size_t len)
+{
+	struct member_reader *r = ctx;
+	const unsigned char *d = data;
+	uint64_t total;
+
+	total = atomic_fetch_add(&r->shared->total, len) + len;
+	if (total > r->shared->w->limits.max_total_bytes)
+		return -WA_ELIMIT;
+	wa_sha256_update(&r->sha, data, len);
+	r->count += len;
+	for (size_t i = 0; r->head_len < 4 && i < len; i++) {
+		r->head[r->head_len++] = d[i];
+		if (r->head_len == 4)
+			r->elf = wa_elf_is_elf(r->head, 4);
+	}
+	if (!r->elf && r->head_len == 4)
+		return 0;
+	/* An ELF candidate (or fewer than 4 bytes so far): keep the bytes. */
+	if (r->len + len > r->cap) {
+		size_t cap = r->cap ? r->cap : (size_t)(r->declared ? r->declared : 65536);
+		unsigned char *p;
+
+		while (cap < r->len + len)
+			cap *= 2;
+		p = realloc(r->bytes, cap);
+		if (!p)
+			return -WA_ENOMEM;
+		r->bytes = p;
+		r->cap = cap;
+	}
+	memcpy(r->bytes + r->len, d, len);
+	r->len += len;
+	return 0;
+}
+
+static int verify_record(const struct wa_wheel *w, size_t i, const uint8_t digest[32],
+			 uint64_t size, struct wa_error *err)
+{
+	const struct record_entry *e = w->by_member[i];
+	const char *name = w->members[i].name;
+	char encoded[64];
+
+	if (!e)
+		return 0;
+	if (e->size >= 0 && (uint64_t)e->size != size)
+		return wa_error_set(err, WA_ERECORD, name,
+				    "size mismatch: RECORD says %lld bytes, the member has %llu",
+				    e->size, (unsigned long long)size);
+	if (!e->algorithm)
+		return 0;
+	if (strcmp(e->algorithm, "sha256") != 0)
+		return 0; /* noted at open; only sha256 is verified */
+	wa_b64url_nopad(digest, 32, encoded, sizeof(encoded));
+	if (strcmp(encoded, e->digest) != 0)
+		return wa_error_set(err, WA_ERECORD, name,
+				    "sha256 mismatch: RECORD says %s, the member hashes to %s",
+				    e->digest, encoded);
+	return 0;
+}
+
+static int scan_member(struct scan_shared *s, struct wa_zip *z, size_t i, struct wa_error *err)
+{
+	struct wa_wheel *w = s->w;
+	struct wa_member *m = &w->members[i];
+	struct member_reader r = {.shared = s, .declared = m->size};
+	uint8_t digest[32];
+	int rc;
+
+	if (m->is_dir)
+		return 0;
+	if (wa_sha256_init(&r.sha))
+		return wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
+	rc = wa_zip_read(z, i, w->limits.max_member_bytes, reader_sink, &r, err);
+	if (rc == -WA_ENOMEM)
+		rc = wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
+	else if (rc == -WA_ELIMIT && !err->message[0])
+		rc = wa_error_set(err, WA_ELIMIT, m->name,
+				  "the wheel decompresses to more than %llu bytes (raise the limit "
+				  "with --max-wheel-size)",
+				  (unsigned long long)w->limits.max_total_bytes);
+	if (rc)
+		goto out;
+	wa_sha256_final(&r.sha, digest);
+	m->size = r.count;
+	rc = verify_record(w, i, digest, r.count, err);
+	if (rc)
+		goto out;
+	m->is_elf = r.elf;
+	m->record_hashed = w->by_member[i] && w->by_member[i]->algorithm &&
+			   strcmp(w->by_member[i]->algorithm, "sha256") == 0;
+	if (r.elf)
+		rc = s->fn(s->ctx, i, m->name, r.bytes, r.len, err);
+out:
+	wa_sha256_release(&r.sha);
+	free(r.bytes);
+	return rc;
+}
+
+static void record_failure(struct scan_shared *s, size_t i, const struct wa_error *err)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->err_member < 0 || (long)i < s->err_member) {
+		s->err_member = (long)i;
+		s->first_err = *err;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Members are handed out one at a time, so a big member does not hold up
+ * the others; each thread has its own archive handle (libzip handles are
+ * not shared between threads). */
+static void *scan_worker(void *arg)
+{
+	struct scan_shared *s = arg;
+	struct wa_zip *z = NULL;
+	struct wa_error err;
+
+	wa_error_clear(&err);
+	if (wa_zip_open(&z, s->w->path, &err)) {
+		record_failure(s, 0, &err);
+		return NULL;
+	}
+	for (;;) {
+		size_t i = atomic_fetch_add(&s->next, 1);
+		int rc;
+
+		if (i >= s->w->n_members)
+			break;
+		wa_error_clear(&err);
+		rc = scan_member(s, z, i, &err);
+		if (rc) {
+			if (!err.code)
+				wa_error_set(&err, -rc, s->w->members[i].name, "%s",
+					     wa_error_default_text(-rc));
+			record_failure(s, i, &err);
+		}
+	}
+	wa_zip_free(z);
+	return NULL;
+}
+
+int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void *ctx,
+		  struct wa_error *err)
+{
+	struct scan_shared s = {.w = w, .fn = fn, .ctx = ctx, .err_member = -1};
+	pthread_t tids[16];
+	unsigned started = 0;
+
+	if (threads < 1)
+		threads = 1;
+	if (threads > 16)
+		threads = 16;
+	if (threads > w->n_members)
+		threads = w->n_members ? (unsigned)w->n_members : 1;
+	atomic_init(&s.next, 0);
+	atomic_init(&s.total, 0);
+	wa_error_clear(&s.first_err);
+	pthread_mutex_init(&s.lock, NULL);
+	/* The calling thread works too; extra threads only when there is
+	 * more than one member. */
+	for (unsigned t = 1; t < threads; t++)
+		if (pthread_create(&tids[started], NULL, scan_worker, &s) == 0)
+			started++;
+	scan_worker(&s);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	pthread_mutex_destroy(&s.lock);
+	if (s.err_member >= 0) {
+		if (err)
+			*err = s.first_err;
+		return -(s.first_err.code ? s.first_err.code : WA_EINTERNAL);
+	}
+	return 0;
+}
