@@ -364,6 +364,8 @@ static void decide_families(struct audit_state *s)
 	const char *glibc_member = NULL, *musl_member = NULL;
 	bool android = false;
 
+	if (a->libc == WA_LIBC_ANDROID)
+		return; /* an android_* tag: no family applies (check_platform_kind) */
 	for (size_t i = 0; i < a->n_members; i++) {
 		const struct wa_audit_member *m = &a->members[i];
 		enum wa_libc l = m->libc;
@@ -998,7 +1000,9 @@ static void decide_verdict(struct audit_state *s)
 		a->exit_code = WA_EXIT_OK;
 		a->outcome = "compliant";
 	}
-	if (!tags.len)
+	if (!tags.len && a->libc == WA_LIBC_ANDROID)
+		push_tag(s, &tags, astr(s, wa_wheel_filename(s->wheel)->platform));
+	else if (!tags.len)
 		push_tag(s, &tags, wa_arena_printf(&a->arena, "linux_%s", a->arch));
 	a->tags = (const char **)tags.items;
 	a->n_tags = tags.len;
@@ -1099,6 +1103,7 @@ static void check_platform_kind(struct audit_state *s)
 		wa_platform_parse(&p, wn->platforms[i]);
 		if (p.kind == WA_PLATFORM_ANDROID) {
 			s->no_policy = true;
+			s->a->libc = WA_LIBC_ANDROID;
 			add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
 				    "%s is an Android platform tag: Android wheels keep their "
 				    "android_* tag and are outside manylinux/musllinux (not audited "
