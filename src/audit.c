@@ -1145,7 +1145,8 @@ static void take_lists(struct audit_state *s)
 {
 	struct wa_audit *a = s->a;
 
-	qsort(s->symbols.items, s->symbols.len, sizeof(void *), compare_rows);
+	if (s->symbols.len > 1)
+		qsort(s->symbols.items, s->symbols.len, sizeof(void *), compare_rows);
 	a->findings = (struct wa_finding **)s->findings.items;
 	a->n_findings = s->findings.len;
 	a->symbols = (struct wa_symbol_row **)s->symbols.items;
