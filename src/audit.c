@@ -812,7 +812,6 @@ static void evaluate(struct audit_state *s)
 		if (!s->fails[i] || m->foreign)
 			continue;
 		blocking = blocking_findings(s, m);
-		member_warnings(s, m);
 		for (int f = 0; f < WA_FAMILY_COUNT; f++) {
 			if (!a->family_possible[f])
 				continue;
@@ -1200,6 +1199,9 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 		collect_family_policies(&s);
 		check_policy_exists(&s);
 		decide_families(&s);
+		for (size_t i = 0; i < a->n_members; i++)
+			if (!a->members[i].foreign)
+				member_warnings(&s, &a->members[i]);
 		if (!s.mismatch && !s.no_policy)
 			evaluate(&s);
 		decide_verdict(&s);

@@ -26,8 +26,11 @@ static const char *paint(const struct out *o, const char *code)
 #define BOLD(o) paint(o, "\033[1m")
 #define RESET(o) paint(o, "\033[0m")
 
-static const char *elf_type_name(uint16_t t)
+static const char *elf_type_name(uint16_t t, bool has_interp)
 {
+	/* A PIE is ET_DYN like a library; its PT_INTERP tells them apart. */
+	if (t == ET_DYN && has_interp)
+		return "executable (PIE)";
 	switch (t) {
 	case ET_REL: return "relocatable";
 	case ET_EXEC: return "executable";
@@ -80,7 +83,7 @@ static void print_member(const struct out *o, struct wa_audit *a, const struct w
 	fprintf(o->f, "      %s%s%s, ELF%d %s %s\n", m->foreign ? RED(o) : "",
 		m->arch.description, m->foreign ? RESET(o) : "",
 		e->elf_class == ELFCLASS64 ? 64 : 32,
-		e->data == ELFDATA2MSB ? "big-endian" : "little-endian", elf_type_name(e->type));
+		e->data == ELFDATA2MSB ? "big-endian" : "little-endian", elf_type_name(e->type, e->interp != NULL));
 	if (m->foreign) {
 		fprintf(o->f, "      %sforeign: the wheel is %s; not judged against policies%s\n",
 			RED(o), a->arch, RESET(o));
