@@ -593,10 +593,16 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 		if (lowest == s->fam[f][0])
 			continue; /* does not limit the tag */
 		if (v->weak) {
+			/* Listed for the record, flagged weak: the loader does not
+			 * fail without the version, so it does not decide the tag. */
 			add_finding(s, WA_FIND_WEAK_VERSION, WA_SEV_INFO, m->path,
 				    "%s needs %s from %s only weakly (VER_FLG_WEAK): it does not "
 				    "decide the tag",
 				    m->path, v->version, v->library);
+			for (size_t k = 0; k < e->n_undefs; k++)
+				if (e->undefs[k].verneed == (int)i)
+					add_row(s, m->path, e->undefs[k].name, v->version, v->library,
+						lowest, true);
 			continue;
 		}
 		for (size_t k = 0; k < e->n_undefs; k++)
@@ -988,7 +994,11 @@ static void decide_verdict(struct audit_state *s)
 		a->reason = f ? f->message : "no policy applies";
 	} else if (!tags.len) {
 		a->exit_code = WA_EXIT_POLICY;
-		a->outcome = s->externals.len ? "needs-graft" : "policy-violation";
+		/* "needs-graft" only when grafting would actually lead to a tag */
+		a->outcome = s->externals.len && (a->best_after_graft[WA_FAMILY_MANYLINUX] ||
+						  a->best_after_graft[WA_FAMILY_MUSLLINUX])
+				     ? "needs-graft"
+				     : "policy-violation";
 		a->reason = no_tag_reason(s);
 	} else if (!claims_ok || !plat_ok) {
 		a->exit_code = WA_EXIT_POLICY;

@@ -88,6 +88,13 @@ static uint32_t rd32(const struct image *im, uint64_t off)
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+static uint64_t rd64(const struct image *im, uint64_t off)
+{
+	uint64_t hi = rd32(im, off), lo = rd32(im, off + 4);
+
+	return im->big_endian ? hi << 32 | lo : lo << 32 | hi;
+}
+
 /* Translates a virtual address to a file offset through PT_LOAD, as the loader maps it. */
 static bool vaddr_to_offset(const struct image *im, uint64_t vaddr, uint64_t *off)
 {
@@ -330,9 +337,12 @@ static int count_dynsyms(struct image *im, const struct dynamic *d, size_t *out,
 
 	*out = 0;
 	if (d->has_hash) {
-		if (!vaddr_to_offset(im, d->hash, &off) || !in_file(im, off, 8))
+		/* 64-bit s390 and Alpha use 8-byte hash-table entries. */
+		bool wide = im->is64 && (im->info->machine == EM_S390 || im->info->machine == EM_ALPHA);
+
+		if (!vaddr_to_offset(im, d->hash, &off) || !in_file(im, off, wide ? 16 : 8))
 			return bad(im, err, "DT_HASH points outside the file");
-		*out = rd32(im, off + 4);
+		*out = wide ? (size_t)rd64(im, off + 8) : rd32(im, off + 4);
 		return 0;
 	}
 	if (d->has_gnu_hash) {
@@ -661,8 +671,15 @@ static int read_program_headers(struct image *im, struct dynamic *d, struct wa_e
 	bool has_dyn = false;
 	int rc;
 
-	if (elf_getphdrnum(im->elf, &phnum) != 0)
+	GElf_Ehdr eh;
+
+	if (elf_getphdrnum(im->elf, &phnum) != 0 || !gelf_getehdr(im->elf, &eh))
 		return bad(im, err, "the program header table cannot be read (truncated?)");
+	/* libelf quietly shortens a table cut off by the end of the file. */
+	if ((eh.e_phnum != PN_XNUM && phnum != eh.e_phnum) ||
+	    (phnum && !in_file(im, eh.e_phoff, (uint64_t)phnum * eh.e_phentsize)))
+		return bad(im, err, "the program header table runs past the end of the file "
+				    "(truncated?)");
 	if (phnum > MAX_PHDRS)
 		return bad(im, err, "too many program headers");
 	im->loads = wa_arena_alloc(&info->arena, (phnum ? phnum : 1) * sizeof(*im->loads));

@@ -141,7 +141,7 @@ static void print_symbols(const struct out *o, struct wa_audit *a, bool verbose)
 		fprintf(o->f, "    %-16s %-30s %-16s %s%s%s%s\n", r->version,
 			r->symbol ? r->symbol : "-", r->library, r->lowest ? "" : RED(o),
 			r->lowest ? wa_audit_policy_tag(a, r->lowest) : "none", RESET(o),
-			r->weak ? " (weak symbol)" : "");
+			r->weak ? " (weak)" : "");
 		shown++;
 	}
 }

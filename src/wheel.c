@@ -292,9 +292,14 @@ static int find_dist_info(struct wa_wheel *w, struct wa_error *err)
 				found = dir;
 		}
 	}
-	if (!found)
-		return wa_error_set(err, WA_ENOTWHEEL, NULL,
-				    "no '<name>-<version>.dist-info/WHEEL' member");
+	if (!found) {
+		char expected[512];
+
+		snprintf(expected, sizeof(expected), "%s-%s.dist-info/WHEEL", w->name.distribution,
+			 w->name.version);
+		return wa_error_set(err, WA_ENOTWHEEL, expected,
+				    "the wheel has no .dist-info/WHEEL metadata file");
+	}
 	w->dist_info = found;
 	if (count > 1) {
 		char *note = wa_arena_printf(&w->arena,
@@ -556,6 +561,9 @@ struct scan_shared {
 	void *ctx;
 	atomic_size_t next;          /* next member to take */
 	atomic_uint_least64_t total; /* decompressed bytes so far */
+	/* Held while a big ELF member is in memory, so two threads never hold
+	 * two big members at once: peak memory stays near the largest member. */
+	pthread_mutex_t big_lock;
 	pthread_mutex_t lock;        /* guards the fields below */
 	long err_member;             /* lowest failing member, -1 when none */
 	struct wa_error first_err;
@@ -572,7 +580,11 @@ struct member_reader {
 	size_t len, cap;
 	uint64_t declared;
 	uint64_t count; /* bytes seen */
+	bool holds_big; /* holds shared->big_lock */
 };
+
+/* Members at least this big are buffered one at a time (see big_lock). */
+enum { BIG_MEMBER = 16 << 20 };
 
 static int reader_sink(void *ctx, const void *data, size_t len)
 {
@@ -589,6 +601,10 @@ static int reader_sink(void *ctx, const void *data, size_t len)
 		r->head[r->head_len++] = d[i];
 		if (r->head_len == 4)
 			r->elf = wa_elf_is_elf(r->head, 4);
+	}
+	if (r->elf && !r->holds_big && r->declared >= BIG_MEMBER) {
+		pthread_mutex_lock(&r->shared->big_lock);
+		r->holds_big = true;
 	}
 	if (!r->elf && r->head_len == 4)
 		return 0;
@@ -670,6 +686,8 @@ static int scan_member(struct scan_shared *s, struct wa_zip *z, size_t i, struct
 out:
 	wa_sha256_release(&r.sha);
 	free(r.bytes);
+	if (r.holds_big)
+		pthread_mutex_unlock(&s->big_lock);
 	return rc;
 }
 
@@ -733,6 +751,7 @@ int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void
 	atomic_init(&s.total, 0);
 	wa_error_clear(&s.first_err);
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.big_lock, NULL);
 	/* The calling thread works too; extra threads only when there is
 	 * more than one member. */
 	for (unsigned t = 1; t < threads; t++)
@@ -742,6 +761,7 @@ int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	pthread_mutex_destroy(&s.lock);
+	pthread_mutex_destroy(&s.big_lock);
 	if (s.err_member >= 0) {
 		if (err)
 			*err = s.first_err;

@@ -84,7 +84,7 @@ static int parse_args(int argc, char **argv, struct show_args *args)
 	args->text.color = cli_color_wanted();
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: args->json = true; break;
 		case OPT_PLAT: args->audit.plat = optarg; break;
@@ -131,6 +131,11 @@ static int parse_args(int argc, char **argv, struct show_args *args)
 	}
 	if (optind >= argc)
 		return cli_usage_error("show: no wheel given");
+	if (args->audit.plat && strcmp(args->audit.plat, "auto") != 0 &&
+	    !wa_policy_find(args->audit.policies, args->audit.plat, NULL, 0))
+		return cli_usage_error("--plat: '%s' is not a known policy (see 'wheelaudit "
+				       "policies')",
+				       args->audit.plat);
 	return 0;
 }
 

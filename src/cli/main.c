@@ -5,6 +5,7 @@
  * written (a full disk or a closed pipe is exit 6, not silence).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,9 @@ int main(int argc, char **argv)
 	int code;
 
 	wa_error_clear(&err);
+	/* A closed pipe (`wheelaudit show --json | head`) must be a write
+	 * error we report as exit 6, not a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		return cli_usage_error("no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Throughput and memory benchmark of `wheelaudit show` on one large wheel.
+#
+#   bench/bench.sh [path/to/wheelaudit]      (default: build/release/wheelaudit)
+#
+# Builds (once; delete bench/out/ or set BENCH_REGEN=1 to rebuild) a wheel
+# of >= 300 MB of ELF members - copies of this machine's shared libraries
+# under distinct names plus a small extension module, deflate-compressed,
+# with a correct RECORD - then reports:
+#   * wall time of `wheelaudit show WHEEL` (best of 3),
+#   * wall time of `unzip -p WHEEL >/dev/null` (best of 3): the floor set by
+#     plain decompression,
+#   * their ratio (target: <= 1.3),
+#   * wheelaudit's peak RSS (target: <= largest ELF member + 64 MB).
+# Exit status: 0 when both targets are met, 1 when one is missed, 2 on a
+# setup problem.
+#
+# Knobs (environment): BENCH_TARGET_MB (ELF payload, default 320),
+# BENCH_MAX_LIB_MB (largest library copied, default 32), BENCH_LIBDIR
+# (default /usr/lib/x86_64-linux-gnu), BENCH_OUT (default bench/out),
+# BENCH_RUNS (default 3), BENCH_SHOW_ARGS (extra options for `show`, e.g.
+# "--threads 1").
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+tool=${1:-$root/build/release/wheelaudit}
+out=${BENCH_OUT:-$here/out}
+target_mb=${BENCH_TARGET_MB:-320}
+max_lib_mb=${BENCH_MAX_LIB_MB:-32}
+libdir=${BENCH_LIBDIR:-/usr/lib/x86_64-linux-gnu}
+runs=${BENCH_RUNS:-3}
+read -r -a show_args <<<"${BENCH_SHOW_ARGS:-}"
+
+die() { echo "bench.sh: $*" >&2; exit 2; }
+[ -x "$tool" ] || die "no executable at $tool (build it: cmake --build --preset release --target wheelaudit)"
+command -v python3 >/dev/null || die "python3 is needed to write the wheel"
+command -v unzip >/dev/null || die "unzip is needed for the baseline (apt-get install unzip)"
+
+# Peak RSS: GNU time when present, else a small wait4() wrapper in Python.
+peak_rss_kb() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+		tail -n 1 "$out/time.txt"
+	else
+		python3 - "$@" <<'PY'
+import os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, ru = os.wait4(p.pid, 0)
+print(ru.ru_maxrss)
+PY
+	fi
+}
+
+# Wall time of one run in seconds (stdout discarded); the exit status is kept.
+wall() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null 2>>"$out/stderr.txt" || true
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+best_of() {
+	local best="" t
+	for _ in $(seq "$runs"); do
+		t=$(wall "$@")
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+	done
+	printf '%.3f\n' "$best"
+}
+
+command -v bc >/dev/null || die "bc is needed for the arithmetic (apt-get install bc)"
+mkdir -p "$out"
+: >"$out/stderr.txt"
+stamp="$out/wheel.params"
+params="target=$target_mb maxlib=$max_lib_mb libdir=$libdir"
+wheel=$(ls "$out"/benchpkg-*.whl 2>/dev/null | head -n 1 || true)
+if [ -z "$wheel" ] || [ "${BENCH_REGEN:-0}" = 1 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$params" ]; then
+	echo "writing the benchmark wheel ($params) ..." >&2
+	rm -f "$out"/benchpkg-*.whl
+	python3 "$here/make_wheel.py" "$out" --target-mb "$target_mb" --max-lib-mb "$max_lib_mb" \
+		--libdir "$libdir" >"$out/wheel.info"
+	echo "$params" >"$stamp"
+fi
+wheel=$(head -n 1 "$out/wheel.info")
+largest=$(sed -n 's/^largest_member_bytes=//p' "$out/wheel.info")
+elf_bytes=$(sed -n 's/^elf_bytes=//p' "$out/wheel.info")
+[ -f "$wheel" ] || die "the wheel $wheel is missing; rerun with BENCH_REGEN=1"
+
+# Warm the page cache so both sides read from memory.
+cat "$wheel" >/dev/null
+
+"$tool" show "${show_args[@]}" "$wheel" >"$out/show.txt" 2>>"$out/stderr.txt" && show_rc=0 || show_rc=$?
+case $show_rc in 0 | 1) ;; *) echo "bench.sh: warning: wheelaudit show exited $show_rc (see $out/show.txt, $out/stderr.txt)" >&2 ;; esac
+
+t_tool=$(best_of "$tool" show "${show_args[@]}" "$wheel")
+t_unzip=$(best_of unzip -p "$wheel")
+ratio=$(printf '%.3f' "$(echo "$t_tool / $t_unzip" | bc -l)")
+rss_kb=$(peak_rss_kb "$tool" show "${show_args[@]}" "$wheel")
+rss_mb=$(printf '%.1f' "$(echo "$rss_kb / 1024" | bc -l)")
+largest_mb=$(printf '%.1f' "$(echo "$largest / 1048576" | bc -l)")
+limit_mb=$(printf '%.1f' "$(echo "$largest / 1048576 + 64" | bc -l)")
+members=$(unzip -Z1 "$wheel" | wc -l)
+
+ok=0
+ratio_ok=$(echo "$ratio <= 1.3" | bc -l)
+rss_ok=$(echo "$rss_kb <= $largest / 1024 + 65536" | bc -l)
+[ "$ratio_ok" = 1 ] || ok=1
+[ "$rss_ok" = 1 ] || ok=1
+verdict() { [ "$1" = 1 ] && echo PASS || echo FAIL; }
+
+cat <<REPORT
+wheel                  $wheel
+  size on disk         $(( $(stat -c %s "$wheel") / 1048576 )) MB, $members members, $(( elf_bytes / 1048576 )) MB of ELF
+  largest ELF member   $largest_mb MB ($largest bytes)
+  wheelaudit exit      $show_rc ($(head -n 1 "$out/show.txt" | cut -c1-100))
+wheelaudit show${show_args[*]:+ ${show_args[*]}}
+                       ${t_tool} s   (best of $runs)
+unzip -p >/dev/null    ${t_unzip} s   (best of $runs)
+ratio                  ${ratio}       target <= 1.3                      $(verdict "$ratio_ok")
+peak RSS               ${rss_mb} MB    target <= ${limit_mb} MB (largest + 64) $(verdict "$rss_ok")
+REPORT
+exit $ok
