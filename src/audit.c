@@ -1196,6 +1196,9 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 	rc = build_members(&s, err);
 	if (rc)
 		goto out;
+	for (size_t i = 0; i < wa_wheel_note_count(s.wheel); i++)
+		add_finding(&s, WA_FIND_WHEEL_NOTE, WA_SEV_WARNING, NULL, "%s",
+			    wa_wheel_note(s.wheel, i));
 	if (!a->n_members) {
 		finish_pure(&s);
 	} else {

@@ -440,6 +440,15 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 			*eq = '\0';
 			e->algorithm = fields[1];
 			e->digest = eq + 1;
+			if (strcmp(e->algorithm, "sha256") != 0) {
+				char *note = wa_arena_printf(&w->arena,
+							     "RECORD gives a %s digest for %s; only "
+							     "sha256 is verified",
+							     e->algorithm, e->path);
+
+				if (!note || wa_ptrvec_push(&w->arena, &w->notes, note))
+					return wa_error_set(err, WA_ENOMEM, member, "out of memory");
+			}
 		}
 		if (fields[2] && *fields[2]) {
 			char *end;

@@ -67,7 +67,8 @@ const char *wa_severity_name(enum wa_severity s);
 	XX(PLAT_NOT_MET, "plat-not-met")                                      \
 	XX(ABSOLUTE_RPATH, "absolute-rpath")                                  \
 	XX(ELF_CROSS_CHECK, "elf-cross-check")                                \
-	XX(PURELIB_WITH_ELF, "purelib-with-elf")
+	XX(PURELIB_WITH_ELF, "purelib-with-elf")                              \
+	XX(WHEEL_NOTE, "wheel-note")
 
 enum wa_finding_kind {
 #define XX(name, text) WA_FIND_##name,
