@@ -424,6 +424,21 @@ static bool library_in_wheel(const struct audit_state *s, const char *name)
 	return false;
 }
 
+/* Marks, once, which DT_NEEDED entries another member of the wheel provides. */
+static void resolve_in_wheel(struct audit_state *s)
+{
+	for (size_t i = 0; i < s->a->n_members; i++) {
+		struct wa_audit_member *m = &s->a->members[i];
+		bool *in = aalloc(s, (m->elf->n_needed ? m->elf->n_needed : 1) * sizeof(bool));
+
+		if (!in)
+			return;
+		for (size_t k = 0; k < m->elf->n_needed; k++)
+			in[k] = library_in_wheel(s, m->elf->needed[k]);
+		m->needed_in_wheel = in;
+	}
+}
+
 static bool is_libpython(const char *name)
 {
 	return strncmp(name, "libpython", 9) == 0;
@@ -458,7 +473,7 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 	for (size_t i = 0; i < e->n_needed; i++) {
 		const char *n = e->needed[i];
 
-		if (!lib_allowed(p, n) && !library_in_wheel(s, n) && !is_libpython(n))
+		if (!lib_allowed(p, n) && !m->needed_in_wheel[i] && !is_libpython(n))
 			bits |= FAIL_EXTERNAL;
 	}
 	for (size_t i = 0; i < e->n_needs; i++) {
@@ -744,7 +759,7 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 		const char *n = e->needed[i];
 		struct wa_finding *fi;
 
-		if (lib_allowed(widest, n) || library_in_wheel(s, n) || is_libpython(n))
+		if (lib_allowed(widest, n) || m->needed_in_wheel[i] || is_libpython(n))
 			continue;
 		note_external(s, n, m->path);
 		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
@@ -807,6 +822,8 @@ static void evaluate(struct audit_state *s)
 	struct wa_audit *a = s->a;
 	size_t np = wa_policy_count(s->opt->policies);
 
+	if (s->oom)
+		return; /* the per-member tables below may be missing */
 	s->fails = aalloc(s, (a->n_members ? a->n_members : 1) * sizeof(*s->fails));
 	if (!s->fails)
 		return;
@@ -1209,6 +1226,7 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 		decide_wheel_arch(&s);
 		check_platform_kind(&s);
 		check_architecture(&s);
+		resolve_in_wheel(&s);
 		collect_family_policies(&s);
 		check_policy_exists(&s);
 		decide_families(&s);

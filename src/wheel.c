@@ -619,7 +619,11 @@ static int reader_sink(void *ctx, const void *data, size_t len)
 		return 0;
 	/* An ELF candidate (or fewer than 4 bytes so far): keep the bytes. */
 	if (r->len + len > r->cap) {
-		size_t cap = r->cap ? r->cap : (size_t)(r->declared ? r->declared : 65536);
+		/* Start from the declared size (usually right), but never trust a
+		 * huge one before the bytes arrive. */
+		size_t cap = r->cap ? r->cap
+				    : (size_t)(r->declared && r->declared <= (64u << 20) ? r->declared
+											 : 65536);
 		unsigned char *p;
 
 		while (cap < r->len + len)

@@ -112,6 +112,7 @@ struct wa_audit_member {
 	const char *libc_evidence;
 	enum wa_libc soabi_libc; /* from an extension's file name; NONE when it says nothing */
 	bool foreign;
+	const bool *needed_in_wheel; /* per DT_NEEDED entry: another member provides it */
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 };
 
