@@ -251,9 +251,8 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 		android = true, why_android = why_android ? why_android : "-linux-android file name";
 	if ((glibc && musl) || (glibc && android)) {
 		m->libc = WA_LIBC_CONFLICT;
-		m->libc_evidence = s->a ? wa_arena_printf(&s->a->arena, "%s and %s",
-							  why_glibc, musl ? why_musl : why_android)
-					: NULL;
+		m->libc_evidence = wa_arena_printf(&s->a->arena, "%s and %s", why_glibc,
+						   musl ? why_musl : why_android);
 		return;
 	}
 	if (glibc)

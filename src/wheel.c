@@ -38,6 +38,7 @@ struct wa_wheel {
 	struct wa_member *members;
 	size_t n_members;
 	struct record_entry **by_member; /* member index -> its RECORD entry or NULL */
+	struct wa_zip *zip; /* owned; read by the thread that calls wa_wheel_scan */
 	const char *dist_info;
 	const char *wheel_version;
 	bool purelib;
@@ -533,7 +534,8 @@ int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limit
 		goto out;
 	rc = load_metadata(w, z, err);
 out:
-	wa_zip_free(z);
+	/* Kept: the scan reads through it, so the central directory is not parsed again. */
+	w->zip = z;
 	if (rc) {
 		wa_wheel_free(w);
 		return rc;
@@ -546,6 +548,7 @@ void wa_wheel_free(struct wa_wheel *w)
 {
 	if (!w)
 		return;
+	wa_zip_free(w->zip);
 	wa_arena_release(&w->arena);
 	free(w);
 }
@@ -717,17 +720,10 @@ static void record_failure(struct scan_shared *s, size_t i, const struct wa_erro
 /* Members are handed out one at a time, so a big member does not hold up
  * the others; each thread has its own archive handle (libzip handles are
  * not shared between threads). */
-static void *scan_worker(void *arg)
+static void scan_members(struct scan_shared *s, struct wa_zip *z)
 {
-	struct scan_shared *s = arg;
-	struct wa_zip *z = NULL;
 	struct wa_error err;
 
-	wa_error_clear(&err);
-	if (wa_zip_open(&z, s->w->path, &err)) {
-		record_failure(s, 0, &err);
-		return NULL;
-	}
 	for (;;) {
 		size_t i = atomic_fetch_add(&s->next, 1);
 		int rc;
@@ -743,6 +739,21 @@ static void *scan_worker(void *arg)
 			record_failure(s, i, &err);
 		}
 	}
+}
+
+/* An extra thread opens its own handle: libzip handles are not shared. */
+static void *scan_worker(void *arg)
+{
+	struct scan_shared *s = arg;
+	struct wa_zip *z = NULL;
+	struct wa_error err;
+
+	wa_error_clear(&err);
+	if (wa_zip_open(&z, s->w->path, &err)) {
+		record_failure(s, 0, &err);
+		return NULL;
+	}
+	scan_members(s, z);
 	wa_zip_free(z);
 	return NULL;
 }
@@ -770,7 +781,7 @@ int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void
 	for (unsigned t = 1; t < threads; t++)
 		if (pthread_create(&tids[started], NULL, scan_worker, &s) == 0)
 			started++;
-	scan_worker(&s);
+	scan_members(&s, w->zip);
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	pthread_mutex_destroy(&s.lock);

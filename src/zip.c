@@ -183,7 +183,6 @@ int wa_zip_entry(struct wa_zip *z, size_t index, struct wa_zip_entry *out, struc
 		return set_zip_error(err, WA_ENOTZIP, NULL, "cannot read the central directory",
 				     zip_get_error(z->archive));
 	out->name = st.name ? st.name : "";
-	out->name_len = strlen(out->name);
 	out->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
 	out->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 	out->method = (st.valid & ZIP_STAT_COMP_METHOD) ? st.comp_method : 0;

@@ -17,7 +17,6 @@ struct wa_zip;
 
 struct wa_zip_entry {
 	const char *name;   /* borrowed, valid until wa_zip_free; raw bytes of the name */
-	size_t name_len;    /* strlen(name) */
 	uint64_t size;      /* declared uncompressed size (untrusted) */
 	uint64_t comp_size; /* declared compressed size (untrusted) */
 	uint16_t method;    /* ZIP_CM_* */
