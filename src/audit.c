@@ -14,6 +14,7 @@
  */
 #include "wheelaudit/audit.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,6 +452,15 @@ static bool libc_provides(enum wa_family f, const char *name)
 	return is_loader_name(name);
 }
 
+/* --exclude: the user provides this library some other way. */
+static bool excluded(const struct audit_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->opt->n_exclude; i++)
+		if (fnmatch(s->opt->exclude[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
 static bool lib_allowed(const struct wa_policy *p, const char *name)
 {
 	return wa_policy_lib_allowed(p, name) || libc_provides(wa_policy_family(p), name);
@@ -472,7 +482,8 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 	for (size_t i = 0; i < e->n_needed; i++) {
 		const char *n = e->needed[i];
 
-		if (!lib_allowed(p, n) && !m->needed_in_wheel[i] && !is_libpython(n))
+		if (!lib_allowed(p, n) && !m->needed_in_wheel[i] && !is_libpython(n) &&
+		    !excluded(s, n))
 			bits |= FAIL_EXTERNAL;
 	}
 	for (size_t i = 0; i < e->n_needs; i++) {
@@ -760,6 +771,18 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 
 		if (lib_allowed(widest, n) || m->needed_in_wheel[i] || is_libpython(n))
 			continue;
+		if (excluded(s, n)) {
+			/* once per member, whichever families are evaluated */
+			if (f == WA_FAMILY_MANYLINUX || !s->a->family_possible[WA_FAMILY_MANYLINUX]) {
+				fi = add_finding(s, WA_FIND_EXCLUDED_LIBRARY, WA_SEV_INFO, m->path,
+						 "%s needs %s, excluded by --exclude: not grafted, "
+						 "the user must provide it",
+						 m->path, n);
+				if (fi)
+					fi->library = n;
+			}
+			continue;
+		}
 		note_external(s, n, m->path);
 		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
 				 "%s needs %s, which is not on the %s whitelist: graft it with "
@@ -980,7 +1003,8 @@ static void decide_verdict(struct audit_state *s)
 	char buf[2048];
 	size_t used = 0;
 
-	claims_ok = s->mismatch || s->no_policy || check_claims(s);
+	/* A retag replaces the file name's platform tags: its claims do not matter. */
+	claims_ok = s->mismatch || s->no_policy || s->opt->retag || check_claims(s);
 	plat_ok = s->mismatch || s->no_policy || check_plat(s);
 	if (!s->mismatch && !s->no_policy && a->libc != WA_LIBC_ANDROID)
 		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++) {
@@ -1180,12 +1204,13 @@ static void take_lists(struct audit_state *s)
 	a->n_externals = s->externals.len;
 }
 
-int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,
-		   struct wa_error *err)
+int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_audit_options *opt,
+		 struct wa_error *err)
 {
-	struct audit_state s = {.opt = opt};
+	struct audit_state s = {.opt = opt, .wheel = wheel};
+	const char *path = wa_wheel_path(wheel);
 	struct wa_audit *a = NULL;
-	size_t n = 0;
+	size_t n = wa_wheel_member_count(wheel);
 	int rc;
 
 	*out = NULL;
@@ -1196,10 +1221,6 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 	s.a = a;
 	a->path = astr(&s, path);
 	a->wheel = astr(&s, base_name(path));
-	rc = wa_wheel_open(&s.wheel, path, &opt->limits, err);
-	if (rc)
-		goto out;
-	n = wa_wheel_member_count(s.wheel);
 	s.elf_by_member = calloc(n ? n : 1, sizeof(*s.elf_by_member));
 	if (!s.elf_by_member) {
 		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
@@ -1244,13 +1265,26 @@ out:
 		for (size_t i = 0; i < n; i++)
 			wa_elf_info_free(s.elf_by_member[i]);
 	free(s.elf_by_member);
-	wa_wheel_free(s.wheel);
 	if (rc) {
 		wa_audit_free(a);
 		return rc;
 	}
 	*out = a;
 	return 0;
+}
+
+int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,
+		   struct wa_error *err)
+{
+	struct wa_wheel *w = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = wa_wheel_open(&w, path, &opt->limits, err);
+	if (!rc)
+		rc = wa_audit_run(out, w, opt, err);
+	wa_wheel_free(w);
+	return rc;
 }
 
 void wa_audit_free(struct wa_audit *a)

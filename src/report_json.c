@@ -196,14 +196,16 @@ static cJSON *symbol_object(struct wa_json_report *r, struct wa_audit *a,
 	return o;
 }
 
-int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *ca)
+/* The object describing one audit (the show-v1 "audit" definition). */
+static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 {
 	struct wa_audit *a = (struct wa_audit *)ca; /* tags are built in its arena */
 	cJSON *w = cJSON_CreateObject(), *verdict, *arr;
 
-	if (!w)
-		return -1;
-	push(r, r->wheels, w);
+	if (!w) {
+		r->oom = true;
+		return NULL;
+	}
 	put(r, w, "wheel", cJSON_CreateString(a->wheel));
 	put(r, w, "path", cJSON_CreateString(a->path));
 	put(r, w, "exit_code", cJSON_CreateNumber(a->exit_code));
@@ -247,6 +249,57 @@ int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *ca
 		push(r, arr, x);
 	}
 	put(r, w, "external_libraries", arr);
+	return w;
+}
+
+int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a)
+{
+	cJSON *w = audit_object(r, a);
+
+	if (w)
+		push(r, r->wheels, w);
+	return r->oom ? -1 : 0;
+}
+
+static cJSON *error_object(struct wa_json_report *r, const struct wa_error *err)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	if (!e) {
+		r->oom = true;
+		return NULL;
+	}
+	put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
+	put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
+	put(r, e, "message", cJSON_CreateString(err->message));
+	return e;
+}
+
+int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
+			      const struct wa_repair *rep, const struct wa_error *err)
+{
+	const char *base = strrchr(path, '/');
+	cJSON *w = cJSON_CreateObject();
+	const char *outcome = rep ? rep->outcome
+				  : exit_code == WA_EXIT_INVALID ? "invalid"
+				  : exit_code == WA_EXIT_USAGE	 ? "refused"
+								 : "error";
+
+	if (!w)
+		return -1;
+	push(r, r->wheels, w);
+	put(r, w, "wheel", cJSON_CreateString(base ? base + 1 : path));
+	put(r, w, "path", cJSON_CreateString(path));
+	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
+	put(r, w, "outcome", cJSON_CreateString(outcome));
+	put(r, w, "output", str_or_null(rep ? rep->output : NULL));
+	put(r, w, "tags", rep && rep->output ? string_array(r, rep->tags, rep->n_tags)
+					      : cJSON_CreateArray());
+	put(r, w, "tagset", str_or_null(rep && rep->output ? rep->tagset : NULL));
+	put(r, w, "reason", str_or_null(rep ? rep->reason : NULL));
+	put(r, w, "notes", rep ? string_array(r, rep->notes, rep->n_notes) : cJSON_CreateArray());
+	put(r, w, "audit", rep && rep->audit ? audit_object(r, rep->audit) : cJSON_CreateNull());
+	put(r, w, "error", err && err->code ? error_object(r, err) : cJSON_CreateNull());
 	return r->oom ? -1 : 0;
 }
 
@@ -254,7 +307,7 @@ int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exi
 			     const struct wa_error *err)
 {
 	const char *base = strrchr(path, '/');
-	cJSON *w = cJSON_CreateObject(), *e;
+	cJSON *w = cJSON_CreateObject();
 
 	if (!w)
 		return -1;
@@ -264,14 +317,13 @@ int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exi
 	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
 	put(r, w, "outcome", cJSON_CreateString(exit_code == WA_EXIT_INVALID ? "invalid" : "error"));
 	put(r, w, "verdict", cJSON_CreateNull());
-	e = cJSON_CreateObject();
-	if (e) {
-		put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
-		put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
-		put(r, e, "message", cJSON_CreateString(err->message));
-	}
-	put(r, w, "error", e);
+	put(r, w, "error", error_object(r, err));
 	return r->oom ? -1 : 0;
+}
+
+size_t wa_json_report_count(const struct wa_json_report *r)
+{
+	return (size_t)cJSON_GetArraySize(r->wheels);
 }
 
 int wa_json_report_write(struct wa_json_report *r, FILE *out)

@@ -44,6 +44,11 @@ struct wa_wheel {
 	bool purelib;
 	struct wa_ptrvec tags;
 	struct wa_ptrvec notes;
+	long wheel_member, record_member;
+	const char *wheel_text, *record_text; /* as stored (NUL-terminated copies) */
+	size_t wheel_text_len, record_text_len;
+	struct wa_record_line *record_lines;
+	size_t n_record_lines;
 };
 
 void wa_limits_default(struct wa_limits *l)
@@ -395,19 +400,41 @@ static char *csv_field(char **p, bool *more)
 	return start;
 }
 
+/* Counts the lines of text (a last line without '\n' counts too). */
+static size_t count_lines(const char *text)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p; n++) {
+		const char *nl = strchr(p, '\n');
+
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return n;
+}
+
+/* Parses the writable copy text of RECORD; line spans refer to the
+ * same offsets in w->record_text, which stays as stored. */
 static int parse_record(struct wa_wheel *w, char *text, const char *member, struct wa_error *err)
 {
 	char *line = text;
 	size_t lineno = 0;
 
+	w->record_lines = wa_arena_alloc(&w->arena, (count_lines(text) + 1) * sizeof(*w->record_lines));
+	if (!w->record_lines)
+		return wa_error_set(err, WA_ENOMEM, member, "out of memory");
 	while (line && *line) {
 		char *next = strchr(line, '\n');
 		char *fields[3] = {NULL, NULL, NULL};
+		struct wa_record_line *span = &w->record_lines[w->n_record_lines++];
 		struct record_entry *e;
 		bool more = true;
 		size_t nf = 0;
 		char *p;
 
+		span->text = w->record_text + (line - text);
+		span->len = next ? (size_t)(next - line) + 1 : strlen(line);
+		span->member = -1;
 		if (next)
 			*next++ = '\0';
 		lineno++;
@@ -462,6 +489,7 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 		}
 		w->by_member[e->member] = e;
 		w->members[e->member].in_record = true;
+		span->member = e->member;
 		line = next;
 	}
 	return 0;
@@ -483,19 +511,32 @@ static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	wi = find_member(w, wheel_name);
 	ri = find_member(w, record_name);
+	if (wi < 0)
+		return wa_error_set(err, WA_ENOTWHEEL, wheel_name, "the wheel has no WHEEL file");
 	if (ri < 0)
 		return wa_error_set(err, WA_ENOTWHEEL, record_name, "the wheel has no RECORD");
+	w->wheel_member = wi;
+	w->record_member = ri;
 	rc = read_small(z, (size_t)wi, wheel_name, WHEEL_MAX_BYTES, &wheel, err);
-	if (!rc)
-		rc = parse_wheel_file(w, wheel.data, wheel_name, err);
+	if (!rc) {
+		/* Kept as stored, for a writer that rewrites WHEEL line by line. */
+		w->wheel_text = wa_arena_strndup(&w->arena, wheel.data, wheel.len);
+		w->wheel_text_len = wheel.len;
+		rc = w->wheel_text ? parse_wheel_file(w, wheel.data, wheel_name, err)
+				   : wa_error_set(err, WA_ENOMEM, wheel_name, "out of memory");
+	}
 	if (!rc)
 		rc = read_small(z, (size_t)ri, record_name, RECORD_MAX_BYTES, &record, err);
 	if (!rc) {
-		/* Strings of RECORD entries point into this copy. */
+		/* Strings of RECORD entries point into this copy; record_text
+		 * keeps the original bytes. */
 		char *copy = wa_arena_strndup(&w->arena, record.data, record.len);
 
-		rc = copy ? parse_record(w, copy, record_name, err)
-			  : wa_error_set(err, WA_ENOMEM, record_name, "out of memory");
+		w->record_text = wa_arena_strndup(&w->arena, record.data, record.len);
+		w->record_text_len = record.len;
+		rc = copy && w->record_text
+			     ? parse_record(w, copy, record_name, err)
+			     : wa_error_set(err, WA_ENOMEM, record_name, "out of memory");
 	}
 	free(wheel.data);
 	free(record.data);
@@ -557,6 +598,29 @@ const char *wa_wheel_path(const struct wa_wheel *w) { return w->path; }
 const struct wa_wheel_name *wa_wheel_filename(const struct wa_wheel *w) { return &w->name; }
 const char *wa_wheel_dist_info(const struct wa_wheel *w) { return w->dist_info; }
 const char *wa_wheel_version(const struct wa_wheel *w) { return w->wheel_version; }
+struct wa_zip *wa_wheel_zip(struct wa_wheel *w) { return w->zip; }
+size_t wa_wheel_wheel_member(const struct wa_wheel *w) { return (size_t)w->wheel_member; }
+size_t wa_wheel_record_member(const struct wa_wheel *w) { return (size_t)w->record_member; }
+
+const char *wa_wheel_wheel_text(const struct wa_wheel *w, size_t *len)
+{
+	*len = w->wheel_text_len;
+	return w->wheel_text;
+}
+
+size_t wa_wheel_record_line_count(const struct wa_wheel *w) { return w->n_record_lines; }
+
+const struct wa_record_line *wa_wheel_record_line(const struct wa_wheel *w, size_t i)
+{
+	return &w->record_lines[i];
+}
+
+const char *wa_wheel_record_digest(const struct wa_wheel *w, size_t member)
+{
+	const struct record_entry *e = w->by_member[member];
+
+	return e && e->algorithm ? e->algorithm : NULL;
+}
 bool wa_wheel_root_is_purelib(const struct wa_wheel *w) { return w->purelib; }
 size_t wa_wheel_tag_count(const struct wa_wheel *w) { return w->tags.len; }
 const char *wa_wheel_tag(const struct wa_wheel *w, size_t i) { return w->tags.items[i]; }

@@ -25,6 +25,9 @@ struct wa_audit_options {
 	bool allow_pure;        /* a pure wheel is exit 0 rather than 5 */
 	bool disable_isa_check; /* x86-64-v2+ modules do not rule out policies */
 	const char *plat;       /* --plat target, or NULL */
+	const char *const *exclude; /* --exclude globs: libraries not to count as external */
+	size_t n_exclude;
+	bool retag;             /* the platform tags will be replaced: ignore their claims */
 };
 
 /* Sets the defaults (limits, threads); policies and plat stay NULL. */
@@ -53,6 +56,7 @@ const char *wa_severity_name(enum wa_severity s);
 	XX(SYMBOL_NOT_ON_ARCH, "symbol-not-on-arch")                          \
 	XX(BLACKLISTED_SYMBOL, "blacklisted-symbol")                          \
 	XX(EXTERNAL_LIBRARY, "external-library")                              \
+	XX(EXCLUDED_LIBRARY, "excluded-library")                              \
 	XX(LIBPYTHON, "libpython")                                            \
 	XX(UCS2, "ucs2")                                                      \
 	XX(PYFPE, "pyfpe")                                                    \
@@ -149,6 +153,10 @@ struct wa_audit {
  */
 int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,
 		   struct wa_error *err);
+
+/* The same on a wheel the caller opened (and still owns), e.g. to repair it next. */
+int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_audit_options *opt,
+		 struct wa_error *err);
 void wa_audit_free(struct wa_audit *a);
 
 /* The tag of a policy for an arch: "manylinux_2_17_x86_64" (in the audit's arena). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "wheelaudit/audit.h"
+#include "wheelaudit/repair.h"
 
 struct wa_text_options {
 	bool color;   /* ANSI colours (the CLI decides: TTY and no NO_COLOR) */
@@ -27,6 +28,14 @@ int wa_json_report_new(struct wa_json_report **out, const char *tool_version);
 int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a);
 int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
 			     const struct wa_error *err);
+/*
+ * Adds the result of repairing one wheel (docs/repair-v1.schema.json):
+ * rep when the repair ran (written, copied or rejected), else the error.
+ */
+int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
+			      const struct wa_repair *rep, const struct wa_error *err);
+/* Wheels added so far. */
+size_t wa_json_report_count(const struct wa_json_report *r);
 /* Writes the document and a newline.  Returns 0 or -1 (write error or no memory). */
 int wa_json_report_write(struct wa_json_report *r, FILE *out);
 void wa_json_report_free(struct wa_json_report *r);

@@ -58,6 +58,28 @@ size_t wa_wheel_tag_count(const struct wa_wheel *w);
 const char *wa_wheel_tag(const struct wa_wheel *w, size_t i); /* WHEEL "Tag:" lines */
 size_t wa_wheel_member_count(const struct wa_wheel *w);
 const struct wa_member *wa_wheel_member(const struct wa_wheel *w, size_t i);
+/*
+ * What a writer needs to produce a repaired copy: the open archive (for
+ * raw entry copies; only from the thread that opened the wheel, and not
+ * during wa_wheel_scan), the indices of WHEEL and RECORD, WHEEL's text as
+ * stored, and RECORD as lines (each with its terminator, and the member it
+ * lists, or -1 for a blank line).
+ */
+struct wa_zip *wa_wheel_zip(struct wa_wheel *w);
+size_t wa_wheel_wheel_member(const struct wa_wheel *w);
+size_t wa_wheel_record_member(const struct wa_wheel *w);
+const char *wa_wheel_wheel_text(const struct wa_wheel *w, size_t *len);
+
+struct wa_record_line {
+	const char *text; /* not NUL-terminated at len */
+	size_t len;       /* including the '\n', when there is one */
+	long member;
+};
+size_t wa_wheel_record_line_count(const struct wa_wheel *w);
+const struct wa_record_line *wa_wheel_record_line(const struct wa_wheel *w, size_t i);
+/* The digest algorithm RECORD gives for a member ("sha256"), or NULL when none. */
+const char *wa_wheel_record_digest(const struct wa_wheel *w, size_t member);
+
 /* Remarks found while reading (RECORD without digests, unknown hash names). */
 size_t wa_wheel_note_count(const struct wa_wheel *w);
 const char *wa_wheel_note(const struct wa_wheel *w, size_t i);

@@ -3,9 +3,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int cli_usage_error(const char *fmt, ...)
@@ -89,4 +91,58 @@ bool cli_color_wanted(void)
 	if (no && *no)
 		return false;
 	return isatty(STDOUT_FILENO) == 1;
+}
+
+int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
+{
+	switch (c) {
+	case CLI_OPT_JSON: args->json = true; return 0;
+	case CLI_OPT_PLAT: args->audit.plat = arg; return 0;
+	case CLI_OPT_ALLOW_PURE: args->audit.allow_pure = true; return 0;
+	case CLI_OPT_NO_ISA: args->audit.disable_isa_check = true; return 0;
+	case CLI_OPT_POLICY_DIR: return 0; /* loaded by main before the command runs */
+	case CLI_OPT_VERBOSE: args->text.verbose = true; return 0;
+	case CLI_OPT_MAX_MEMBER:
+		if (!cli_parse_size(arg, &args->audit.limits.max_member_bytes))
+			return cli_usage_error("--max-member-size: '%s' is not a size", arg);
+		return 0;
+	case CLI_OPT_MAX_WHEEL:
+		if (!cli_parse_size(arg, &args->audit.limits.max_total_bytes))
+			return cli_usage_error("--max-wheel-size: '%s' is not a size", arg);
+		return 0;
+	case CLI_OPT_THREADS: {
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*end || n < 1 || n > 16)
+			return cli_usage_error("--threads: '%s' is not a number from 1 to 16", arg);
+		args->audit.threads = (unsigned)n;
+		return 0;
+	}
+	case CLI_OPT_COLOR:
+		if (strcmp(arg, "always") == 0)
+			args->text.color = true;
+		else if (strcmp(arg, "never") == 0)
+			args->text.color = false;
+		else if (strcmp(arg, "auto") != 0)
+			return cli_usage_error("--color: '%s' is not auto, always or never", arg);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int cli_check_plat(const struct wa_policy_set *set, const char *plat, const char *source)
+{
+	if (!plat || strcmp(plat, "auto") == 0 || wa_policy_find(set, plat, NULL, 0))
+		return 0;
+	return cli_usage_error("%s: '%s' is not a known policy (see 'wheelaudit policies')", source,
+			       plat);
+}
+
+int cli_bad_option(const char *command, char **argv)
+{
+	if (optopt && optopt < 256)
+		return cli_usage_error("%s: unknown option '-%c' or missing value", command, optopt);
+	return cli_usage_error("%s: unknown or incomplete option '%s'", command, argv[optind - 1]);
 }

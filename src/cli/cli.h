@@ -6,7 +6,61 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wheelaudit/audit.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/report.h"
+
+/*
+ * Options shared by the commands that audit (show, repair).  Their codes
+ * start at 256 so they never collide with a short option; a command's own
+ * long options start at CLI_OPT_OWN.
+ */
+enum {
+	CLI_OPT_JSON = 256,
+	CLI_OPT_PLAT,
+	CLI_OPT_ALLOW_PURE,
+	CLI_OPT_NO_ISA,
+	CLI_OPT_POLICY_DIR,
+	CLI_OPT_MAX_MEMBER,
+	CLI_OPT_MAX_WHEEL,
+	CLI_OPT_THREADS,
+	CLI_OPT_VERBOSE,
+	CLI_OPT_COLOR,
+	CLI_OPT_OWN = 300,
+};
+
+#define CLI_AUDIT_LONG_OPTIONS                                                \
+	{"json", no_argument, NULL, CLI_OPT_JSON},                            \
+	{"plat", required_argument, NULL, CLI_OPT_PLAT},                      \
+	{"allow-pure", no_argument, NULL, CLI_OPT_ALLOW_PURE},                \
+	{"disable-isa-check", no_argument, NULL, CLI_OPT_NO_ISA},             \
+	{"policy-dir", required_argument, NULL, CLI_OPT_POLICY_DIR},          \
+	{"max-member-size", required_argument, NULL, CLI_OPT_MAX_MEMBER},     \
+	{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},       \
+	{"threads", required_argument, NULL, CLI_OPT_THREADS},                \
+	{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                      \
+	{"color", required_argument, NULL, CLI_OPT_COLOR},                    \
+	{"help", no_argument, NULL, 'h'}
+
+/* What the shared options set. */
+struct cli_audit_args {
+	struct wa_audit_options audit;
+	struct wa_text_options text;
+	bool json;
+};
+
+/*
+ * Applies shared option c (with getopt's optarg).  Returns 0 when it
+ * handled c, -1 when c is not a shared option, or WA_EXIT_USAGE after
+ * printing why the value is wrong.
+ */
+int cli_audit_option(int c, const char *arg, struct cli_audit_args *args);
+
+/* Checks a --plat value ("auto" or a known policy); prints and returns 2 when wrong. */
+int cli_check_plat(const struct wa_policy_set *set, const char *plat, const char *source);
+
+/* The message for an option getopt rejected (optopt / argv[optind - 1]). */
+int cli_bad_option(const char *command, char **argv);
 
 /* Prints "wheelaudit: error: <message>" to stderr and returns WA_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -43,105 +43,37 @@ static const char usage[] =
 	"internal error.  With several wheels the highest-ranked outcome wins:\n"
 	"6, 3, 4, 1, 5, 0.\n";
 
-enum {
-	OPT_JSON = 256,
-	OPT_PLAT,
-	OPT_ALLOW_PURE,
-	OPT_NO_ISA,
-	OPT_POLICY_DIR,
-	OPT_MAX_MEMBER,
-	OPT_MAX_WHEEL,
-	OPT_THREADS,
-	OPT_VERBOSE,
-	OPT_COLOR,
-};
-
 static const struct option long_options[] = {
-	{"json", no_argument, NULL, OPT_JSON},
-	{"plat", required_argument, NULL, OPT_PLAT},
-	{"allow-pure", no_argument, NULL, OPT_ALLOW_PURE},
-	{"disable-isa-check", no_argument, NULL, OPT_NO_ISA},
-	{"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
-	{"max-member-size", required_argument, NULL, OPT_MAX_MEMBER},
-	{"max-wheel-size", required_argument, NULL, OPT_MAX_WHEEL},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-	{"color", required_argument, NULL, OPT_COLOR},
-	{"help", no_argument, NULL, 'h'},
+	CLI_AUDIT_LONG_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
-struct show_args {
-	struct wa_audit_options audit;
-	bool json;
-	struct wa_text_options text;
-};
-
-static int parse_args(int argc, char **argv, struct show_args *args)
+static int parse_args(int argc, char **argv, struct cli_audit_args *args)
 {
-	int c;
+	int c, rc;
 
 	args->text.color = cli_color_wanted();
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: args->json = true; break;
-		case OPT_PLAT: args->audit.plat = optarg; break;
-		case OPT_ALLOW_PURE: args->audit.allow_pure = true; break;
-		case OPT_NO_ISA: args->audit.disable_isa_check = true; break;
-		case OPT_POLICY_DIR: break; /* loaded by main before the command runs */
-		case OPT_VERBOSE: args->text.verbose = true; break;
-		case OPT_MAX_MEMBER:
-			if (!cli_parse_size(optarg, &args->audit.limits.max_member_bytes))
-				return cli_usage_error("--max-member-size: '%s' is not a size", optarg);
-			break;
-		case OPT_MAX_WHEEL:
-			if (!cli_parse_size(optarg, &args->audit.limits.max_total_bytes))
-				return cli_usage_error("--max-wheel-size: '%s' is not a size", optarg);
-			break;
-		case OPT_THREADS: {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-
-			if (*end || n < 1 || n > 16)
-				return cli_usage_error("--threads: '%s' is not a number from 1 to 16",
-						       optarg);
-			args->audit.threads = (unsigned)n;
-			break;
-		}
-		case OPT_COLOR:
-			if (strcmp(optarg, "always") == 0)
-				args->text.color = true;
-			else if (strcmp(optarg, "never") == 0)
-				args->text.color = false;
-			else if (strcmp(optarg, "auto") != 0)
-				return cli_usage_error("--color: '%s' is not auto, always or never",
-						       optarg);
-			break;
-		case 'h':
+		if (c == 'h') {
 			fputs(usage, stdout);
 			return -1;
-		default:
-			if (optopt)
-				return cli_usage_error("show: unknown option '-%c'", optopt);
-			return cli_usage_error("show: unknown or incomplete option '%s'",
-					       argv[optind - 1]);
 		}
+		rc = cli_audit_option(c, optarg, args);
+		if (rc > 0)
+			return rc;
+		if (rc < 0)
+			return cli_bad_option("show", argv);
 	}
 	if (optind >= argc)
 		return cli_usage_error("show: no wheel given");
-	if (args->audit.plat && strcmp(args->audit.plat, "auto") != 0 &&
-	    !wa_policy_find(args->audit.policies, args->audit.plat, NULL, 0))
-		return cli_usage_error("--plat: '%s' is not a known policy (see 'wheelaudit "
-				       "policies')",
-				       args->audit.plat);
-	return 0;
+	return cli_check_plat(args->audit.policies, args->audit.plat, "--plat");
 }
 
 int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
 {
-	struct show_args args;
+	struct cli_audit_args args;
 	struct wa_json_report *json = NULL;
 	int exit_code = WA_EXIT_OK, rc;
 

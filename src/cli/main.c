@@ -13,8 +13,10 @@
 
 #include "cli.h"
 #include "cmd_policies.h"
+#include "cmd_repair.h"
 #include "cmd_show.h"
 #include "wheelaudit/elf.h"
+#include "wheelaudit/outfile.h"
 #include "wheelaudit/policy.h"
 
 struct command {
@@ -25,6 +27,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"show", cmd_show, "audit wheels and print the most compatible platform tags"},
+	{"repair", cmd_repair, "write retagged copies of compliant wheels, or reject them"},
 	{"policies", cmd_policies, "list the manylinux/musllinux policies, or show one"},
 };
 
@@ -94,6 +97,31 @@ static int finish_stdout(int code)
 	return code;
 }
 
+/* An interrupted repair must not leave its temporary file behind. */
+static void on_fatal_signal(int sig)
+{
+	wa_outfile_signal_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+	static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+
+	/* A closed pipe (`wheelaudit show --json | head`) must be a write
+	 * error we report as exit 6, not a silent death by SIGPIPE; a file
+	 * size limit (ulimit -f) must be a write error (EFBIG) likewise. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
@@ -103,9 +131,7 @@ int main(int argc, char **argv)
 	int code;
 
 	wa_error_clear(&err);
-	/* A closed pipe (`wheelaudit show --json | head`) must be a write
-	 * error we report as exit 6, not a silent death by SIGPIPE. */
-	signal(SIGPIPE, SIG_IGN);
+	install_signal_handlers();
 	if (argc < 2)
 		return cli_usage_error("no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

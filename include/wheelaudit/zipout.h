@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing a zip archive, entry by entry, in the order given: entries of
+ * an input archive copied without recompression (same compressed bytes,
+ * CRC, method, timestamps and attributes), and new entries compressed
+ * here.  The archive is an atomic output file (outfile.h): it appears
+ * under its final name only when wa_zipout_commit succeeds.
+ */
+#ifndef WHEELAUDIT_ZIPOUT_H
+#define WHEELAUDIT_ZIPOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wheelaudit/error.h"
+#include "wheelaudit/zip.h"
+
+struct wa_zipout;
+
+struct wa_zipout_options {
+	bool force_zip64; /* ZIP64 records even when small (tests the large-archive path) */
+};
+
+/* opt may be NULL. */
+int wa_zipout_open(struct wa_zipout **out, const char *final_path,
+		   const struct wa_zipout_options *opt, struct wa_error *err);
+
+/* Copies entry index of in as it is stored (see wa_zip_raw_entry). */
+int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct wa_error *err);
+
+/* How a new entry is stored. */
+struct wa_zipout_meta {
+	uint16_t method;          /* 0 stored or 8 deflated; other methods are deflated */
+	uint16_t dos_time, dos_date;
+	uint16_t version_made_by; /* high byte: host system (3 = Unix) */
+	uint32_t external_attr;   /* Unix mode in the high 16 bits */
+};
+
+/* Adds an entry with the given content (compressed here, deterministically). */
+int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_meta *meta,
+		  const void *data, size_t len, struct wa_error *err);
+
+/* Writes the central directory and renames the archive into place. */
+int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err);
+
+/* Frees o; an uncommitted archive is removed. */
+void wa_zipout_free(struct wa_zipout *o);
+
+/* DOS date and time (UTC) of a Unix time, clamped to 1980..2107. */
+void wa_zipout_dos_time(int64_t unix_time, uint16_t *dos_time, uint16_t *dos_date);
+
+#endif

@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Repair = audit + decide the output's tags + write a new archive.
+ *
+ * The writer works from an edit list: members whose content is replaced
+ * (today WHEEL and RECORD), members dropped (RECORD signatures, which the
+ * new RECORD would invalidate) and members added (empty until grafting
+ * exists).  Every other member is copied raw.  RECORD is computed last
+ * from the edits, so any future edit gets its hash line for free.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "wheelaudit/repair.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "wheelaudit/hash.h"
+#include "wheelaudit/wheel.h"
+#include "wheelaudit/zipout.h"
+
+#ifndef WA_VERSION
+#define WA_VERSION "0"
+#endif
+
+void wa_repair_options_init(struct wa_repair_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	wa_audit_options_init(&opt->audit);
+	opt->wheel_dir = "wheelhouse";
+}
+
+/* ===== growing text ===== */
+
+struct text {
+	char *data;
+	size_t len, cap;
+	bool oom;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 1024;
+		char *d;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		d = realloc(t->data, cap);
+		if (!d) {
+			t->oom = true;
+			return;
+		}
+		t->data = d;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+static void text_str(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* ===== working state ===== */
+
+struct replacement {
+	size_t member;
+	char *data; /* owned by the repair state */
+	size_t len;
+};
+
+struct repair_state {
+	struct wa_repair *r;
+	const struct wa_repair_options *opt;
+	struct wa_wheel *wheel;
+	struct wa_audit *audit;
+	struct wa_ptrvec tags, notes;
+	bool *dropped; /* per member */
+	struct replacement wheel_file, record;
+	const char *eol; /* line terminator of the input's WHEEL */
+	bool oom;
+};
+
+static const char *rstr(struct repair_state *s, const char *str)
+{
+	char *p = wa_arena_strdup(&s->r->arena, str);
+
+	if (!p)
+		s->oom = true;
+	return p;
+}
+
+static void add_note(struct repair_state *s, const char *note)
+{
+	if (!note || wa_ptrvec_push(&s->r->arena, &s->notes, (void *)note))
+		s->oom = true;
+}
+
+/* ===== RECORD must match the archive exactly ===== */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool is_signature(const struct wa_wheel *w, const char *name)
+{
+	const char *di = wa_wheel_dist_info(w);
+	size_t n = strlen(di);
+
+	return strncmp(name, di, n) == 0 && name[n] == '/' &&
+	       (strcmp(name + n + 1, "RECORD.jws") == 0 || strcmp(name + n + 1, "RECORD.p7s") == 0);
+}
+
+/*
+ * The scan already checked every digest and size RECORD gives, and that
+ * everything it lists exists.  A repair also needs the converse: each
+ * member listed with a digest we verified, since the new RECORD vouches
+ * for them all.  (RECORD itself and its signatures are exempt, as in the
+ * wheel format.)
+ */
+static int check_record_complete(struct repair_state *s, struct wa_error *err)
+{
+	struct wa_wheel *w = s->wheel;
+
+	for (size_t i = 0; i < wa_wheel_member_count(w); i++) {
+		const struct wa_member *m = wa_wheel_member(w, i);
+		const char *algo;
+
+		if (m->is_dir || i == wa_wheel_record_member(w) || is_signature(w, m->name))
+			continue;
+		if (!m->in_record)
+			return wa_error_set(err, WA_ERECORD, m->name,
+					    "not listed in RECORD; a repaired wheel would vouch "
+					    "for a file its builder did not");
+		algo = wa_wheel_record_digest(w, i);
+		if (!m->record_hashed)
+			return wa_error_set(err, WA_ERECORD, m->name,
+					    algo ? "RECORD gives a %s digest, which wheelaudit "
+						   "cannot verify (only sha256)"
+						 : "RECORD gives no digest%s",
+					    algo ? algo : "");
+	}
+	return 0;
+}
+
+/* ===== the output's tags ===== */
+
+static void push_policy_tags(struct repair_state *s, const struct wa_policy *p)
+{
+	struct wa_audit *a = s->audit;
+	const char *tag = wa_audit_policy_tag(a, p);
+
+	if (!tag || wa_ptrvec_push(&s->r->arena, &s->tags, (void *)tag))
+		s->oom = true;
+	for (size_t k = 0; k < wa_policy_alias_count(p); k++) {
+		tag = wa_arena_printf(&a->arena, "%s_%s", wa_policy_alias(p, k), a->arch);
+		if (!tag || wa_ptrvec_push(&s->r->arena, &s->tags, (void *)tag))
+			s->oom = true;
+	}
+}
+
+static int compare_strings(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * auto: the best policy of each family the wheel can claim.  A named
+ * policy: that one, and (unless --only-plat) the better one of its family
+ * and the other family's best, so no compatibility the wheel has is lost.
+ */
+static void decide_tags(struct repair_state *s)
+{
+	const struct wa_audit *a = s->audit;
+	const char *plat = s->opt->audit.plat;
+	const struct wa_policy *target = NULL;
+	size_t n = 0;
+
+	if (plat && strcmp(plat, "auto") != 0)
+		target = wa_policy_find(s->opt->audit.policies, plat, NULL, 0);
+	if (target)
+		push_policy_tags(s, target);
+	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
+		const struct wa_policy *best = a->best[f];
+
+		if (!best || best == target)
+			continue;
+		if (target && s->opt->only_plat)
+			continue;
+		push_policy_tags(s, best);
+	}
+	if (s->oom)
+		return;
+	qsort(s->tags.items, s->tags.len, sizeof(void *), compare_strings);
+	for (size_t i = 0; i < s->tags.len; i++)
+		if (!n || strcmp(s->tags.items[n - 1], s->tags.items[i]) != 0)
+			s->tags.items[n++] = s->tags.items[i];
+	s->tags.len = n;
+}
+
+static const char *join_tags(struct repair_state *s)
+{
+	struct text t = {0};
+	const char *out;
+
+	for (size_t i = 0; i < s->tags.len; i++) {
+		if (i)
+			text_str(&t, ".");
+		text_str(&t, s->tags.items[i]);
+	}
+	out = t.oom ? NULL : rstr(s, t.data ? t.data : "");
+	if (t.oom)
+		s->oom = true;
+	free(t.data);
+	return out;
+}
+
+/* ===== WHEEL ===== */
+
+static bool line_key_is(const char *line, size_t len, const char *key)
+{
+	size_t k = strlen(key);
+
+	if (len <= k || strncmp(line, key, k) != 0)
+		return false;
+	for (size_t i = k; i < len; i++) {
+		if (line[i] == ':')
+			return true;
+		if (line[i] != ' ' && line[i] != '\t')
+			return false;
+	}
+	return false;
+}
+
+static void add_tag_lines(struct repair_state *s, struct text *t)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+	char *py = strdup(wn->python), *abi = strdup(wn->abi);
+	char *save1 = NULL;
+
+	if (!py || !abi) {
+		s->oom = true;
+		goto out;
+	}
+	for (char *p = strtok_r(py, ".", &save1); p; p = strtok_r(NULL, ".", &save1)) {
+		char *abi_copy = strdup(abi), *save2 = NULL;
+
+		if (!abi_copy) {
+			s->oom = true;
+			break;
+		}
+		for (char *b = strtok_r(abi_copy, ".", &save2); b; b = strtok_r(NULL, ".", &save2))
+			for (size_t i = 0; i < s->tags.len; i++) {
+				text_str(t, "Tag: ");
+				text_str(t, p);
+				text_str(t, "-");
+				text_str(t, b);
+				text_str(t, "-");
+				text_str(t, s->tags.items[i]);
+				text_str(t, s->eol);
+			}
+		free(abi_copy);
+	}
+out:
+	free(py);
+	free(abi);
+}
+
+static void add_generator_line(struct repair_state *s, struct text *t)
+{
+	text_str(t, "Generator: wheelaudit " WA_VERSION);
+	text_str(t, s->eol);
+}
+
+struct line {
+	const char *text;
+	size_t full; /* with its terminator */
+	size_t body; /* without */
+};
+
+static bool is_our_generator(const struct line *l)
+{
+	return line_key_is(l->text, l->body, "Generator") &&
+	       memmem(l->text, l->body, "wheelaudit", 10) != NULL;
+}
+
+/*
+ * Rewrites WHEEL line by line: the Tag lines are replaced where the first
+ * one stood, other lines keep their order, and "Generator: wheelaudit V"
+ * follows the last Generator line (one from an earlier repair is
+ * replaced).  Headers end at the first blank line; anything after it is
+ * kept untouched.
+ */
+static int build_wheel_file(struct repair_state *s, struct wa_error *err)
+{
+	size_t len, n = 0, header_end, first_tag = SIZE_MAX, last_gen = SIZE_MAX;
+	const char *src = wa_wheel_wheel_text(s->wheel, &len);
+	const char *end = src + strlen(src);
+	const char *first_nl = strchr(src, '\n');
+	struct line *lines = calloc(strlen(src) + 1, sizeof(*lines));
+	struct text t = {0};
+
+	if (!lines)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	s->eol = first_nl && first_nl > src && first_nl[-1] == '\r' ? "\r\n" : "\n";
+	for (const char *p = src; p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct line *l = &lines[n];
+
+		l->text = p;
+		l->full = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		l->body = l->full;
+		while (l->body && (p[l->body - 1] == '\n' || p[l->body - 1] == '\r'))
+			l->body--;
+		p += l->full;
+	}
+	for (header_end = 0; header_end < n && lines[header_end].body; header_end++) {
+		const struct line *l = &lines[header_end];
+
+		if (first_tag == SIZE_MAX && line_key_is(l->text, l->body, "Tag"))
+			first_tag = header_end;
+		if (line_key_is(l->text, l->body, "Generator") && !is_our_generator(l))
+			last_gen = header_end;
+	}
+	for (size_t i = 0; i <= n; i++) {
+		const struct line *l = &lines[i];
+
+		if (i == header_end) {
+			if (first_tag == SIZE_MAX)
+				add_tag_lines(s, &t);
+			if (last_gen == SIZE_MAX)
+				add_generator_line(s, &t);
+		}
+		if (i == n)
+			break;
+		if (i < header_end && (line_key_is(l->text, l->body, "Tag") || is_our_generator(l))) {
+			if (i == first_tag)
+				add_tag_lines(s, &t);
+			continue;
+		}
+		text_add(&t, l->text, l->full);
+		if (l->full == l->body && i < header_end)
+			text_str(&t, s->eol); /* a last header line without its newline */
+		if (i == last_gen)
+			add_generator_line(s, &t);
+	}
+	free(lines);
+	if (t.oom || s->oom) {
+		free(t.data);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	s->wheel_file.member = wa_wheel_wheel_member(s->wheel);
+	s->wheel_file.data = t.data ? t.data : strdup("");
+	s->wheel_file.len = t.len;
+	return s->wheel_file.data ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+}
+
+/* ===== RECORD ===== */
+
+/* A CSV field as Python's csv module writes it (quoted only when needed). */
+static void csv_path(struct text *t, const char *path)
+{
+	if (!strpbrk(path, ",\"\r\n")) {
+		text_str(t, path);
+		return;
+	}
+	text_str(t, "\"");
+	for (const char *p = path; *p; p++) {
+		if (*p == '"')
+			text_str(t, "\"\""); /* a quote inside quotes is doubled */
+		else
+			text_add(t, p, 1);
+	}
+	text_str(t, "\"");
+}
+
+static void record_entry(struct repair_state *s, struct text *t, const char *path,
+			 const void *data, size_t len, const char *eol)
+{
+	uint8_t digest[32];
+	char b64[64], size[32];
+
+	csv_path(t, path);
+	if (data) {
+		struct wa_sha256 h;
+
+		if (wa_sha256_init(&h)) {
+			s->oom = true;
+			return;
+		}
+		wa_sha256_update(&h, data, len);
+		wa_sha256_final(&h, digest);
+		wa_b64url_nopad(digest, 32, b64, sizeof(b64));
+		snprintf(size, sizeof(size), "%zu", len);
+		text_str(t, ",sha256=");
+		text_str(t, b64);
+		text_str(t, ",");
+		text_str(t, size);
+	} else {
+		text_str(t, ",,");
+	}
+	text_str(t, eol);
+}
+
+/*
+ * Unchanged lines are kept byte for byte; the lines of rewritten members
+ * get their new digest and size; RECORD's own line has neither; dropped
+ * members lose their line.
+ */
+static int build_record(struct repair_state *s, struct wa_error *err)
+{
+	struct wa_wheel *w = s->wheel;
+	size_t record_member = wa_wheel_record_member(w);
+	const char *record_name = wa_wheel_member(w, record_member)->name;
+	struct text t = {0};
+	bool record_listed = false;
+	const char *eol = "\n";
+
+	for (size_t i = 0; i < wa_wheel_record_line_count(w); i++) {
+		const struct wa_record_line *l = wa_wheel_record_line(w, i);
+		const char *line_eol = l->len >= 2 && l->text[l->len - 2] == '\r' ? "\r\n" : "\n";
+
+		if (i == 0 && l->len && l->text[l->len - 1] == '\n')
+			eol = line_eol;
+		if (l->member >= 0 && s->dropped[l->member])
+			continue;
+		if (l->member == (long)s->wheel_file.member) {
+			record_entry(s, &t, wa_wheel_member(w, (size_t)l->member)->name,
+				     s->wheel_file.data, s->wheel_file.len, line_eol);
+		} else if (l->member == (long)record_member) {
+			record_entry(s, &t, record_name, NULL, 0, line_eol);
+			record_listed = true;
+		} else {
+			text_add(&t, l->text, l->len);
+			if (!l->len || l->text[l->len - 1] != '\n')
+				text_str(&t, eol);
+		}
+	}
+	if (!record_listed)
+		record_entry(s, &t, record_name, NULL, 0, eol);
+	if (t.oom || s->oom) {
+		free(t.data);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	s->record.member = record_member;
+	s->record.data = t.data;
+	s->record.len = t.len;
+	return 0;
+}
+
+/* ===== writing ===== */
+
+static int make_dirs(const char *dir, struct wa_error *err)
+{
+	char *p = strdup(dir);
+	int rc = 0;
+
+	if (!p)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (char *q = p + 1;; q++) {
+		bool last = *q == '\0';
+
+		if (*q != '/' && !last)
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+
+			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s", p,
+					  strerror(e));
+			if (err)
+				err->sys_errno = e;
+			break;
+		}
+		if (last)
+			break;
+		*q = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/* Refuses to let the output take the input's place: the input is never touched. */
+static int check_not_input(const char *input, const char *output, struct wa_error *err)
+{
+	struct stat a, b;
+
+	if (stat(input, &a) == 0 && stat(output, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return wa_error_set(err, WA_EUSAGE, NULL,
+				    "the output %s would replace the input wheel; choose another "
+				    "--wheel-dir",
+				    output);
+	return 0;
+}
+
+static int add_replacement(struct repair_state *s, struct wa_zipout *z,
+			   const struct replacement *rep, struct wa_error *err)
+{
+	struct wa_zip_raw raw;
+	struct wa_zipout_meta meta;
+	int rc = wa_zip_raw_entry(wa_wheel_zip(s->wheel), rep->member, &raw, err);
+
+	if (rc)
+		return rc;
+	/* The input's method (deflate for anything we cannot write), mode and host. */
+	meta.method = raw.method == 0 ? 0 : 8;
+	meta.version_made_by = raw.version_made_by;
+	meta.external_attr = raw.external_attr;
+	if (s->opt->have_source_date_epoch) {
+		wa_zipout_dos_time(s->opt->source_date_epoch, &meta.dos_time, &meta.dos_date);
+	} else {
+		/* the input's WHEEL entry's time: the build's own timestamp */
+		struct wa_zip_raw wheel_raw;
+
+		rc = wa_zip_raw_entry(wa_wheel_zip(s->wheel), s->wheel_file.member, &wheel_raw,
+				      err);
+		if (rc)
+			return rc;
+		meta.dos_time = wheel_raw.dos_time;
+		meta.dos_date = wheel_raw.dos_date;
+	}
+	s->r->rewritten++;
+	return wa_zipout_add(z, wa_wheel_member(s->wheel, rep->member)->name, &meta, rep->data,
+			     rep->len, err);
+}
+
+static int write_archive(struct repair_state *s, const char *output, struct wa_error *err)
+{
+	struct wa_zipout_options zopt = {.force_zip64 = s->opt->force_zip64};
+	struct wa_zipout *z = NULL;
+	struct wa_wheel *w = s->wheel;
+	int rc = wa_zipout_open(&z, output, &zopt, err);
+
+	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
+		if (s->dropped[i])
+			continue;
+		if (i == s->wheel_file.member) {
+			rc = add_replacement(s, z, &s->wheel_file, err);
+		} else if (i == s->record.member) {
+			rc = add_replacement(s, z, &s->record, err);
+		} else {
+			rc = wa_zipout_copy(z, wa_wheel_zip(w), i, err);
+			s->r->copied++;
+		}
+	}
+	if (!rc)
+		rc = wa_zipout_commit(z, err);
+	wa_zipout_free(z);
+	return rc;
+}
+
+/* A pure wheel with --allow-pure: the same file under the same name. */
+static int copy_unchanged(struct repair_state *s, const char *output, struct wa_error *err)
+{
+	struct wa_zipout *z = NULL;
+	struct wa_wheel *w = s->wheel;
+	int rc = wa_zipout_open(&z, output, NULL, err);
+
+	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
+		rc = wa_zipout_copy(z, wa_wheel_zip(w), i, err);
+		s->r->copied++;
+	}
+	if (!rc)
+		rc = wa_zipout_commit(z, err);
+	wa_zipout_free(z);
+	return rc;
+}
+
+static const char *output_name(struct repair_state *s)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+	const char *dir = s->opt->wheel_dir;
+	size_t dl = strlen(dir);
+
+	return wa_arena_printf(&s->r->arena, "%s%s%s-%s%s%s-%s-%s-%s.whl", dir,
+			       dl && dir[dl - 1] == '/' ? "" : "/", wn->distribution, wn->version,
+			       wn->build ? "-" : "", wn->build ? wn->build : "", wn->python,
+			       wn->abi, s->r->tagset);
+}
+
+static void reject(struct repair_state *s, int exit_code, const char *reason)
+{
+	s->r->exit_code = exit_code;
+	s->r->outcome = "rejected";
+	s->r->reason = reason;
+}
+
+/* The repair proper, once the audit is in. */
+static int repair_audited(struct repair_state *s, const char *path, struct wa_error *err)
+{
+	struct wa_repair *r = s->r;
+	const struct wa_audit *a = s->audit;
+	const char *output;
+	int rc = check_record_complete(s, err);
+
+	if (rc)
+		return rc;
+	if (strcmp(a->outcome, "pure") == 0) {
+		if (a->exit_code != WA_EXIT_OK) {
+			reject(s, a->exit_code, "pure wheel: nothing to repair (--allow-pure copies it)");
+			return 0;
+		}
+		output = wa_arena_printf(&r->arena, "%s/%s", s->opt->wheel_dir, base_name(path));
+		r->tagset = wa_wheel_filename(s->wheel)->platform;
+		r->outcome = "copied";
+		if (!output)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		rc = make_dirs(s->opt->wheel_dir, err);
+		if (!rc)
+			rc = check_not_input(path, output, err);
+		if (!rc)
+			rc = copy_unchanged(s, output, err);
+		r->output = rc ? NULL : output;
+		return rc;
+	}
+	if (a->exit_code != WA_EXIT_OK) {
+		const char *why = a->reason ? a->reason : "no policy is met";
+
+		if (strcmp(a->outcome, "needs-graft") == 0)
+			why = wa_arena_printf(&r->arena,
+					      "%s; grafting external libraries is not implemented "
+					      "yet (--exclude them if the user provides them)",
+					      why);
+		reject(s, a->exit_code, why ? why : "out of memory");
+		return 0;
+	}
+	decide_tags(s);
+	r->tagset = join_tags(s);
+	if (s->oom || !r->tagset)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (!s->tags.len) {
+		reject(s, WA_EXIT_POLICY, "no policy is met");
+		return 0;
+	}
+	for (size_t i = 0; i < wa_wheel_member_count(s->wheel); i++)
+		if (is_signature(s->wheel, wa_wheel_member(s->wheel, i)->name)) {
+			s->dropped[i] = true;
+			add_note(s, wa_arena_printf(&r->arena,
+						    "dropped %s: the signature would not match the "
+						    "new RECORD",
+						    wa_wheel_member(s->wheel, i)->name));
+		}
+	rc = build_wheel_file(s, err);
+	if (!rc)
+		rc = build_record(s, err);
+	if (rc)
+		return rc;
+	output = output_name(s);
+	if (!output)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	rc = make_dirs(s->opt->wheel_dir, err);
+	if (!rc)
+		rc = check_not_input(path, output, err);
+	if (!rc)
+		rc = write_archive(s, output, err);
+	if (rc)
+		return rc;
+	r->output = output;
+	r->outcome = "repaired";
+	r->exit_code = WA_EXIT_OK;
+	return 0;
+}
+
+int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_repair_options *opt,
+		    struct wa_error *err)
+{
+	struct repair_state s = {.opt = opt};
+	struct wa_audit_options audit_opt = opt->audit;
+	struct wa_repair *r;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	wa_arena_init(&r->arena);
+	s.r = r;
+	audit_opt.retag = true;
+	rc = wa_wheel_open(&s.wheel, path, &opt->audit.limits, err);
+	if (!rc)
+		rc = wa_audit_run(&s.audit, s.wheel, &audit_opt, err);
+	if (!rc) {
+		r->audit = s.audit;
+		s.dropped = wa_arena_alloc(&r->arena, wa_wheel_member_count(s.wheel) + 1);
+		rc = s.dropped ? repair_audited(&s, path, err)
+			       : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	if (!rc) {
+		r->tags = (const char **)s.tags.items;
+		r->n_tags = s.tags.len;
+		r->notes = (const char **)s.notes.items;
+		r->n_notes = s.notes.len;
+		if (s.oom)
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	free(s.wheel_file.data);
+	free(s.record.data);
+	wa_wheel_free(s.wheel);
+	if (rc) {
+		wa_repair_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void wa_repair_free(struct wa_repair *r)
+{
+	if (!r)
+		return;
+	wa_audit_free(r->audit);
+	wa_arena_release(&r->arena);
+	free(r);
+}

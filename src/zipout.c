@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The zip writer behind `repair`.  We write the format ourselves rather
+ * than through libzip because a repaired wheel must keep every unchanged
+ * entry exactly as it was (compressed bytes, CRC, method, DOS time and
+ * extra fields): libzip rebuilds entries from its parsed view, converting
+ * timestamps through local time and dropping extra fields it does not
+ * know.  New entries are deflated with zlib (the library libzip itself
+ * uses), with fixed parameters, so the same input gives the same bytes.
+ *
+ * Layout written: for each entry a local header (sizes and CRC filled in,
+ * never a trailing data descriptor), its data; then the central directory,
+ * ZIP64 end records when needed, and the end record.
+ */
+#include "wheelaudit/zipout.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "wheelaudit/outfile.h"
+
+enum {
+	SIG_LOCAL = 0x04034b50,
+	SIG_CENTRAL = 0x02014b50,
+	SIG_EOCD = 0x06054b50,
+	SIG_EOCD64 = 0x06064b50,
+	SIG_EOCD64_LOCATOR = 0x07064b50,
+	ZIP64_ID = 0x0001,
+	FLAG_DATA_DESCRIPTOR = 0x0008,
+	VERSION_ZIP64 = 45,
+	METHOD_STORE = 0,
+	METHOD_DEFLATE = 8,
+};
+
+#define MAX16 0xFFFFu
+#define MAX32 0xFFFFFFFFu
+
+struct bytes {
+	unsigned char *data;
+	size_t len, cap;
+	bool oom;
+};
+
+struct wa_zipout {
+	struct wa_outfile *file; /* owned */
+	struct bytes central;    /* the central directory, built as entries are written */
+	uint64_t count;
+	bool force_zip64;
+};
+
+/* ===== little-endian byte building ===== */
+
+static void put(struct bytes *b, const void *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		unsigned char *d;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (!d) {
+			b->oom = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static void put16(struct bytes *b, uint32_t v)
+{
+	unsigned char p[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+
+	put(b, p, 2);
+}
+
+static void put32(struct bytes *b, uint32_t v)
+{
+	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+
+	put(b, p, 4);
+}
+
+static void put64(struct bytes *b, uint64_t v)
+{
+	put32(b, (uint32_t)v);
+	put32(b, (uint32_t)(v >> 32));
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* ===== entries ===== */
+
+/* What the headers of one entry say. */
+struct entry {
+	const unsigned char *name;
+	size_t name_len;
+	uint16_t version_made_by, version_needed, flags, method, dos_time, dos_date;
+	uint16_t internal_attr;
+	uint32_t crc, external_attr;
+	uint64_t comp_size, size;
+	const unsigned char *local_extra, *central_extra, *comment;
+	size_t local_extra_len, central_extra_len, comment_len;
+};
+
+/* Copies extra fields except ZIP64 ones (we write our own when needed);
+ * a field that runs past the end is dropped with the rest. */
+static void put_extra_without_zip64(struct bytes *b, const unsigned char *x, size_t len)
+{
+	for (size_t pos = 0; pos + 4 <= len;) {
+		size_t sz = get16(x + pos + 2);
+
+		if (pos + 4 + sz > len)
+			break;
+		if (get16(x + pos) != ZIP64_ID)
+			put(b, x + pos, 4 + sz);
+		pos += 4 + sz;
+	}
+}
+
+static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_error *err)
+{
+	struct bytes local = {0}, lextra = {0}, cextra = {0};
+	uint64_t offset = wa_outfile_offset(o->file);
+	bool big_sizes = o->force_zip64 || e->size >= MAX32 || e->comp_size >= MAX32;
+	bool big_offset = o->force_zip64 || offset >= MAX32;
+	uint16_t needed = e->version_needed;
+	uint16_t flags = e->flags & (uint16_t)~FLAG_DATA_DESCRIPTOR;
+	int rc = 0;
+
+	if (big_sizes || big_offset)
+		needed = needed < VERSION_ZIP64 ? VERSION_ZIP64 : needed;
+	/* Local extra: the input's fields, then ZIP64 sizes when needed. */
+	put_extra_without_zip64(&lextra, e->local_extra, e->local_extra_len);
+	if (big_sizes) {
+		put16(&lextra, ZIP64_ID);
+		put16(&lextra, 16);
+		put64(&lextra, e->size);
+		put64(&lextra, e->comp_size);
+	}
+	/* Central extra: ZIP64 values in the order the format fixes. */
+	put_extra_without_zip64(&cextra, e->central_extra, e->central_extra_len);
+	if (big_sizes || big_offset) {
+		put16(&cextra, ZIP64_ID);
+		put16(&cextra, (big_sizes ? 16 : 0) + (big_offset ? 8 : 0));
+		if (big_sizes) {
+			put64(&cextra, e->size);
+			put64(&cextra, e->comp_size);
+		}
+		if (big_offset)
+			put64(&cextra, offset);
+	}
+	if (lextra.oom || cextra.oom) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (lextra.len > MAX16 || cextra.len > MAX16 || e->name_len > MAX16) {
+		rc = wa_error_set(err, WA_ELIMIT, (const char *)e->name,
+				  "name or extra fields too long for a zip header");
+		goto out;
+	}
+	put32(&local, SIG_LOCAL);
+	put16(&local, needed);
+	put16(&local, flags);
+	put16(&local, e->method);
+	put16(&local, e->dos_time);
+	put16(&local, e->dos_date);
+	put32(&local, e->crc);
+	put32(&local, big_sizes ? MAX32 : (uint32_t)e->comp_size);
+	put32(&local, big_sizes ? MAX32 : (uint32_t)e->size);
+	put16(&local, (uint32_t)e->name_len);
+	put16(&local, (uint32_t)lextra.len);
+	put(&local, e->name, e->name_len);
+	put(&local, lextra.data, lextra.len);
+
+	put32(&o->central, SIG_CENTRAL);
+	put16(&o->central, e->version_made_by);
+	put16(&o->central, needed);
+	put16(&o->central, flags);
+	put16(&o->central, e->method);
+	put16(&o->central, e->dos_time);
+	put16(&o->central, e->dos_date);
+	put32(&o->central, e->crc);
+	put32(&o->central, big_sizes ? MAX32 : (uint32_t)e->comp_size);
+	put32(&o->central, big_sizes ? MAX32 : (uint32_t)e->size);
+	put16(&o->central, (uint32_t)e->name_len);
+	put16(&o->central, (uint32_t)cextra.len);
+	put16(&o->central, (uint32_t)(e->comment_len <= MAX16 ? e->comment_len : 0));
+	put16(&o->central, 0); /* disk number */
+	put16(&o->central, e->internal_attr);
+	put32(&o->central, e->external_attr);
+	put32(&o->central, big_offset ? MAX32 : (uint32_t)offset);
+	put(&o->central, e->name, e->name_len);
+	put(&o->central, cextra.data, cextra.len);
+	if (e->comment_len <= MAX16)
+		put(&o->central, e->comment, e->comment_len);
+	if (local.oom || o->central.oom) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	rc = wa_outfile_write(o->file, local.data, local.len, err);
+	o->count++;
+out:
+	free(local.data);
+	free(lextra.data);
+	free(cextra.data);
+	return rc;
+}
+
+int wa_zipout_open(struct wa_zipout **out, const char *final_path,
+		   const struct wa_zipout_options *opt, struct wa_error *err)
+{
+	struct wa_zipout *o = calloc(1, sizeof(*o));
+	int rc;
+
+	*out = NULL;
+	if (!o)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	o->force_zip64 = opt && opt->force_zip64;
+	rc = wa_outfile_create(&o->file, final_path, err);
+	if (rc) {
+		free(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct wa_error *err)
+{
+	struct wa_zip_raw r;
+	struct entry e;
+	int rc = wa_zip_raw_entry(in, index, &r, err);
+	struct wa_zip_entry ze;
+
+	if (rc)
+		return rc;
+	rc = wa_zip_entry(in, index, &ze, err);
+	if (rc)
+		return rc;
+	e = (struct entry){
+		.name = (const unsigned char *)ze.name,
+		.name_len = strlen(ze.name),
+		.version_made_by = r.version_made_by,
+		.version_needed = r.version_needed,
+		.flags = r.flags,
+		.method = r.method,
+		.dos_time = r.dos_time,
+		.dos_date = r.dos_date,
+		.internal_attr = r.internal_attr,
+		.crc = r.crc,
+		.external_attr = r.external_attr,
+		.comp_size = r.comp_size,
+		.size = r.size,
+		.local_extra = r.local_extra,
+		.local_extra_len = r.local_extra_len,
+		.central_extra = r.central_extra,
+		.central_extra_len = r.central_extra_len,
+		.comment = r.comment,
+		.comment_len = r.comment_len,
+	};
+	rc = write_entry(o, &e, err);
+	if (!rc)
+		rc = wa_outfile_copy_range(o->file, wa_zip_fd(in), r.data_offset, r.comp_size, err);
+	return rc;
+}
+
+/* Raw deflate (no zlib header), level 6, window 32 KiB: fixed parameters,
+ * so the output depends only on the input and the zlib version. */
+static int deflate_all(const void *data, size_t len, struct bytes *out, const char *name,
+		       struct wa_error *err)
+{
+	z_stream zs;
+	int zrc;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return wa_error_set(err, WA_ENOMEM, name, "cannot start compression");
+	out->cap = deflateBound(&zs, (uLong)len) + 16;
+	out->data = malloc(out->cap);
+	if (!out->data) {
+		deflateEnd(&zs);
+		return wa_error_set(err, WA_ENOMEM, name, "out of memory");
+	}
+	zs.next_in = (Bytef *)(uintptr_t)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out->data;
+	zs.avail_out = (uInt)out->cap;
+	zrc = deflate(&zs, Z_FINISH);
+	out->len = zs.total_out;
+	deflateEnd(&zs);
+	if (zrc != Z_STREAM_END)
+		return wa_error_set(err, WA_EINTERNAL, name, "compression failed (zlib %d)", zrc);
+	return 0;
+}
+
+int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_meta *meta,
+		  const void *data, size_t len, struct wa_error *err)
+{
+	struct bytes packed = {0};
+	bool store = meta->method == METHOD_STORE;
+	struct entry e;
+	int rc;
+
+	/* zlib counts in uInt; members this large are beyond our limits anyway. */
+	if (len > 0xFFFFFFF0u)
+		return wa_error_set(err, WA_ELIMIT, name, "member too large to compress here");
+	if (!store) {
+		rc = deflate_all(data, len, &packed, name, err);
+		if (rc) {
+			free(packed.data);
+			return rc;
+		}
+	}
+	e = (struct entry){
+		.name = (const unsigned char *)name,
+		.name_len = strlen(name),
+		.version_made_by = meta->version_made_by,
+		.version_needed = store ? 10 : 20,
+		/* bit 11: the name is UTF-8, as wheel member names are */
+		.flags = 0x0800,
+		.method = store ? METHOD_STORE : METHOD_DEFLATE,
+		.dos_time = meta->dos_time,
+		.dos_date = meta->dos_date,
+		.crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), data, (uInt)len),
+		.external_attr = meta->external_attr,
+		.comp_size = store ? len : packed.len,
+		.size = len,
+	};
+	rc = write_entry(o, &e, err);
+	if (!rc)
+		rc = wa_outfile_write(o->file, store ? data : packed.data,
+				      store ? len : packed.len, err);
+	free(packed.data);
+	return rc;
+}
+
+int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err)
+{
+	struct bytes end = {0};
+	uint64_t cd_off = wa_outfile_offset(o->file), cd_size = o->central.len;
+	bool zip64 = o->force_zip64 || o->count >= MAX16 || cd_off >= MAX32 || cd_size >= MAX32;
+	int rc;
+
+	if (zip64) {
+		uint64_t eocd64_off = cd_off + cd_size;
+
+		put32(&end, SIG_EOCD64);
+		put64(&end, 44); /* size of the rest of this record */
+		put16(&end, (3 << 8) | VERSION_ZIP64);
+		put16(&end, VERSION_ZIP64);
+		put32(&end, 0); /* this disk */
+		put32(&end, 0); /* disk of the central directory */
+		put64(&end, o->count);
+		put64(&end, o->count);
+		put64(&end, cd_size);
+		put64(&end, cd_off);
+		put32(&end, SIG_EOCD64_LOCATOR);
+		put32(&end, 0);
+		put64(&end, eocd64_off);
+		put32(&end, 1); /* total disks */
+	}
+	put32(&end, SIG_EOCD);
+	put16(&end, 0);
+	put16(&end, 0);
+	put16(&end, zip64 ? MAX16 : (uint32_t)o->count);
+	put16(&end, zip64 ? MAX16 : (uint32_t)o->count);
+	put32(&end, zip64 ? MAX32 : (uint32_t)cd_size);
+	put32(&end, zip64 ? MAX32 : (uint32_t)cd_off);
+	put16(&end, 0); /* comment length */
+	if (end.oom || o->central.oom)
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	else
+		rc = wa_outfile_write(o->file, o->central.data, o->central.len, err);
+	if (!rc)
+		rc = wa_outfile_write(o->file, end.data, end.len, err);
+	if (!rc)
+		rc = wa_outfile_commit(o->file, err);
+	free(end.data);
+	return rc;
+}
+
+void wa_zipout_free(struct wa_zipout *o)
+{
+	if (!o)
+		return;
+	wa_outfile_free(o->file);
+	free(o->central.data);
+	free(o);
+}
+
+void wa_zipout_dos_time(int64_t unix_time, uint16_t *dos_time, uint16_t *dos_date)
+{
+	/* 1980-01-01 and 2107-12-31 23:59:58 UTC bound what DOS dates can say. */
+	const int64_t lo = 315532800, hi = 4354819198LL;
+	time_t t = (time_t)(unix_time < lo ? lo : unix_time > hi ? hi : unix_time);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	*dos_time = (uint16_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+	*dos_date = (uint16_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+}
