@@ -1003,8 +1003,7 @@ static void decide_verdict(struct audit_state *s)
 	char buf[2048];
 	size_t used = 0;
 
-	/* A retag replaces the file name's platform tags: its claims do not matter. */
-	claims_ok = s->mismatch || s->no_policy || s->opt->retag || check_claims(s);
+	claims_ok = s->mismatch || s->no_policy || check_claims(s);
 	plat_ok = s->mismatch || s->no_policy || check_plat(s);
 	if (!s->mismatch && !s->no_policy && a->libc != WA_LIBC_ANDROID)
 		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++) {

@@ -585,8 +585,10 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 	v = cJSON_GetObjectItemCaseSensitive(obj, "priority");
 	if (!v)
 		return bad(c, p, "missing");
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble < 0 || v->valuedouble > 10000)
+	/* The range test comes before the (int) cast: converting a double out
+	 * of int's range is undefined, and "1e999" parses as infinity. */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 10000) ||
+	    v->valuedouble != (double)(int)v->valuedouble)
 		return bad(c, p, "not an integer between 0 and 10000");
 	pol->priority = (int)v->valuedouble;
 

@@ -676,7 +676,6 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 		    struct wa_error *err)
 {
 	struct repair_state s = {.opt = opt};
-	struct wa_audit_options audit_opt = opt->audit;
 	struct wa_repair *r;
 	int rc;
 
@@ -686,10 +685,9 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	wa_arena_init(&r->arena);
 	s.r = r;
-	audit_opt.retag = true;
 	rc = wa_wheel_open(&s.wheel, path, &opt->audit.limits, err);
 	if (!rc)
-		rc = wa_audit_run(&s.audit, s.wheel, &audit_opt, err);
+		rc = wa_audit_run(&s.audit, s.wheel, &opt->audit, err);
 	if (!rc) {
 		r->audit = s.audit;
 		s.dropped = wa_arena_alloc(&r->arena, wa_wheel_member_count(s.wheel) + 1);

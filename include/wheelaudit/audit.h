@@ -27,7 +27,6 @@ struct wa_audit_options {
 	const char *plat;       /* --plat target, or NULL */
 	const char *const *exclude; /* --exclude globs: libraries not to count as external */
 	size_t n_exclude;
-	bool retag;             /* the platform tags will be replaced: ignore their claims */
 };
 
 /* Sets the defaults (limits, threads); policies and plat stay NULL. */

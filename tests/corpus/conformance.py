@@ -4,7 +4,13 @@
 the shared corpus's expect.tsv and checks the exit code, the `best`
 requirements and the `forbid` list as that file's header defines them.
 
-    conformance.py --bin WHEELAUDIT --corpus DIR [--only SUBSTRING]
+    conformance.py --bin WHEELAUDIT --corpus DIR [--only SUBSTRING] [--repair]
+
+With --repair it runs `wheelaudit repair --json` instead, into a temporary
+directory: a wheel expected to pass must be written with tags that meet the
+same requirements (checked in the file name, the WHEEL file and by `show` on
+the output), every other wheel must be rejected with the expected exit code
+and leave no file behind.
 
 Prints one PASS/FAIL line per wheel and a final line `N passed, M failed`.
 Exit 0 when all pass, 1 otherwise, 77 (skipped) when the corpus is absent.
@@ -14,8 +20,11 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 
 SKIP = 77
 LEGACY = re.compile(r"^manylinux(1|2010|2014)_")
@@ -114,11 +123,128 @@ def check(row, binary, corpus):
     return not problems, "; ".join(problems), [str(p.returncode), verdict]
 
 
+def wheel_file_tags(path):
+    """Platform tags of the WHEEL file's Tag lines in a written wheel."""
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dist-info/WHEEL"))
+        text = z.read(name).decode("utf-8")
+    return sorted({line.split(":", 1)[1].strip().rsplit("-", 1)[1]
+                   for line in text.splitlines() if line.startswith("Tag:")})
+
+
+HOST_PY = "/usr/bin/python3"
+
+
+def host_can_import(out, tags):
+    """True when this machine's Debian python3 could import the repaired wheel:
+    a manylinux tag for this machine's arch and a matching CPython tag."""
+    if not os.path.exists(HOST_PY) or not any(
+            t.startswith("manylinux") and t.endswith("_" + os.uname().machine) for t in tags):
+        return False
+    ver = subprocess.run([HOST_PY, "-c", "import sys; print('%d%d' % sys.version_info[:2])"],
+                         capture_output=True, text=True).stdout.strip()
+    parts = os.path.basename(out)[:-4].split("-")
+    py, abi = parts[-3], parts[-2]
+    if abi == "abi3":
+        return py.startswith("cp3") and int(py[3:] or 0) <= int(ver[1:])
+    return py == "cp" + ver
+
+
+def pip_install_and_import(out):
+    """Installs the wheel with Debian's pip into a fresh directory and imports
+    every extension module in a fresh interpreter; returns a problem or None."""
+    if subprocess.run([HOST_PY, "-m", "pip", "--version"], capture_output=True).returncode:
+        return None  # no pip here: nothing to check
+    target = tempfile.mkdtemp(prefix="wa_corpus_pip.")
+    try:
+        p = subprocess.run([HOST_PY, "-m", "pip", "install", "--no-index", "--no-deps",
+                            "--disable-pip-version-check", "--target", target, out],
+                           capture_output=True, text=True, timeout=300)
+        if p.returncode:
+            return "pip install failed: " + (p.stderr.strip().splitlines() or ["?"])[-1][:200]
+        with zipfile.ZipFile(out) as z:
+            mods = [n.split(".", 1)[0].replace("/", ".") for n in z.namelist()
+                    if n.endswith(".so") and "/" in n and ".libs/" not in n
+                    and ".data/" not in n]
+        for m in mods:
+            i = subprocess.run([HOST_PY, "-c", "import importlib, sys; "
+                                "importlib.import_module(sys.argv[1])", m],
+                               cwd=target, capture_output=True, text=True, timeout=120)
+            last = (i.stderr.strip().splitlines() or ["?"])[-1]
+            # The module's own Python imports (a renamed package in a test
+            # wheel) are not what repair is judged on; the loader's are.
+            if i.returncode and not last.startswith("ModuleNotFoundError"):
+                return "import %s failed: %s" % (m, last[:200])
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    return None
+
+
+def check_repair(row, binary, corpus):
+    path = os.path.join(corpus, row["wheel"])
+    if not os.path.exists(path):
+        return False, "wheel missing from the corpus", []
+    out_dir = tempfile.mkdtemp(prefix="wa_corpus_repair.")
+    problems = []
+    tags = []
+    try:
+        try:
+            p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
+                               capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            return False, "timed out", []
+        written = sorted(os.listdir(out_dir))
+        try:
+            w = json.loads(p.stdout)["wheels"][0]
+        except (ValueError, KeyError, IndexError, TypeError) as e:
+            return False, "no usable JSON on stdout (%s)" % e.__class__.__name__, []
+        if p.returncode not in row["exits"]:
+            problems.append("exit %d, expected %s" % (p.returncode,
+                                                      "|".join(map(str, row["exits"]))))
+        if p.returncode != 0:
+            if written:
+                problems.append("rejected but left files: %s" % " ".join(written))
+        else:
+            tags = list(w.get("tags") or [])
+            out = w.get("output") or ""
+            if written != [os.path.basename(out)]:
+                problems.append("expected exactly the output file, found %s" % written)
+            elif not out.endswith("-" + ".".join(tags) + ".whl"):
+                problems.append("file name %s does not carry the tags %s" % (out, tags))
+            else:
+                if wheel_file_tags(out) != sorted(tags):
+                    problems.append("WHEEL Tag lines %s differ from %s"
+                                    % (wheel_file_tags(out), tags))
+                s = subprocess.run([binary, "show", "--json", out], capture_output=True,
+                                   text=True, timeout=600)
+                if s.returncode != 0:
+                    problems.append("show on the output exits %d" % s.returncode)
+                elif host_can_import(out, tags):
+                    why = pip_install_and_import(out)
+                    if why:
+                        problems.append(why)
+                    else:
+                        tags = tags + ["(installed+imported)"]
+            for req in row["best"]:
+                if not requirement_holds(req, tags):
+                    problems.append("best: none of %s (output %s)" % ("|".join(req),
+                                                                      ".".join(tags)))
+        bad = forbidden([t for t in tags if not t.startswith("(")], row["forbid"])
+        if bad:
+            problems.append("forbidden tags: %s" % " ".join(bad))
+        if problems and p.stderr.strip():
+            problems.append("stderr: " + p.stderr.strip().splitlines()[-1][:200])
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return not problems, "; ".join(problems), [str(p.returncode), ".".join(tags) or "-"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--only", default="")
+    ap.add_argument("--repair", action="store_true")
     a = ap.parse_args()
     expect = os.path.join(a.corpus, "expect.tsv")
     if not os.path.isfile(expect):
@@ -129,7 +255,7 @@ def main():
     passed = failed = 0
     print("%-4s  %-*s  %-4s  %s" % ("", width, "WHEEL", "EXIT", "VERDICT / PROBLEM"))
     for row in rows:
-        ok, why, got = check(row, a.bin, a.corpus)
+        ok, why, got = (check_repair if a.repair else check)(row, a.bin, a.corpus)
         exit_s, verdict = (got + ["?", "-"])[:2] if got else ("?", "-")
         if ok:
             passed += 1
