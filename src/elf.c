@@ -148,17 +148,58 @@ struct dynamic {
 	size_t n_needed;
 	/* the string table as a file range */
 	uint64_t str_off, str_len;
+	/* Strings may start below this index: it is one past the table's last
+	 * NUL, so every such string ends inside the table. */
+	uint64_t str_valid;
+	/* What keep_string has copied so far, and the whole table once the
+	 * copies would outgrow it. */
+	uint64_t copied;
+	const char *table_copy;
 };
 
 static const char *dyn_string(struct image *im, const struct dynamic *d, uint64_t index)
 {
-	const unsigned char *start, *nul;
-
-	if (index >= d->str_len)
+	/* O(1): a hostile file may make every one of millions of references
+	 * point into one long string, and scanning it each time for its NUL
+	 * would take time quadratic in the file size. */
+	if (index >= d->str_valid)
 		return NULL;
-	start = im->bytes + d->str_off + index;
-	nul = memchr(start, '\0', d->str_len - index);
-	return nul ? (const char *)start : NULL;
+	return (const char *)im->bytes + d->str_off + index;
+}
+
+/* Slack over the table size before keep_string copies the whole table. */
+enum { KEEP_SLACK = 64 << 10 };
+
+/*
+ * Keeps a string s of the dynamic string table (found by dyn_string) in
+ * the info's arena.  Copying each reference on its own would let a small
+ * file demand memory quadratic in its size: every DT_NEEDED entry, version
+ * name and symbol may name the same long string.  So the bytes copied are
+ * counted, and once they would exceed the table itself the whole table is
+ * copied, once, and later strings point into that copy.  Memory stays
+ * within about twice the table; ordinary files, whose references cover
+ * the table about once, never need the full copy.
+ */
+static const char *keep_string(struct image *im, struct dynamic *d, const char *s)
+{
+	const char *table = (const char *)im->bytes + d->str_off;
+	size_t len;
+
+	if (!d->table_copy) {
+		len = strlen(s);
+		if (d->copied + len + 1 <= d->str_len + KEEP_SLACK) {
+			d->copied += len + 1;
+			return wa_arena_strndup(&im->info->arena, s, len);
+		}
+		/* wa_arena_alloc zeroes, so the copy is NUL-terminated too */
+		char *copy = wa_arena_alloc(&im->info->arena, (size_t)d->str_len + 1);
+
+		if (!copy)
+			return NULL;
+		memcpy(copy, table, (size_t)d->str_len);
+		d->table_copy = copy;
+	}
+	return d->table_copy + (s - table);
 }
 
 static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d,
@@ -247,14 +288,18 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 					    "(truncated?)");
 		d->str_len = d->strsz;
 	}
+	/* One backward scan here makes every later lookup O(1). */
+	for (d->str_valid = d->str_len; d->str_valid > 0; d->str_valid--)
+		if (im->bytes[d->str_off + d->str_valid - 1] == '\0')
+			break;
 	return 0;
 }
 
-static const char *copy_dyn_string(struct image *im, const struct dynamic *d, uint64_t index,
+static const char *copy_dyn_string(struct image *im, struct dynamic *d, uint64_t index,
 				   const char *what, struct wa_error *err, int *rc)
 {
 	const char *s = dyn_string(im, d, index);
-	char *copy;
+	const char *copy;
 
 	*rc = 0;
 	if (!s) {
@@ -264,7 +309,7 @@ static const char *copy_dyn_string(struct image *im, const struct dynamic *d, ui
 		*rc = bad(im, err, msg);
 		return NULL;
 	}
-	copy = wa_arena_strdup(&im->info->arena, s);
+	copy = keep_string(im, d, s);
 	if (!copy)
 		*rc = nomem(im, err);
 	return copy;
@@ -291,7 +336,7 @@ static int split_path_list(struct image *im, const char *s, const char ***out, s
 	return 0;
 }
 
-static int copy_dynamic_strings(struct image *im, const struct dynamic *d, struct wa_error *err)
+static int copy_dynamic_strings(struct image *im, struct dynamic *d, struct wa_error *err)
 {
 	struct wa_elf_info *info = im->info;
 	int rc = 0;
@@ -410,7 +455,7 @@ static size_t fallback_dynsym_count(struct image *im, const struct dynamic *d, s
 	return (size_t)(best / symsize);
 }
 
-static int read_verneed(struct image *im, const struct dynamic *d, struct wa_error *err)
+static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *err)
 {
 	struct wa_elf_info *info = im->info;
 	uint64_t off, limit = d->has_verneednum ? d->verneednum : MAX_VERNEED;
@@ -488,7 +533,7 @@ static int read_verneed(struct image *im, const struct dynamic *d, struct wa_err
 	return 0;
 }
 
-static int read_symbols(struct image *im, const struct dynamic *d, struct wa_error *err)
+static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *err)
 {
 	struct wa_elf_info *info = im->info;
 	size_t nsyms, symsize = gelf_fsize(im->elf, ELF_T_SYM, 1, EV_CURRENT);
@@ -540,7 +585,7 @@ static int read_symbols(struct image *im, const struct dynamic *d, struct wa_err
 		if (!name)
 			return bad(im, err, "a symbol name lies outside the string table");
 		u = &info->undefs[n_undef++];
-		u->name = wa_arena_strdup(&info->arena, name);
+		u->name = keep_string(im, d, name);
 		if (!u->name)
 			return nomem(im, err);
 		u->weak = bind == STB_WEAK;

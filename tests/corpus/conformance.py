@@ -165,7 +165,7 @@ def pip_install_and_import(out):
         with zipfile.ZipFile(out) as z:
             mods = [n.split(".", 1)[0].replace("/", ".") for n in z.namelist()
                     if n.endswith(".so") and "/" in n and ".libs/" not in n
-                    and ".data/" not in n]
+                    and ".data/" not in n and not os.path.basename(n).startswith("lib")]
         for m in mods:
             i = subprocess.run([HOST_PY, "-c", "import importlib, sys; "
                                 "importlib.import_module(sys.argv[1])", m],
