@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Throughput and memory benchmark of `wheelaudit show` on one large wheel.
+# Throughput and memory benchmark of `wheelaudit show` and `wheelaudit
+# repair` on one large wheel.
 #
 #   bench/bench.sh [path/to/wheelaudit]      (default: build/release/wheelaudit)
 #
@@ -13,7 +14,11 @@
 #   * wall time of `unzip -p WHEEL >/dev/null` (best of 3): the floor set by
 #     plain decompression,
 #   * their ratio (target: <= 1.3),
-#   * wheelaudit's peak RSS (target: <= largest ELF member + 64 MB).
+#   * wheelaudit's peak RSS (target: <= largest ELF member + 64 MB),
+#   * wall time of `wheelaudit repair` (retagging; --exclude '*' so that the
+#     copied system libraries' own dependencies do not ask for grafting)
+#     against `cp` of the same wheel and the audit alone (target: repair <=
+#     show + 2 x cp), and repair's peak RSS.
 # Exit status: 0 when both targets are met, 1 when one is missed, 2 on a
 # setup problem.
 #
@@ -76,7 +81,7 @@ command -v bc >/dev/null || die "bc is needed for the arithmetic (apt-get instal
 mkdir -p "$out"
 : >"$out/stderr.txt"
 stamp="$out/wheel.params"
-params="target=$target_mb maxlib=$max_lib_mb libdir=$libdir"
+params="v2 target=$target_mb maxlib=$max_lib_mb libdir=$libdir"
 wheel=$(ls "$out"/benchpkg-*.whl 2>/dev/null | head -n 1 || true)
 if [ -z "$wheel" ] || [ "${BENCH_REGEN:-0}" = 1 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$params" ]; then
 	echo "writing the benchmark wheel ($params) ..." >&2
@@ -105,7 +110,22 @@ largest_mb=$(printf '%.1f' "$(echo "$largest / 1048576" | bc -l)")
 limit_mb=$(printf '%.1f' "$(echo "$largest / 1048576 + 64" | bc -l)")
 members=$(unzip -Z1 "$wheel" | wc -l)
 
+# repair: the output goes to a directory on the same file system as the
+# copy, so both write the same bytes to the same place.
+repaired="$out/repaired"
+rm -rf "$repaired" && mkdir -p "$repaired"
+repair_cmd=("$tool" repair "${show_args[@]}" --exclude '*' -w "$repaired" "$wheel")
+"${repair_cmd[@]}" >"$out/repair.txt" 2>>"$out/stderr.txt" && repair_rc=0 || repair_rc=$?
+t_repair=$(best_of "${repair_cmd[@]}")
+t_cp=$(best_of cp "$wheel" "$out/copy.whl")
+repair_rss_kb=$(peak_rss_kb "${repair_cmd[@]}")
+repair_rss_mb=$(printf '%.1f' "$(echo "$repair_rss_kb / 1024" | bc -l)")
+repair_limit=$(printf '%.3f' "$(echo "$t_tool + 2 * $t_cp" | bc -l)")
+repair_ok=$(echo "$repair_rc == 0 && $t_repair <= $repair_limit" | bc -l)
+rm -f "$out/copy.whl"
+
 ok=0
+[ "$repair_ok" = 1 ] || ok=1
 ratio_ok=$(echo "$ratio <= 1.3" | bc -l)
 rss_ok=$(echo "$rss_kb <= $largest / 1024 + 65536" | bc -l)
 [ "$ratio_ok" = 1 ] || ok=1
@@ -122,5 +142,10 @@ wheelaudit show${show_args[*]:+ ${show_args[*]}}
 unzip -p >/dev/null    ${t_unzip} s   (best of $runs)
 ratio                  ${ratio}       target <= 1.3                      $(verdict "$ratio_ok")
 peak RSS               ${rss_mb} MB    target <= ${limit_mb} MB (largest + 64) $(verdict "$rss_ok")
+wheelaudit repair --exclude '*'   exit $repair_rc ($(head -n 1 "$out/repair.txt" | xargs -r basename 2>/dev/null | cut -c1-80))
+                       ${t_repair} s   (best of $runs)
+cp WHEEL               ${t_cp} s   (best of $runs)
+repair vs audit+2cp    ${t_repair} s   target <= ${repair_limit} s (show + 2 x cp)  $(verdict "$repair_ok")
+repair peak RSS        ${repair_rss_mb} MB
 REPORT
 exit $ok

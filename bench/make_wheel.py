@@ -30,13 +30,21 @@ def is_elf(path):
         return f.read(4) == b"\x7fELF"
 
 
+def is_glibc_internal(path):
+    """glibc's own pieces (libc.so.6, libm, the loader...) need GLIBC_PRIVATE
+    versions: no wheel can ship them, and with them in it the bench wheel
+    could never be repaired, so they are left out."""
+    with open(path, "rb") as f:
+        return b"GLIBC_PRIVATE" in f.read()
+
+
 def pick_libraries(libdir, max_bytes):
     libs = []
     for path in sorted(glob.glob(os.path.join(libdir, "*.so*"))):
         if os.path.islink(path) or not os.path.isfile(path):
             continue
         size = os.path.getsize(path)
-        if 4096 <= size <= max_bytes and is_elf(path):
+        if 4096 <= size <= max_bytes and is_elf(path) and not is_glibc_internal(path):
             libs.append((path, size))
     if not libs:
         sys.exit(f"make_wheel.py: no ELF shared libraries found in {libdir}")

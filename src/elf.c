@@ -315,24 +315,32 @@ static const char *copy_dyn_string(struct image *im, struct dynamic *d, uint64_t
 	return copy;
 }
 
+/*
+ * Splits a ':'-separated list with two allocations, the bytes once and the
+ * pointers once.  One arena block per entry would cost some forty bytes
+ * for each ':' of a hostile list made of nothing else; this costs nine.
+ */
 static int split_path_list(struct image *im, const char *s, const char ***out, size_t *n)
 {
-	struct wa_ptrvec v = {0};
-	const char *p = s;
+	size_t len = strlen(s), count = 1;
+	char *copy = wa_arena_strndup(&im->info->arena, s, len);
+	const char **items;
 
-	for (;;) {
-		const char *colon = strchr(p, ':');
-		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		char *part = wa_arena_strndup(&im->info->arena, p, len);
-
-		if (!part || wa_ptrvec_push(&im->info->arena, &v, part))
-			return -1;
-		if (!colon)
-			break;
-		p = colon + 1;
-	}
-	*out = (const char **)v.items;
-	*n = v.len;
+	if (!copy)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		count += copy[i] == ':';
+	items = wa_arena_alloc(&im->info->arena, count * sizeof(*items));
+	if (!items)
+		return -1;
+	*n = 0;
+	items[(*n)++] = copy;
+	for (size_t i = 0; i < len; i++)
+		if (copy[i] == ':') {
+			copy[i] = '\0';
+			items[(*n)++] = copy + i + 1;
+		}
+	*out = items;
 	return 0;
 }
 

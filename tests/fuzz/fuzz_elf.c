@@ -4,7 +4,8 @@
  * (any machine, class or byte order), then the architecture naming that
  * every audit applies to the result.  Beyond memory errors, it checks
  * what the rest of the audit relies on: a failure always carries an error,
- * a success holds only readable strings and in-range indices.
+ * a success holds only readable strings and in-range indices, and its
+ * memory grows no faster than the input.
  */
 #include <elf.h>
 #include <string.h>
@@ -30,7 +31,19 @@ static size_t touch_list(const char *const *list, size_t n)
 	return sum;
 }
 
-static void check_info(const struct wa_elf_info *e)
+/*
+ * What an info may hold for an input of size bytes.  Every table in it is
+ * linear in the input (the worst, version-needs entries overlapping every
+ * four bytes, costs under 30 bytes per input byte), so anything beyond
+ * this bound means some reference is copied over and over: memory
+ * quadratic in the file size, which a compressed wheel member makes cheap.
+ */
+static size_t arena_bound(size_t size)
+{
+	return 64 * size + (1u << 20);
+}
+
+static void check_info(const struct wa_elf_info *e, size_t size)
 {
 	volatile size_t sum = 0;
 	struct wa_arch arch;
@@ -59,6 +72,7 @@ static void check_info(const struct wa_elf_info *e)
 			   e->undefs[i].verneed < (long long)e->n_needs);
 	}
 	FUZZ_CHECK(e->x86_isa_needed >= WA_ISA_NONE && e->x86_isa_needed <= WA_ISA_V4);
+	FUZZ_CHECK(e->arena.total <= arena_bound(size));
 
 	wa_arch_from_elf(&arch, e);
 	FUZZ_CHECK(arch.name[0] != '\0');
@@ -85,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(info != NULL && err.code == 0);
-	check_info(info);
+	check_info(info, size);
 	wa_elf_info_free(info);
 	return 0;
 }
