@@ -537,10 +537,9 @@ static int add_replacement(struct repair_state *s, struct wa_zipout *z,
 
 static int write_archive(struct repair_state *s, const char *output, struct wa_error *err)
 {
-	struct wa_zipout_options zopt = {.force_zip64 = s->opt->force_zip64};
 	struct wa_zipout *z = NULL;
 	struct wa_wheel *w = s->wheel;
-	int rc = wa_zipout_open(&z, output, &zopt, err);
+	int rc = wa_zipout_open(&z, output, NULL, err);
 
 	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
 		if (s->dropped[i])

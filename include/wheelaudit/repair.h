@@ -22,7 +22,6 @@ struct wa_repair_options {
 	bool only_plat;                /* only the requested policy, not a more compatible one */
 	bool have_source_date_epoch;   /* timestamp of rewritten members: this ... */
 	int64_t source_date_epoch;     /* ... or else the input's WHEEL entry's */
-	bool force_zip64;              /* tests: write ZIP64 records even when small */
 };
 
 /* Fills the defaults (audit defaults, wheel_dir "wheelhouse"). */
