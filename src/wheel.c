@@ -56,6 +56,7 @@ void wa_limits_default(struct wa_limits *l)
 	l->max_member_bytes = 2ULL << 30;
 	l->max_total_bytes = 16ULL << 30;
 	l->max_members = 200000;
+	l->max_ratio = 1100;
 }
 
 /* ===== member names ===== */
@@ -167,6 +168,7 @@ static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *e
 		}
 		m->mode = mode;
 		m->size = e.size;
+		m->comp_size = e.comp_size;
 		m->is_dir = m->name[strlen(m->name) - 1] == '/';
 		if (!m->is_dir && !e.method_supported) {
 			rc = wa_error_set(err, WA_ECORRUPT, m->name,
@@ -655,12 +657,15 @@ struct member_reader {
 	unsigned char *bytes;
 	size_t len, cap;
 	uint64_t declared;
+	uint64_t compressed; /* bytes libzip inflates this member from */
+	bool ratio_exceeded;
 	uint64_t count; /* bytes seen */
 	bool holds_big; /* holds shared->big_lock */
 };
 
-/* Members at least this big are buffered one at a time (see big_lock). */
-enum { BIG_MEMBER = 16 << 20 };
+/* Members at least this big are buffered one at a time (see big_lock);
+ * the compression ratio is only judged beyond RATIO_FLOOR bytes. */
+enum { BIG_MEMBER = 16 << 20, RATIO_FLOOR = 1 << 20 };
 
 static int reader_sink(void *ctx, const void *data, size_t len)
 {
@@ -673,6 +678,13 @@ static int reader_sink(void *ctx, const void *data, size_t len)
 		return -WA_ELIMIT;
 	wa_sha256_update(&r->sha, data, len);
 	r->count += len;
+	/* A zip bomb: stop as soon as the output outgrows the ratio (past a
+	 * floor, since tiny members of zeros legitimately compress well). */
+	if (r->shared->w->limits.max_ratio && r->count > RATIO_FLOOR &&
+	    r->count / r->shared->w->limits.max_ratio > r->compressed) {
+		r->ratio_exceeded = true;
+		return -WA_ELIMIT;
+	}
 	for (size_t i = 0; r->head_len < 4 && i < len; i++) {
 		r->head[r->head_len++] = d[i];
 		if (r->head_len == 4)
@@ -735,7 +747,7 @@ static int scan_member(struct scan_shared *s, struct wa_zip *z, size_t i, struct
 {
 	struct wa_wheel *w = s->w;
 	struct wa_member *m = &w->members[i];
-	struct member_reader r = {.shared = s, .declared = m->size};
+	struct member_reader r = {.shared = s, .declared = m->size, .compressed = m->comp_size};
 	uint8_t digest[32];
 	int rc;
 
@@ -746,6 +758,12 @@ static int scan_member(struct scan_shared *s, struct wa_zip *z, size_t i, struct
 	rc = wa_zip_read(z, i, w->limits.max_member_bytes, reader_sink, &r, err);
 	if (rc == -WA_ENOMEM)
 		rc = wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
+	else if (rc == -WA_ELIMIT && r.ratio_exceeded)
+		rc = wa_error_set(err, WA_ELIMIT, m->name,
+				  "member expands more than %llu times its %llu compressed bytes (a "
+				  "zip bomb?); raise the limit with --max-ratio",
+				  (unsigned long long)w->limits.max_ratio,
+				  (unsigned long long)m->comp_size);
 	else if (rc == -WA_ELIMIT && !err->message[0])
 		rc = wa_error_set(err, WA_ELIMIT, m->name,
 				  "the wheel decompresses to more than %llu bytes (raise the limit "

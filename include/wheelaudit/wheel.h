@@ -19,14 +19,20 @@ struct wa_limits {
 	uint64_t max_member_bytes; /* decompressed bytes of one member */
 	uint64_t max_total_bytes;  /* decompressed bytes of all members */
 	size_t max_members;        /* entries in the archive */
+	uint64_t max_ratio;        /* decompressed / compressed bytes of a member (0: none) */
 };
 
-/* Fills the defaults: 2 GiB per member, 16 GiB per wheel, 200000 members. */
+/*
+ * Fills the defaults: 2 GiB per member, 16 GiB per wheel, 200000 members,
+ * ratio 1100 (above deflate's ceiling of about 1032:1, so only methods
+ * that can expand further - bzip2, xz, zstd - can reach it).
+ */
 void wa_limits_default(struct wa_limits *l);
 
 struct wa_member {
 	const char *name;  /* borrowed from the wheel */
 	uint64_t size;     /* decompressed size (declared before the scan, actual after) */
+	uint64_t comp_size; /* compressed size as stored */
 	unsigned mode;     /* unix mode bits when recorded, else 0 */
 	bool is_dir;       /* a directory entry ("a/b/") */
 	bool is_elf;       /* starts with the ELF magic (known after the scan) */

@@ -110,6 +110,18 @@ int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 		if (!cli_parse_size(arg, &args->audit.limits.max_total_bytes))
 			return cli_usage_error("--max-wheel-size: '%s' is not a size", arg);
 		return 0;
+	case CLI_OPT_MAX_RATIO:
+		if (!cli_parse_size(arg, &args->audit.limits.max_ratio))
+			return cli_usage_error("--max-ratio: '%s' is not a number (0: no limit)", arg);
+		return 0;
+	case CLI_OPT_MAX_MEMBERS: {
+		uint64_t n;
+
+		if (!cli_parse_size(arg, &n) || n < 1 || n > SIZE_MAX)
+			return cli_usage_error("--max-members: '%s' is not a positive number", arg);
+		args->audit.limits.max_members = (size_t)n;
+		return 0;
+	}
 	case CLI_OPT_THREADS: {
 		char *end;
 		long n = strtol(arg, &end, 10);

@@ -26,6 +26,8 @@ enum {
 	CLI_OPT_THREADS,
 	CLI_OPT_VERBOSE,
 	CLI_OPT_COLOR,
+	CLI_OPT_MAX_RATIO,
+	CLI_OPT_MAX_MEMBERS,
 	CLI_OPT_OWN = 300,
 };
 
@@ -37,6 +39,8 @@ enum {
 	{"policy-dir", required_argument, NULL, CLI_OPT_POLICY_DIR},          \
 	{"max-member-size", required_argument, NULL, CLI_OPT_MAX_MEMBER},     \
 	{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},       \
+	{"max-ratio", required_argument, NULL, CLI_OPT_MAX_RATIO},            \
+	{"max-members", required_argument, NULL, CLI_OPT_MAX_MEMBERS},        \
 	{"threads", required_argument, NULL, CLI_OPT_THREADS},                \
 	{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                      \
 	{"color", required_argument, NULL, CLI_OPT_COLOR},                    \
