@@ -527,8 +527,14 @@ static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *er
 			n->weak = (flags & VER_FLG_WEAK) != 0;
 			n->index = other & 0x7fff;
 			info->n_needs++;
-			if (!next)
+			if (!next) {
+				/* as for DT_VERNEEDNUM below: a count the chain does
+				 * not hold means a damaged or forged table */
+				if (j + 1 < vn_cnt)
+					return bad(im, err,
+						   "the version-needs aux chain ends before vn_cnt");
 				break;
+			}
 			aux += next;
 		}
 		if (!vn_next) {
@@ -673,6 +679,12 @@ static int cross_check_sections(struct image *im, const struct dynamic *d, struc
 
 	if (!gelf_getehdr(im->elf, &eh) || eh.e_shoff == 0)
 		return 0;
+	/* Checked on the raw header: libelf reports no sections at all when
+	 * the table lies outside the image, which would hide the damage. */
+	if (!in_file(im, eh.e_shoff,
+		     (uint64_t)(eh.e_shnum ? eh.e_shnum : 1) * eh.e_shentsize))
+		return bad(im, err, "the section header table lies past the end of the file "
+				    "(truncated?)");
 	if (elf_getshdrnum(im->elf, &shnum) != 0)
 		return bad(im, err, "the section header table cannot be read");
 	if (!shnum)

@@ -179,8 +179,11 @@ int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_opti
 	size_t foreign = 0;
 
 	print_verdict(&o, a);
-	if (!a->n_members)
+	if (!a->n_members) {
+		/* pure, but a warning (a .so that is not ELF) still matters */
+		print_findings(&o, a, verbose);
 		return ferror(f) ? -1 : 0;
+	}
 	for (size_t i = 0; i < a->n_members; i++)
 		foreign += a->members[i].foreign;
 	fprintf(f, "  %sarchitecture%s %s (from the %s), libc %s, %zu ELF member%s\n", BOLD(&o),

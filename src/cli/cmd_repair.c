@@ -180,8 +180,7 @@ static int report_rejection(const struct repair_args *args, const struct wa_repa
 {
 	if (rejected)
 		return wa_json_report_add_audit(rejected, rep->audit) ? WA_EXIT_INTERNAL : 0;
-	if (rep->audit && strcmp(rep->audit->outcome, "pure") != 0 &&
-	    wa_report_text(stderr, rep->audit, &args->common.text))
+	if (wa_report_text(stderr, rep->audit, &args->common.text))
 		return WA_EXIT_INTERNAL;
 	fprintf(stderr, "wheelaudit: error: %s: rejected: %s\n", rep->audit->wheel,
 		rep->reason ? rep->reason : rep->outcome);

@@ -36,4 +36,18 @@ void fuzz_scratch_path(char *path_out, size_t out_size, const char *name);
 /* Replaces the file at path with the bytes given; aborts on I/O errors. */
 void fuzz_write_file(const char *path, const void *data, size_t size);
 
+/* One member of a zip the harness writes; the bytes are borrowed. */
+struct fuzz_member {
+	const char *name;
+	const void *data;
+	size_t size;
+};
+
+/*
+ * Writes a zip of the members, stored (not compressed), to path.  A member
+ * libzip refuses (a duplicate or empty name) is left out; returns the
+ * number written, or -1 when libzip cannot write the archive at all.
+ */
+int fuzz_write_zip(const char *path, const struct fuzz_member *members, size_t n);
+
 #endif

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include "fuzz.h"
 #include "wheelaudit/arch.h"
@@ -96,21 +95,6 @@ static bool record_path(const char *line, size_t len, char *out, size_t outsize)
 	return true;
 }
 
-/* Adds one member; libzip refusing a name (duplicate, empty) is no harness error. */
-static void add_member(zip_t *za, const char *name, const void *data, size_t size)
-{
-	zip_source_t *src = zip_source_buffer(za, data, size, 0);
-	zip_int64_t idx;
-
-	FUZZ_CHECK(src != NULL);
-	idx = zip_file_add(za, name, src, ZIP_FL_ENC_RAW);
-	if (idx < 0) {
-		zip_source_free(src);
-		return;
-	}
-	zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
-}
-
 /* The .dist-info directory RECORD names for itself, else the default one. */
 static void find_dist(const char *record, size_t len, char *dist, size_t distsize)
 {
@@ -143,38 +127,33 @@ static int on_elf(void *ctx, size_t member, const char *name, const void *bytes,
 static void check_wheel(const char *zip_name, const char *wheel, size_t wheel_len,
 			const char *record, size_t record_len)
 {
-	char path[4096], dist[512], member[1024], wheel_member[600], record_member[600];
+	static char names[MAX_LISTED][1024]; /* static: 64 KiB is a lot of stack */
+	struct fuzz_member members[MAX_LISTED + 2];
+	char path[4096], dist[512], wheel_member[600], record_member[600];
 	struct wa_limits limits;
 	struct wa_wheel *w = NULL;
 	struct wa_error err;
-	size_t listed = 0;
-	zip_t *za;
-	int zerr = 0, rc;
+	size_t n = 0;
+	int rc;
 
 	fuzz_scratch_path(path, sizeof(path), zip_name);
 	find_dist(record, record_len, dist, sizeof(dist));
 	snprintf(wheel_member, sizeof(wheel_member), "%s/WHEEL", dist);
 	snprintf(record_member, sizeof(record_member), "%s/RECORD", dist);
-	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	FUZZ_CHECK(za != NULL);
-	add_member(za, wheel_member, wheel, wheel_len);
-	add_member(za, record_member, record, record_len);
-	for (const char *p = record, *end = record + record_len; p < end && listed < MAX_LISTED;) {
+	members[n++] = (struct fuzz_member){wheel_member, wheel, wheel_len};
+	members[n++] = (struct fuzz_member){record_member, record, record_len};
+	for (const char *p = record, *end = record + record_len; p < end && n < MAX_LISTED + 2;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *name = names[n - 2];
 
-		if (record_path(p, n, member, sizeof(member)) && member[0]) {
-			add_member(za, member, "", 0);
-			listed++;
-		}
-		p += n + 1;
+		if (record_path(p, len, name, sizeof(names[0])) && name[0])
+			members[n++] = (struct fuzz_member){name, "", 0};
+		p += len + 1;
 	}
-	if (zip_close(za) != 0) {
-		/* libzip would not write it (say, a name it rejects at close): nothing to read */
-		zip_discard(za);
-		unlink(path);
+	/* libzip would not write it (say, a name it rejects at close): nothing to read */
+	if (fuzz_write_zip(path, members, n) < 0)
 		return;
-	}
 
 	wa_limits_default(&limits);
 	wa_error_clear(&err);

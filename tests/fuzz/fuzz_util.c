@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zip.h>
 
 static char scratch_dir[4096];
 
@@ -68,4 +69,36 @@ void fuzz_write_file(const char *path, const void *data, size_t size)
 		perror(path);
 		abort();
 	}
+}
+
+int fuzz_write_zip(const char *path, const struct fuzz_member *members, size_t n)
+{
+	int zerr = 0, written = 0;
+	zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+
+	if (!za) {
+		fprintf(stderr, "fuzz: cannot create %s (libzip error %d)\n", path, zerr);
+		abort();
+	}
+	for (size_t i = 0; i < n; i++) {
+		zip_source_t *src = zip_source_buffer(za, members[i].data, members[i].size, 0);
+		zip_int64_t idx;
+
+		FUZZ_CHECK(src != NULL);
+		idx = zip_file_add(za, members[i].name, src, ZIP_FL_ENC_RAW);
+		if (idx < 0) {
+			zip_source_free(src);
+			continue;
+		}
+		/* Stored: compressing only costs time, and the reader sees the
+		 * bytes whatever the method. */
+		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0);
+		written++;
+	}
+	if (zip_close(za) != 0) {
+		zip_discard(za);
+		unlink(path);
+		return -1;
+	}
+	return written;
 }

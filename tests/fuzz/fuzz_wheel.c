@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_wheel: the whole `wheelaudit show` path on one zip: wa_audit_wheel
- * with the built-in policies, then both renderers, then everything freed.
+ * fuzz_wheel: the whole `wheelaudit show` path: wa_audit_wheel with the
+ * built-in policies, then both renderers, then everything freed.
  *
- * Input layout: [ FILENAME '\n' ] ZIP.  The wheel's file name decides the
+ * Input layout: [ FILENAME '\n' ] BODY.  The wheel's file name decides the
  * architecture, the claimed tags and the SOABI checks, so the fuzzer may
- * choose it: an input that does not start with the zip magic "PK" begins
- * with its file name (up to the first newline, '/' replaced).  The seeds
- * carry the fixture wheels' real names that way.
+ * choose it: an input that starts with neither the zip magic "PK" nor the
+ * ELF magic begins with its file name (up to the first newline, '/'
+ * replaced).  BODY is then either
+ *  - a zip, audited as it is (the archive and wheel structure), or
+ *  - ELF images, when it starts with the ELF magic: every further magic
+ *    starts another image, and a valid wheel is written around them
+ *    (WHEEL, RECORD with correct digests, the first image as an extension
+ *    module, the others as bundled libraries fz.libs/lib<N>.so).  Member
+ *    bytes inside a zip are compressed and CRC-checked, so mutating a zip
+ *    seldom changes an ELF member; this way the audit's judging of hostile
+ *    ELF contents (libc, versions, libraries in the wheel) is reached.
+ * The seeds carry the fixture wheels and ELF files with fitting names.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +25,11 @@
 
 #include "fuzz.h"
 #include "wheelaudit/audit.h"
+#include "wheelaudit/hash.h"
 #include "wheelaudit/policy.h"
 #include "wheelaudit/report.h"
 
-enum { MAX_NAME = 200 };
+enum { MAX_NAME = 200, MAX_IMAGES = 8 };
 
 static const char default_name[] = "fz-1.0-cp311-cp311-linux_x86_64.whl";
 
@@ -57,6 +67,59 @@ static void render(const struct wa_audit *a, const char *path, int rc, const str
 	wa_json_report_free(r);
 }
 
+static const unsigned char elf_magic[4] = {0x7f, 'E', 'L', 'F'};
+
+static const uint8_t *find_magic(const uint8_t *p, const uint8_t *end)
+{
+	for (; end - p >= 4; p++) {
+		p = memchr(p, elf_magic[0], (size_t)(end - p));
+		if (!p || end - p < 4)
+			return NULL;
+		if (memcmp(p, elf_magic, 4) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Writes a well-formed wheel holding the ELF images of body to path. */
+static void write_elf_wheel(const char *path, const uint8_t *body, size_t size)
+{
+	static const char wheel[] = "Wheel-Version: 1.0\nGenerator: fuzz\nRoot-Is-Purelib: false\n"
+				    "Tag: cp311-cp311-linux_x86_64\n";
+	char names[MAX_IMAGES][64], record[MAX_IMAGES * 160 + 256];
+	struct fuzz_member members[MAX_IMAGES + 2];
+	const uint8_t *p = body, *end = body + size;
+	size_t n = 0, used = 0;
+
+	while (p && n < MAX_IMAGES) {
+		const uint8_t *next = n + 1 < MAX_IMAGES ? find_magic(p + 4, end) : NULL;
+		size_t len = (size_t)((next ? next : end) - p);
+		struct wa_sha256 h;
+		uint8_t digest[32];
+		char b64[64];
+
+		if (n == 0)
+			snprintf(names[n], sizeof(names[n]), "fz/_mod.cpython-311-x86_64-linux-gnu.so");
+		else
+			snprintf(names[n], sizeof(names[n]), "fz.libs/lib%zu.so", n);
+		FUZZ_CHECK(wa_sha256_init(&h) == 0);
+		wa_sha256_update(&h, p, len);
+		wa_sha256_final(&h, digest);
+		wa_b64url_nopad(digest, sizeof(digest), b64, sizeof(b64));
+		used += (size_t)snprintf(record + used, sizeof(record) - used, "%s,sha256=%s,%zu\n",
+					 names[n], b64, len);
+		members[n] = (struct fuzz_member){names[n], p, len};
+		n++;
+		p = next;
+	}
+	used += (size_t)snprintf(record + used, sizeof(record) - used,
+				 "fz-1.0.dist-info/WHEEL,,\nfz-1.0.dist-info/RECORD,,\n");
+	FUZZ_CHECK(used < sizeof(record));
+	members[n++] = (struct fuzz_member){"fz-1.0.dist-info/WHEEL", wheel, sizeof(wheel) - 1};
+	members[n++] = (struct fuzz_member){"fz-1.0.dist-info/RECORD", record, used};
+	FUZZ_CHECK(fuzz_write_zip(path, members, n) == (int)n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char name[MAX_NAME + 1], path[4096];
@@ -67,7 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	init_once();
 	snprintf(name, sizeof(name), "%s", default_name);
-	if (!(size >= 2 && data[0] == 'P' && data[1] == 'K')) {
+	if (!(size >= 2 && data[0] == 'P' && data[1] == 'K') &&
+	    !(size >= 4 && memcmp(data, elf_magic, 4) == 0)) {
 		const uint8_t *nl = memchr(data, '\n', size);
 
 		if (nl) {
@@ -88,7 +152,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	fuzz_scratch_path(path, sizeof(path), name);
-	fuzz_write_file(path, data, size);
+	if (size >= 4 && memcmp(data, elf_magic, 4) == 0)
+		write_elf_wheel(path, data, size);
+	else
+		fuzz_write_file(path, data, size);
 
 	wa_audit_options_init(&opt);
 	opt.policies = policies;

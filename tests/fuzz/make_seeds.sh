@@ -3,7 +3,9 @@
 # Writes the seed corpora of the fuzz harnesses from a build's test
 # fixtures and the policy tables:
 #   OUT_DIR/elf     every fixture ELF file (all machines, PIE, ET_REL, musl)
-#   OUT_DIR/wheel   every fixture wheel as "<file name>\n<zip bytes>"
+#   OUT_DIR/wheel   every fixture wheel as "<file name>\n<zip bytes>", and the
+#                   fixture ELF files as "<file name>\n<ELF>..." (fuzz_wheel
+#                   writes a wheel around them)
 #   OUT_DIR/names   wheel file names and tags, and "<name>\0<WHEEL>\0<RECORD>"
 #                   taken from the fixture wheels
 #   OUT_DIR/policy  policies/*.json, and the manylinux table as a '+' input
@@ -50,6 +52,37 @@ else
 	for whl in "$fixtures"/pure_pkg-*.whl; do
 		[ -f "$whl" ] && cp "$whl" "$out/wheel/raw-$(basename "$whl")"
 	done
+	# ELF images that the harness wraps in a wheel, named for their machine.
+	for f in "$fixtures"/elf/*; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		case $b in
+		aarch64*) arch=aarch64 ;;
+		armhf*) arch=armv7l ;;
+		armel*) arch=armv5l ;;
+		ppc64le*) arch=ppc64le ;;
+		ppc64_*) arch=ppc64 ;;
+		s390x*) arch=s390x ;;
+		i386*) arch=i686 ;;
+		mips64*) arch=mips64 ;;
+		riscv64*) arch=riscv64 ;;
+		*) arch=x86_64 ;;
+		esac
+		{ printf 'fz-1.0-cp311-cp311-linux_%s.whl\n' "$arch"; cat "$f"; } >"$out/wheel/elf-$b"
+	done
+	# Several images in one wheel: in-wheel libraries, foreign members, mixed libc.
+	e=$fixtures/elf
+	combo() {
+		local seed=$1 name=$2
+		shift 2
+		for f in "$@"; do [ -f "$f" ] || return 0; done
+		{ printf '%s\n' "$name"; cat "$@"; } >"$out/wheel/$seed"
+	}
+	combo elfs-graft fz-1.0-cp311-cp311-linux_x86_64.whl "$e"/_example.*.so "$e"/x86_64_libfoo.so
+	combo elfs-foreign fz-1.0-cp311-cp311-linux_aarch64.whl "$e"/aarch64_217.so "$e"/armhf.exe
+	combo elfs-mixed fz-1.0-cp311-cp311-linux_x86_64.whl "$e"/_example.*.so "$e"/muslmod.so
+	combo elfs-musl fz-1.0-cp311-cp311-musllinux_1_1_x86_64.whl "$e"/muslmod.so "$e"/_core.abi3.so
+	combo elfs-claim fz-1.0-cp311-cp311-manylinux_2_17_x86_64.whl "$e"/glibc234.so "$e"/cxxmod.so
 fi
 
 # File names and platform tags (no zip part: only the name parsers run).

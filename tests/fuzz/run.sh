@@ -9,7 +9,7 @@
 #   WA_FUZZ_ARGS   extra libFuzzer options, e.g. "-max_len=65536"
 #
 # The corpus grows in $WA_FUZZ_BUILD/corpus/<harness> and is kept between
-# runs; crash, leak, timeout and out-of-memory inputs are written to
+# runs; tests/fuzz/<harness>.dict is used when it exists; crash, leak, timeout and out-of-memory inputs are written to
 # tests/fuzz/crashes/<harness>/.  Prints the executions of each harness
 # (libFuzzer's final stats) and exits 1 if any harness found something.
 set -euo pipefail
@@ -65,10 +65,12 @@ for h in "${harnesses[@]}"; do
 	mkdir -p "$corpus" "$crashes"
 	before=$(find "$crashes" -type f | wc -l)
 	echo "== fuzz_$h: ${seconds}s (log: $log)"
+	dict=()
+	[ -f "$root/tests/fuzz/$h.dict" ] && dict=(-dict="$root/tests/fuzz/$h.dict")
 	rc=0
 	# shellcheck disable=SC2086 # WA_FUZZ_ARGS is a list of options
 	"$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$crashes/" ${WA_FUZZ_ARGS:-} \
+		-print_final_stats=1 -artifact_prefix="$crashes/" "${dict[@]}" ${WA_FUZZ_ARGS:-} \
 		"$corpus" "$build/tests/fuzz/seeds/$h" >"$log" 2>&1 || rc=$?
 	after=$(find "$crashes" -type f | wc -l)
 	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" |
