@@ -62,6 +62,7 @@ void wa_audit_options_init(struct wa_audit_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
 	wa_limits_default(&opt->limits);
+	wa_elf_limits_default(&opt->elf_limits);
 }
 
 /* ===== working state ===== */
@@ -146,7 +147,8 @@ static int on_elf(void *ctx, size_t member, const char *name, const void *bytes,
 {
 	struct audit_state *s = ctx;
 
-	return wa_elf_inspect(&s->elf_by_member[member], bytes, size, name, err);
+	return wa_elf_inspect_limited(&s->elf_by_member[member], bytes, size, name,
+				      &s->opt->elf_limits, err);
 }
 
 static unsigned default_threads(void)

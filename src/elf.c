@@ -19,14 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bounds on tables, so a hostile file cannot make us loop for long. */
-enum {
-	MAX_PHDRS = 65535,
-	MAX_DYN = 1 << 20,
-	MAX_SYMS = 1 << 24,
-	MAX_VERNEED = 1 << 16,
-	MAX_VERNAUX = 1 << 16,
-};
+void wa_elf_limits_default(struct wa_elf_limits *l)
+{
+	l->max_entries = 1 << 20;
+	l->max_symbols = 1 << 24;
+	l->max_string = 1 << 20;
+}
 
 static pthread_once_t library_once = PTHREAD_ONCE_INIT;
 static int library_ok;
@@ -65,7 +63,17 @@ struct image {
 	struct wa_elf_info *info;
 	struct load_seg *loads;
 	size_t n_loads;
+	const struct wa_elf_limits *limits;
 };
+
+/* A limit was hit: an error of its own kind, saying which option raises it. */
+static int over_limit(struct image *im, struct wa_error *err, const char *what, uint64_t limit,
+		      const char *option)
+{
+	return wa_error_set(err, WA_ELIMIT, im->member,
+			    "%s: more than %llu (raise the limit with %s)", what,
+			    (unsigned long long)limit, option);
+}
 
 static bool in_file(const struct image *im, uint64_t off, uint64_t len)
 {
@@ -212,8 +220,9 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 	if (!in_file(im, ph->p_offset, ph->p_filesz))
 		return bad(im, err, "the dynamic segment lies past the end of the file (truncated?)");
 	count = entsize ? ph->p_filesz / entsize : 0;
-	if (count > MAX_DYN)
-		return bad(im, err, "the dynamic segment is implausibly large");
+	if (count > im->limits->max_entries)
+		return over_limit(im, err, "dynamic entries", im->limits->max_entries,
+				  "--max-elf-entries");
 	if (!count)
 		return 0;
 	data = elf_getdata_rawchunk(im->elf, (int64_t)ph->p_offset, count * entsize, ELF_T_DYN);
@@ -307,6 +316,11 @@ static const char *copy_dyn_string(struct image *im, struct dynamic *d, uint64_t
 
 		snprintf(msg, sizeof(msg), "%s string lies outside the string table", what);
 		*rc = bad(im, err, msg);
+		return NULL;
+	}
+	if (strlen(s) > im->limits->max_string) {
+		*rc = over_limit(im, err, "bytes in one string", im->limits->max_string,
+				 "--max-elf-string");
 		return NULL;
 	}
 	copy = keep_string(im, d, s);
@@ -425,7 +439,7 @@ static int count_dynsyms(struct image *im, const struct dynamic *d, size_t *out,
 		for (uint64_t i = maxsym;; i++) {
 			uint64_t at = chains + 4 * (i - symoffset);
 
-			if (i - maxsym > MAX_SYMS || !in_file(im, at, 4))
+			if (i - maxsym > im->limits->max_symbols || !in_file(im, at, 4))
 				return bad(im, err, "the GNU hash chain runs past the end of the file");
 			if (rd32(im, at) & 1) {
 				*out = (size_t)i + 1;
@@ -466,7 +480,8 @@ static size_t fallback_dynsym_count(struct image *im, const struct dynamic *d, s
 static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *err)
 {
 	struct wa_elf_info *info = im->info;
-	uint64_t off, limit = d->has_verneednum ? d->verneednum : MAX_VERNEED;
+	uint64_t max = im->limits->max_entries;
+	uint64_t off, limit = d->has_verneednum ? d->verneednum : max;
 	size_t cap = 16, total_aux = 0;
 	int rc = 0;
 
@@ -474,8 +489,9 @@ static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *er
 		return 0;
 	if (!vaddr_to_offset(im, d->verneed, &off))
 		return bad(im, err, "DT_VERNEED points outside the loaded segments");
-	if (limit > MAX_VERNEED)
-		return bad(im, err, "DT_VERNEEDNUM is implausibly large");
+	if (limit > max)
+		return over_limit(im, err, "DT_VERNEEDNUM version-needs entries", max,
+				  "--max-elf-entries");
 	info->needs = wa_arena_alloc(&info->arena, cap * sizeof(*info->needs));
 	if (!info->needs)
 		return nomem(im, err);
@@ -500,8 +516,9 @@ static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *er
 			uint32_t name, next;
 			struct wa_elf_verneed *n;
 
-			if (++total_aux > MAX_VERNAUX)
-				return bad(im, err, "too many version-needs entries (a loop?)");
+			if (++total_aux > max)
+				return over_limit(im, err, "version-needs aux entries", max,
+						  "--max-elf-entries");
 			if (!in_file(im, aux, 16))
 				return bad(im, err,
 					   "a version-needs aux entry lies past the end of the file");
@@ -565,8 +582,9 @@ static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *er
 		nsyms = fallback_dynsym_count(im, d, symsize);
 	if (!nsyms)
 		return 0;
-	if (nsyms > MAX_SYMS)
-		return bad(im, err, "the dynamic symbol table is implausibly large");
+	if (nsyms > im->limits->max_symbols)
+		return over_limit(im, err, "dynamic symbols", im->limits->max_symbols,
+				  "--max-elf-symbols");
 	if (!vaddr_to_offset(im, d->symtab, &symoff) || !in_file(im, symoff, nsyms * symsize))
 		return bad(im, err, "the dynamic symbol table runs past the end of the file "
 				    "(truncated?)");
@@ -598,6 +616,9 @@ static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *er
 		name = dyn_string(im, d, sym.st_name);
 		if (!name)
 			return bad(im, err, "a symbol name lies outside the string table");
+		if (strlen(name) > im->limits->max_string)
+			return over_limit(im, err, "bytes in one symbol name", im->limits->max_string,
+					  "--max-elf-string");
 		u = &info->undefs[n_undef++];
 		u->name = keep_string(im, d, name);
 		if (!u->name)
@@ -745,8 +766,9 @@ static int read_program_headers(struct image *im, struct dynamic *d, struct wa_e
 	    (phnum && !in_file(im, eh.e_phoff, (uint64_t)phnum * eh.e_phentsize)))
 		return bad(im, err, "the program header table runs past the end of the file "
 				    "(truncated?)");
-	if (phnum > MAX_PHDRS)
-		return bad(im, err, "too many program headers");
+	if (phnum > im->limits->max_entries)
+		return over_limit(im, err, "program headers", im->limits->max_entries,
+				  "--max-elf-entries");
 	im->loads = wa_arena_alloc(&info->arena, (phnum ? phnum : 1) * sizeof(*im->loads));
 	if (!im->loads)
 		return nomem(im, err);
@@ -805,14 +827,26 @@ static int read_program_headers(struct image *im, struct dynamic *d, struct wa_e
 int wa_elf_inspect(struct wa_elf_info **out, const void *bytes, size_t size, const char *member,
 		   struct wa_error *err)
 {
+	return wa_elf_inspect_limited(out, bytes, size, member, NULL, err);
+}
+
+int wa_elf_inspect_limited(struct wa_elf_info **out, const void *bytes, size_t size,
+			   const char *member, const struct wa_elf_limits *limits,
+			   struct wa_error *err)
+{
+	struct wa_elf_limits defaults;
 	struct wa_elf_info *info = NULL;
-	struct image im = {.bytes = bytes, .size = size, .member = member};
+	struct image im = {.bytes = bytes, .size = size, .member = member, .limits = limits};
 	struct dynamic d;
 	GElf_Ehdr eh;
 	int rc;
 
 	*out = NULL;
 	memset(&d, 0, sizeof(d));
+	if (!im.limits) {
+		wa_elf_limits_default(&defaults);
+		im.limits = &defaults;
+	}
 	rc = wa_elf_library_init(err);
 	if (rc)
 		return rc;

@@ -21,6 +21,7 @@
 struct wa_audit_options {
 	const struct wa_policy_set *policies; /* borrowed, required */
 	struct wa_limits limits;
+	struct wa_elf_limits elf_limits;
 	unsigned threads;       /* 0 = one per core, at most 2 */
 	bool allow_pure;        /* a pure wheel is exit 0 rather than 5 */
 	bool disable_isa_check; /* x86-64-v2+ modules do not rule out policies */

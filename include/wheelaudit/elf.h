@@ -83,6 +83,19 @@ int wa_elf_library_init(struct wa_error *err);
 bool wa_elf_is_elf(const void *bytes, size_t size);
 
 /*
+ * Bounds on what one ELF file may make us read or keep.  Hitting one is an
+ * error (WA_ELIMIT), never a silently shorter list.
+ */
+struct wa_elf_limits {
+	uint64_t max_entries; /* program headers, dynamic entries, version-needs entries */
+	uint64_t max_symbols; /* dynamic symbols */
+	uint64_t max_string;  /* bytes of one name (library, version, symbol, path list) */
+};
+
+/* 1 Mi entries, 16 Mi symbols, 1 MiB strings: far above real files. */
+void wa_elf_limits_default(struct wa_elf_limits *l);
+
+/*
  * Inspects an ELF image held in memory.  member names the wheel member, for
  * errors.  On success *out is owned by the caller (wa_elf_info_free).  A
  * malformed file returns WA_EBADELF with the member and what is wrong.
@@ -90,6 +103,10 @@ bool wa_elf_is_elf(const void *bytes, size_t size);
  */
 int wa_elf_inspect(struct wa_elf_info **out, const void *bytes, size_t size, const char *member,
 		   struct wa_error *err);
+/* The same with explicit limits (NULL: the defaults). */
+int wa_elf_inspect_limited(struct wa_elf_info **out, const void *bytes, size_t size,
+			   const char *member, const struct wa_elf_limits *limits,
+			   struct wa_error *err);
 
 /* Frees an info and everything in it; NULL is allowed. */
 void wa_elf_info_free(struct wa_elf_info *info);

@@ -93,6 +93,13 @@ bool cli_color_wanted(void)
 	return isatty(STDOUT_FILENO) == 1;
 }
 
+static int parse_positive(const char *arg, const char *option, uint64_t *out)
+{
+	if (!cli_parse_size(arg, out) || *out == 0)
+		return cli_usage_error("%s: '%s' is not a positive number", option, arg);
+	return 0;
+}
+
 int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 {
 	switch (c) {
@@ -122,6 +129,12 @@ int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 		args->audit.limits.max_members = (size_t)n;
 		return 0;
 	}
+	case CLI_OPT_MAX_ELF_ENTRIES:
+		return parse_positive(arg, "--max-elf-entries", &args->audit.elf_limits.max_entries);
+	case CLI_OPT_MAX_ELF_SYMBOLS:
+		return parse_positive(arg, "--max-elf-symbols", &args->audit.elf_limits.max_symbols);
+	case CLI_OPT_MAX_ELF_STRING:
+		return parse_positive(arg, "--max-elf-string", &args->audit.elf_limits.max_string);
 	case CLI_OPT_THREADS: {
 		char *end;
 		long n = strtol(arg, &end, 10);

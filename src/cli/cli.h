@@ -28,6 +28,9 @@ enum {
 	CLI_OPT_COLOR,
 	CLI_OPT_MAX_RATIO,
 	CLI_OPT_MAX_MEMBERS,
+	CLI_OPT_MAX_ELF_ENTRIES,
+	CLI_OPT_MAX_ELF_SYMBOLS,
+	CLI_OPT_MAX_ELF_STRING,
 	CLI_OPT_OWN = 300,
 };
 
@@ -41,6 +44,9 @@ enum {
 	{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},       \
 	{"max-ratio", required_argument, NULL, CLI_OPT_MAX_RATIO},            \
 	{"max-members", required_argument, NULL, CLI_OPT_MAX_MEMBERS},        \
+	{"max-elf-entries", required_argument, NULL, CLI_OPT_MAX_ELF_ENTRIES}, \
+	{"max-elf-symbols", required_argument, NULL, CLI_OPT_MAX_ELF_SYMBOLS}, \
+	{"max-elf-string", required_argument, NULL, CLI_OPT_MAX_ELF_STRING},   \
 	{"threads", required_argument, NULL, CLI_OPT_THREADS},                \
 	{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                      \
 	{"color", required_argument, NULL, CLI_OPT_COLOR},                    \

@@ -38,12 +38,13 @@ class Skip(Exception):
     pass
 
 
-def case(show_exit, fragment, repair_exit=None, repair_fragment=None):
-    """Registers a builder returning the wheel's bytes, with what must happen."""
+def case(show_exit, fragment, repair_exit=None, repair_fragment=None, args=()):
+    """Registers a builder returning the wheel's bytes, with what must happen
+    (args: extra options for both commands)."""
     def wrap(fn):
         CASES[fn.__name__] = (fn, show_exit, fragment,
                               show_exit if repair_exit is None else repair_exit,
-                              repair_fragment or fragment)
+                              repair_fragment or fragment, list(args))
         return fn
     return wrap
 
@@ -463,6 +464,45 @@ def bzip2_bomb():
     return bytearray(out.getvalue())
 
 
+# ---------- limits: each is an error naming its option, never a partial audit ----------
+
+@case(3, "raise the limit with --max-elf-entries", args=["--max-elf-entries", "4"])
+def limit_elf_entries():
+    return good()
+
+
+@case(3, "raise the limit with --max-elf-symbols", args=["--max-elf-symbols", "3"])
+def limit_elf_symbols():
+    return good()
+
+
+@case(3, "raise the limit with --max-elf-string", args=["--max-elf-string", "5"])
+def limit_elf_string():
+    return good()
+
+
+@case(3, "more than the limit of 2", args=["--max-members", "2"])
+def limit_members():
+    return good()
+
+
+@case(3, "--max-member-size", args=["--max-member-size", "1K"])
+def limit_member_size():
+    return good()
+
+
+@case(3, "--max-wheel-size", args=["--max-wheel-size", "8K"])
+def limit_wheel_size():
+    return good()
+
+
+@case(3, "--max-ratio", args=["--max-ratio", "2"])
+def limit_ratio():
+    """2 MiB of text that deflates far better than 2:1."""
+    return wheel_bytes([("hostile/big.txt", b"wheelaudit " * (200 << 10)),
+                        (SO, bytes(base_so()))])
+
+
 # ---------- running ----------
 
 def sha256_file(path):
@@ -481,7 +521,7 @@ def check(cond, msg, *context):
 
 
 def run_case(name):
-    builder, show_exit, fragment, repair_exit, repair_fragment = CASES[name]
+    builder, show_exit, fragment, repair_exit, repair_fragment, args = CASES[name]
     work = tempfile.mkdtemp(prefix="wa_bad.")
     try:
         data = builder()
@@ -489,13 +529,13 @@ def run_case(name):
         with open(wheel, "wb") as f:
             f.write(data)
         before = sha256_file(wheel)
-        rc, out, err = run("show", wheel)
+        rc, out, err = run("show", *args, wheel)
         check(rc == show_exit, "show: exit %d, expected %d" % (rc, show_exit), out, err)
         check(fragment in out + err, "show: %r not in the output" % fragment, out, err)
         if show_exit == 3:
             check("wheelaudit: error: " in err, "show: no error line", err)
         out_dir = os.path.join(work, "out")
-        rc, out, err = run("repair", "-w", out_dir, wheel)
+        rc, out, err = run("repair", *args, "-w", out_dir, wheel)
         check(rc == repair_exit, "repair: exit %d, expected %d" % (rc, repair_exit), out, err)
         check(repair_fragment in out + err, "repair: %r not in the output" % repair_fragment,
               out, err)

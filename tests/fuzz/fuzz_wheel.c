@@ -18,6 +18,7 @@
  *    ELF contents (libc, versions, libraries in the wheel) is reached.
  * The seeds carry the fixture wheels and ELF files with fitting names.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +121,25 @@ static void write_elf_wheel(const char *path, const uint8_t *body, size_t size)
 	FUZZ_CHECK(fuzz_write_zip(path, members, n) == (int)n);
 }
 
+/*
+ * What an audit may hold for ELF images of size bytes.  Its findings and
+ * rows are linear in the images (a DT_NEEDED entry of 16 bytes may give a
+ * finding of a few hundred bytes per policy family), so beyond this bound
+ * something is repeated per pair of entries: memory quadratic in the
+ * member size.  (For a zip input the decompressed size is unknown here.)
+ */
+static size_t audit_bound(size_t size)
+{
+	return 256 * size + (1u << 20);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char name[MAX_NAME + 1], path[4096];
 	struct wa_audit_options opt;
 	struct wa_audit *a = NULL;
 	struct wa_error err;
+	bool elf_images;
 	int rc;
 
 	init_once();
@@ -152,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	fuzz_scratch_path(path, sizeof(path), name);
-	if (size >= 4 && memcmp(data, elf_magic, 4) == 0)
+	elf_images = size >= 4 && memcmp(data, elf_magic, 4) == 0;
+	if (elf_images)
 		write_elf_wheel(path, data, size);
 	else
 		fuzz_write_file(path, data, size);
@@ -173,11 +188,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(a != NULL && a->outcome && a->tagset);
 		FUZZ_CHECK(a->exit_code >= WA_EXIT_OK && a->exit_code <= WA_EXIT_PURE);
+		if (elf_images)
+			FUZZ_CHECK(a->arena.total <= audit_bound(size));
 	}
 	/* To see how far seeds get: WA_FUZZ_VERBOSE=1 fuzz_wheel FILE... */
 	if (getenv("WA_FUZZ_VERBOSE"))
-		fprintf(stderr, "%s: %s %s\n", name, rc ? wa_error_name(err.code) : a->outcome,
-			rc ? err.message : a->tagset);
+		fprintf(stderr, "%s: %s %s (audit %zu bytes)\n", name,
+			rc ? wa_error_name(err.code) : a->outcome, rc ? err.message : a->tagset,
+			rc ? (size_t)0 : a->arena.total);
 	render(a, path, rc, &err);
 	wa_audit_free(a);
 	unlink(path);
