@@ -7,12 +7,24 @@ usage: check_docs.py WHEELAUDIT_BINARY [SOURCE_ROOT]
 SOURCE_ROOT defaults to the directory above this script.  Checks:
   (a) every error name in WA_ERROR_MAP (include/wheelaudit/error.h) appears
       in docs/exit-codes.md both as WA_E<NAME> and as `<NAME>`, and the
-      schema's error-code enum lists exactly those names;
+      error-code enum of docs/show-v1.schema.json lists exactly those names;
   (b) every finding kind in WA_FINDING_MAP (include/wheelaudit/audit.h)
-      appears in docs/exit-codes.md (as `kind`) and the schema's finding
-      kind enum lists exactly those kinds;
-  (c) every long option in the `struct option` tables of src/cli/cmd_*.c
-      appears in docs/wheelaudit.1 and in `wheelaudit COMMAND --help`.
+      appears in docs/exit-codes.md (as `kind`) and the finding kind enum
+      of docs/show-v1.schema.json lists exactly those kinds;
+  (c) every option of every command, that is every long option in the
+      `struct option` tables of src/cli/cmd_<command>.c (option macros
+      defined in src/cli/*.h, such as CLI_AUDIT_LONG_OPTIONS, expanded
+      where a table uses them) and every short option in the command's
+      getopt_long option string, appears in `wheelaudit COMMAND --help` and
+      in docs/wheelaudit.1 under OPTIONS, in the Global subsection or in a
+      subsection whose title names the command (".SS repair",
+      ".SS \"show and repair\"");
+  (d) docs/repair-v1.schema.json parses, every "$ref" in it resolves
+      (locally or into docs/show-v1.schema.json), and its outcome enum
+      lists exactly the outcomes the code produces (the `outcome`
+      assignments in src/repair.c and wa_json_report_add_repair in
+      src/report_json.c), each of which has a row in docs/repair.md's
+      outcome table ("| `outcome` |").
 Prints one line per problem; exits 0 when all hold, 1 when one fails and
 2 when the check itself cannot run.  Only the standard library is used.
 """
@@ -26,6 +38,10 @@ import sys
 def read(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
+
+
+def strip_c_comments(text):
+    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
 
 
 def map_entries(header_text, macro):
@@ -52,19 +68,181 @@ def finding_kinds(root):
     return kinds
 
 
-def option_tables(path):
-    """Long option names of every `struct option NAME[] = {...};` in a C file."""
-    text = read(path)
-    names = []
+LONG_OPTION = r'\{\s*"([^"]+)"\s*,'
+
+
+def option_macros(cli_dir):
+    """Object-like macros of src/cli/*.h whose body holds `struct option` entries."""
+    macros = {}
+    for name in sorted(os.listdir(cli_dir)):
+        if not name.endswith(".h"):
+            continue
+        text = strip_c_comments(read(os.path.join(cli_dir, name)))
+        for m in re.finditer(r"#define\s+(\w+)[ \t]+((?:[^\n]*\\\n)*[^\n]*)", text):
+            options = re.findall(LONG_OPTION, m.group(2).replace("\\\n", "\n"))
+            if options:
+                macros[m.group(1)] = options
+    return macros
+
+
+def top_level_items(body):
+    """The comma-separated items of an initializer list, braces kept together."""
+    items, depth, start = [], 0, 0
+    for i, c in enumerate(body):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(body[start:i].strip())
+            start = i + 1
+    items.append(body[start:].strip())
+    return [item for item in items if item]
+
+
+def option_tables(path, macros):
+    """Long option names of every `struct option NAME[] = {...};` in a C file.
+
+    An item of a table that is not a `{...}` entry must be an option macro
+    (see option_macros); its options are expanded in place.  Returns
+    (names, items that could not be expanded)."""
+    text = strip_c_comments(read(path))
+    names, unknown = [], []
     for table in re.finditer(r"struct\s+option\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\};", text, re.S):
-        names += re.findall(r'\{\s*"([^"]+)"\s*,', table.group(1))
-    return names
+        for item in top_level_items(table.group(1)):
+            if item.startswith("{"):
+                names += re.findall(LONG_OPTION, item)
+            elif item in macros:
+                names += macros[item]
+            else:
+                unknown.append(item)
+    return names, unknown
+
+
+def short_options(path):
+    """Short option letters of every getopt_long(..., "optstring", ...) call."""
+    text = strip_c_comments(read(path))
+    letters = []
+    for m in re.finditer(r'getopt_long\s*\([^,]*,[^,]*,\s*"([^"]*)"', text):
+        letters += [c for c in m.group(1) if c.isalnum()]
+    return letters
 
 
 def roff_plain(text):
     """Man page source with the roff escapes that matter for option names undone."""
     text = text.replace("\\-", "-").replace("\\&", "").replace("\\%", "")
     return re.sub(r"\\f[BIRP]|\\f\(..|\\fB|\\fR", "", text)
+
+
+def man_option_sections(man):
+    """{subsection title: text} of the OPTIONS section of the (plain) man page."""
+    m = re.search(r"^\.SH\s+\"?OPTIONS\"?\s*$(.*?)(?=^\.SH\s|\Z)", man, re.M | re.S)
+    if not m:
+        return {}
+    sections = {}
+    for part in re.split(r"^(?=\.SS\s)", m.group(1), flags=re.M):
+        title = re.match(r"\.SS\s+(.*)", part)
+        if title:
+            sections[title.group(1).strip().strip('"')] = part
+    return sections
+
+
+def man_text_for(sections, command):
+    """The OPTIONS text that applies to a command: Global and its own subsections."""
+    own = [text for title, text in sections.items()
+           if command in re.findall(r"[\w-]+", title.lower())]
+    glob = [text for title, text in sections.items() if title.lower() == "global"]
+    return own, "\n".join(glob + own)
+
+
+def json_pointer(doc, pointer):
+    """The value at a JSON pointer ("" or "/a/b"), or raises LookupError."""
+    node = doc
+    if pointer in ("", "/"):
+        return node
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise LookupError(part)
+    return node
+
+
+def refs(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                yield v
+            else:
+                yield from refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from refs(v)
+
+
+def repair_outcomes(root):
+    """The outcomes `repair --json` can print, from the code."""
+    outcomes = re.findall(r'->\s*outcome\s*=\s*"([^"]+)"',
+                          strip_c_comments(read(os.path.join(root, "src/repair.c"))))
+    text = strip_c_comments(read(os.path.join(root, "src/report_json.c")))
+    m = re.search(r"wa_json_report_add_repair\s*\([^)]*\)\s*\{(.*?)\n\}", text, re.S)
+    if m:
+        stmt = re.search(r"\boutcome\s*=(.*?);", m.group(1), re.S)
+        if stmt:
+            outcomes += re.findall(r'"([^"]+)"', stmt.group(1))
+    if not outcomes:
+        raise LookupError("no repair outcomes found in src/repair.c and src/report_json.c")
+    return sorted(set(outcomes))
+
+
+def check_repair_schema(root, show_schema, problems):
+    name = "docs/repair-v1.schema.json"
+    try:
+        schema = json.loads(read(os.path.join(root, name)))
+    except OSError as e:
+        problems.append(f"{name}: cannot be read: {e}")
+        return
+    except ValueError as e:
+        problems.append(f"{name}: not valid JSON: {e}")
+        return
+    if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
+        problems.append(f"{name}: $schema is not JSON Schema 2020-12")
+    for ref in sorted(set(refs(schema))):
+        target, _, pointer = ref.partition("#")
+        if target == "":
+            doc = schema
+        elif target == "show-v1.schema.json":
+            doc = show_schema
+        else:
+            problems.append(f"{name}: $ref {ref!r} points outside docs/show-v1.schema.json")
+            continue
+        try:
+            json_pointer(doc, pointer)
+        except LookupError:
+            problems.append(f"{name}: $ref {ref!r} does not resolve")
+
+    try:
+        outcomes = repair_outcomes(root)
+        repair_doc = read(os.path.join(root, "docs/repair.md"))
+    except (OSError, LookupError) as e:
+        problems.append(f"{name}: cannot check the outcomes: {e}")
+        return
+    try:
+        enum = schema["$defs"]["result"]["properties"]["outcome"]["enum"]
+    except (KeyError, TypeError):
+        problems.append(f"{name}: no enum at $defs.result.properties.outcome")
+        return
+    if sorted(enum) != outcomes:
+        problems.append(
+            f"{name}: outcome enum differs from the code's outcomes: "
+            f"missing {sorted(set(outcomes) - set(enum))}, "
+            f"extra {sorted(set(enum) - set(outcomes))}")
+    for outcome in outcomes:
+        if not re.search(r"^\|\s*`" + re.escape(outcome) + r"`\s*\|", repair_doc, re.M):
+            problems.append(f"docs/repair.md: outcome `{outcome}` has no row in the outcome table")
 
 
 def main(argv):
@@ -81,6 +259,8 @@ def main(argv):
         man = roff_plain(read(os.path.join(root, "docs/wheelaudit.1")))
         errors = error_names(root)
         kinds = finding_kinds(root)
+        cli_dir = os.path.join(root, "src/cli")
+        macros = option_macros(cli_dir)
     except (OSError, ValueError, LookupError) as e:
         print(f"check_docs: cannot run: {e}", file=sys.stderr)
         return 2
@@ -119,16 +299,31 @@ def main(argv):
             if kind not in kinds:
                 problems.append(f"docs/show-v1.schema.json: finding kind '{kind}' is not in WA_FINDING_MAP")
 
-    # (c) long options, per command (src/cli/cmd_<command>.c)
-    cli_dir = os.path.join(root, "src/cli")
+    # (c) options, per command (src/cli/cmd_<command>.c)
     sources = sorted(f for f in os.listdir(cli_dir) if re.fullmatch(r"cmd_\w+\.c", f))
-    if "cmd_show.c" not in sources:
-        problems.append("src/cli/cmd_show.c not found")
+    sections = man_option_sections(man)
+    if not sections:
+        problems.append("docs/wheelaudit.1: no .SS subsections found under .SH OPTIONS")
+    n_options = 0
+    for required in ("cmd_show.c", "cmd_repair.c"):
+        if required not in sources:
+            problems.append(f"src/cli/{required} not found")
     for source in sources:
         command = source[len("cmd_"):-len(".c")]
-        options = option_tables(os.path.join(cli_dir, source))
-        if source == "cmd_show.c" and not options:
-            problems.append("src/cli/cmd_show.c: no long_options[] table found")
+        path = os.path.join(cli_dir, source)
+        options, unknown = option_tables(path, macros)
+        letters = short_options(path)
+        for item in unknown:
+            problems.append(f"src/cli/{source}: cannot expand {item!r} in a struct option table "
+                            "(not an option macro of src/cli/*.h)")
+        if source in ("cmd_show.c", "cmd_repair.c") and not options:
+            problems.append(f"src/cli/{source}: no long options found in its struct option table")
+        own, man_text = man_text_for(sections, command)
+        if sections and not own:
+            problems.append(f"docs/wheelaudit.1: no .SS subsection of OPTIONS names '{command}'")
+        if len(set(options)) != len(options):
+            dups = sorted({o for o in options if options.count(o) > 1})
+            problems.append(f"src/cli/{source}: long options listed twice: {dups}")
         try:
             run = subprocess.run([binary, command, "--help"], capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as e:
@@ -136,12 +331,18 @@ def main(argv):
             return 2
         if run.returncode != 0:
             problems.append(f"'{command} --help' exited {run.returncode}")
-        for opt in options:
-            pattern = r"(?<![\w-])--" + re.escape(opt) + r"(?![\w-])"
-            if not re.search(pattern, man):
-                problems.append(f"docs/wheelaudit.1: option --{opt} of '{command}' ({source}) is not documented")
+        spelled = ["--" + o for o in dict.fromkeys(options)] + ["-" + c for c in dict.fromkeys(letters)]
+        n_options += len(spelled)
+        for opt in spelled:
+            pattern = r"(?<![\w-])" + re.escape(opt) + r"(?![\w-])"
+            if not re.search(pattern, man_text):
+                problems.append(f"docs/wheelaudit.1: option {opt} of '{command}' ({source}) is not "
+                                f"documented under OPTIONS (Global or a subsection naming '{command}')")
             if not re.search(pattern, run.stdout):
-                problems.append(f"'wheelaudit {command} --help': option --{opt} ({source}) is not listed")
+                problems.append(f"'wheelaudit {command} --help': option {opt} ({source}) is not listed")
+
+    # (d) the repair schema
+    check_repair_schema(root, schema, problems)
 
     if problems:
         for p in problems:
@@ -149,7 +350,7 @@ def main(argv):
         print(f"check_docs: FAILED ({len(problems)} problem(s))")
         return 1
     print(f"check_docs: ok ({len(errors)} error codes, {len(kinds)} finding kinds, "
-          f"options of {len(sources)} command(s) checked)")
+          f"{n_options} options of {len(sources)} command(s), repair schema checked)")
     return 0
 
 
