@@ -787,8 +787,8 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 		}
 		note_external(s, n, m->path);
 		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
-				 "%s needs %s, which is not on the %s whitelist: graft it with "
-				 "`wheelaudit repair`",
+				 "%s needs %s, which is not on the %s whitelist: it must be "
+				 "grafted into the wheel (or --exclude'd if users provide it)",
 				 m->path, n, f == WA_FAMILY_MANYLINUX ? "manylinux" : "musllinux");
 		if (fi)
 			fi->library = n;

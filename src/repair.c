@@ -611,7 +611,8 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 			return 0;
 		}
 		output = wa_arena_printf(&r->arena, "%s/%s", s->opt->wheel_dir, base_name(path));
-		r->tagset = wa_wheel_filename(s->wheel)->platform;
+		/* the wheel (and its strings) is freed before r is */
+		r->tagset = rstr(s, wa_wheel_filename(s->wheel)->platform);
 		r->outcome = "copied";
 		if (!output)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");

@@ -54,8 +54,8 @@ struct wa_zipout {
 
 static void put(struct bytes *b, const void *p, size_t n)
 {
-	if (b->oom)
-		return;
+	if (b->oom || n == 0)
+		return; /* p may be NULL when there is nothing to add */
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		unsigned char *d;
