@@ -16,6 +16,7 @@
 
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,75 @@ void wa_audit_options_init(struct wa_audit_options *opt)
 	wa_elf_limits_default(&opt->elf_limits);
 }
 
+/* ===== a string map =====
+ *
+ * Names a hostile member can repeat a million times (DT_NEEDED entries,
+ * external libraries) are looked up through this open-addressing table,
+ * so no step of the audit is quadratic in what one file declares.
+ */
+
+struct strmap {
+	const char **keys;
+	void **values;
+	size_t cap, len; /* cap: a power of two, at least twice len */
+};
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void **strmap_slot(const struct strmap *m, const char *key, size_t *at)
+{
+	size_t i = (size_t)hash_name(key) & (m->cap - 1);
+
+	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	*at = i;
+	return m->keys[i] ? &m->values[i] : NULL;
+}
+
+static void *strmap_get(const struct strmap *m, const char *key)
+{
+	size_t at;
+	void **v = m->cap ? strmap_slot(m, key, &at) : NULL;
+
+	return v ? *v : NULL;
+}
+
+/* Adds or replaces key (borrowed; must outlive the map); -1 when out of memory. */
+static int strmap_put(struct wa_arena *a, struct strmap *m, const char *key, void *value)
+{
+	size_t at;
+
+	if (2 * (m->len + 1) > m->cap) {
+		struct strmap bigger = {.cap = m->cap ? 2 * m->cap : 64};
+
+		bigger.keys = wa_arena_alloc(a, bigger.cap * sizeof(*bigger.keys));
+		bigger.values = wa_arena_alloc(a, bigger.cap * sizeof(*bigger.values));
+		if (!bigger.keys || !bigger.values)
+			return -1;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				strmap_slot(&bigger, m->keys[i], &at);
+				bigger.keys[at] = m->keys[i];
+				bigger.values[at] = m->values[i];
+				bigger.len++;
+			}
+		*m = bigger;
+	}
+	if (!strmap_slot(m, key, &at)) {
+		m->keys[at] = key;
+		m->len++;
+	}
+	m->values[at] = value;
+	return 0;
+}
+
 /* ===== working state ===== */
 
 struct audit_state {
@@ -77,6 +147,14 @@ struct audit_state {
 	const struct wa_policy **fam[WA_FAMILY_COUNT];
 	size_t n_fam[WA_FAMILY_COUNT];
 	unsigned char **fails; /* [member][policy index in the set] */
+	struct strmap in_wheel;  /* file names and SONAMEs of the wheel's own libraries */
+	struct strmap external_by_name;
+	struct strmap blacklisted_libs; /* libraries any policy has a blacklist for */
+	/* per member being evaluated: its distinct DT_NEEDED names that have a
+	 * blacklist, and its undefined symbols grouped by version need */
+	const char **bl_needed;
+	size_t n_bl_needed;
+	size_t *undef_order, *need_start;
 	bool mismatch, no_policy, oom;
 };
 
@@ -409,34 +487,30 @@ static void decide_families(struct audit_state *s)
 
 /* ===== judging one member against the policies ===== */
 
-static bool library_in_wheel(const struct audit_state *s, const char *name)
+/* Marks, once, which DT_NEEDED entries another member of the wheel provides
+ * (a library of another architecture cannot satisfy the loader). */
+static void resolve_in_wheel(struct audit_state *s)
 {
-	const struct wa_audit *a = s->a;
+	struct wa_audit *a = s->a;
+	static char present; /* any non-NULL value */
 
 	for (size_t i = 0; i < a->n_members; i++) {
 		const struct wa_audit_member *m = &a->members[i];
 
-		/* A library of another architecture cannot satisfy the loader. */
 		if (m->foreign)
 			continue;
-		if (strcmp(base_name(m->path), name) == 0 ||
-		    (m->elf->soname && strcmp(m->elf->soname, name) == 0))
-			return true;
+		if (strmap_put(&a->arena, &s->in_wheel, base_name(m->path), &present) ||
+		    (m->elf->soname && strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)))
+			s->oom = true;
 	}
-	return false;
-}
-
-/* Marks, once, which DT_NEEDED entries another member of the wheel provides. */
-static void resolve_in_wheel(struct audit_state *s)
-{
-	for (size_t i = 0; i < s->a->n_members; i++) {
-		struct wa_audit_member *m = &s->a->members[i];
+	for (size_t i = 0; i < a->n_members; i++) {
+		struct wa_audit_member *m = &a->members[i];
 		bool *in = aalloc(s, (m->elf->n_needed ? m->elf->n_needed : 1) * sizeof(bool));
 
 		if (!in)
 			return;
 		for (size_t k = 0; k < m->elf->n_needed; k++)
-			in[k] = library_in_wheel(s, m->elf->needed[k]);
+			in[k] = strmap_get(&s->in_wheel, m->elf->needed[k]) != NULL;
 		m->needed_in_wheel = in;
 	}
 }
@@ -504,8 +578,8 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 				bits |= FAIL_BLACKLIST;
 			continue;
 		}
-		for (size_t k = 0; k < e->n_needed; k++)
-			if (wa_policy_symbol_blacklisted(p, e->needed[k], u->name))
+		for (size_t k = 0; k < s->n_bl_needed; k++)
+			if (wa_policy_symbol_blacklisted(p, s->bl_needed[k], u->name))
 				bits |= FAIL_BLACKLIST;
 		if (m->libc == WA_LIBC_MUSL && wa_policy_family(p) == WA_FAMILY_MUSLLINUX) {
 			const char *rel = wa_policy_musl_symbol_release(
@@ -626,18 +700,17 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 				    "%s needs %s from %s only weakly (VER_FLG_WEAK): it does not "
 				    "decide the tag",
 				    m->path, v->version, v->library);
-			for (size_t k = 0; k < e->n_undefs; k++)
-				if (e->undefs[k].verneed == (int)i)
-					add_row(s, m->path, e->undefs[k].name, v->version, v->library,
-						lowest, true);
+			for (size_t j = s->need_start[i]; j < s->need_start[i + 1]; j++)
+				add_row(s, m->path, e->undefs[s->undef_order[j]].name, v->version,
+					v->library, lowest, true);
 			continue;
 		}
-		for (size_t k = 0; k < e->n_undefs; k++)
-			if (e->undefs[k].verneed == (int)i) {
-				add_row(s, m->path, e->undefs[k].name, v->version, v->library, lowest,
-					e->undefs[k].weak);
-				any_symbol = true;
-			}
+		for (size_t j = s->need_start[i]; j < s->need_start[i + 1]; j++) {
+			const struct wa_elf_undef *u = &e->undefs[s->undef_order[j]];
+
+			add_row(s, m->path, u->name, v->version, v->library, lowest, u->weak);
+			any_symbol = true;
+		}
 		if (!any_symbol)
 			add_row(s, m->path, NULL, v->version, v->library, lowest, false);
 		if (!lowest) {
@@ -704,9 +777,9 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 	for (size_t i = 0; i < e->n_undefs; i++) {
 		const struct wa_elf_undef *u = &e->undefs[i];
 
-		for (size_t k = 0; k < (u->verneed >= 0 ? 1 : e->n_needed); k++) {
+		for (size_t k = 0; k < (u->verneed >= 0 ? 1 : s->n_bl_needed); k++) {
 			const char *lib = u->verneed >= 0 ? e->needs[u->verneed].library
-							  : e->needed[k];
+							  : s->bl_needed[k];
 			const struct wa_policy *first = NULL, *last = NULL, *lowest = NULL;
 			struct wa_finding *fi;
 
@@ -736,26 +809,33 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 
 static void note_external(struct audit_state *s, const char *lib, const char *member)
 {
-	struct wa_external *x = NULL;
+	struct wa_external *x = strmap_get(&s->external_by_name, lib);
 
-	for (size_t i = 0; i < s->externals.len; i++)
-		if (strcmp(((struct wa_external *)s->externals.items[i])->name, lib) == 0)
-			x = s->externals.items[i];
 	if (!x) {
 		x = aalloc(s, sizeof(*x));
-		if (!x || wa_ptrvec_push(&s->a->arena, &s->externals, x)) {
+		if (!x || wa_ptrvec_push(&s->a->arena, &s->externals, x) ||
+		    strmap_put(&s->a->arena, &s->external_by_name, lib, x)) {
 			s->oom = true;
 			return;
 		}
 		x->name = lib;
 	}
-	const char **by = aalloc(s, (x->n_needed_by + 1) * sizeof(*by));
-	if (!by)
+	/* once per member, however often it lists the library (and whichever
+	 * family is being evaluated) */
+	if (x->n_needed_by && x->needed_by[x->n_needed_by - 1] == member)
 		return;
-	if (x->n_needed_by)
-		memcpy(by, x->needed_by, x->n_needed_by * sizeof(*by));
-	by[x->n_needed_by++] = member;
-	x->needed_by = by;
+	if (x->n_needed_by == x->needed_by_cap) {
+		size_t cap = x->needed_by_cap ? 2 * x->needed_by_cap : 4;
+		const char **by = aalloc(s, cap * sizeof(*by));
+
+		if (!by)
+			return;
+		if (x->n_needed_by)
+			memcpy(by, x->needed_by, x->n_needed_by * sizeof(*by));
+		x->needed_by = by;
+		x->needed_by_cap = cap;
+	}
+	x->needed_by[x->n_needed_by++] = member;
 }
 
 static void external_findings(struct audit_state *s, const struct wa_audit_member *m,
@@ -841,6 +921,72 @@ static bool policy_met(struct audit_state *s, const struct wa_policy *p, unsigne
 	return true;
 }
 
+/* The libraries some policy blacklists symbols of (a handful in all). */
+static void collect_blacklisted_libs(struct audit_state *s)
+{
+	static char present;
+	const struct wa_policy_set *set = s->opt->policies;
+
+	for (size_t i = 0; i < wa_policy_count(set); i++) {
+		const struct wa_policy *p = wa_policy_at(set, i);
+
+		for (size_t k = 0; k < wa_policy_blacklist_count(p); k++) {
+			size_t n;
+			const char *lib = wa_policy_blacklist_at(p, k, &n);
+
+			if (strmap_put(&s->a->arena, &s->blacklisted_libs, lib, &present))
+				s->oom = true;
+		}
+	}
+}
+
+/*
+ * Per-member tables that keep judging linear: the distinct DT_NEEDED names
+ * with a blacklist (an unversioned symbol is checked against those only),
+ * and the undefined symbols grouped by their version need (a counting sort).
+ */
+static int prepare_member(struct audit_state *s, const struct wa_audit_member *m)
+{
+	const struct wa_elf_info *e = m->elf;
+	struct strmap seen = {0};
+	static char present;
+	size_t *count;
+
+	s->n_bl_needed = 0;
+	s->bl_needed = aalloc(s, (e->n_needed ? e->n_needed : 1) * sizeof(*s->bl_needed));
+	s->undef_order = aalloc(s, (e->n_undefs ? e->n_undefs : 1) * sizeof(*s->undef_order));
+	s->need_start = aalloc(s, (e->n_needs + 2) * sizeof(*s->need_start));
+	count = aalloc(s, (e->n_needs + 2) * sizeof(*count));
+	if (!s->bl_needed || !s->undef_order || !s->need_start || !count)
+		return -1;
+	for (size_t k = 0; k < e->n_needed; k++) {
+		const char *n = e->needed[k];
+
+		if (!strmap_get(&s->blacklisted_libs, n) || strmap_get(&seen, n))
+			continue;
+		if (strmap_put(&s->a->arena, &seen, n, &present)) {
+			s->oom = true;
+			return -1;
+		}
+		s->bl_needed[s->n_bl_needed++] = n;
+	}
+	/* symbols of need i go to undef_order[need_start[i] .. need_start[i + 1]) */
+	for (size_t k = 0; k < e->n_undefs; k++)
+		if (e->undefs[k].verneed >= 0 && (size_t)e->undefs[k].verneed < e->n_needs)
+			count[e->undefs[k].verneed]++;
+	s->need_start[0] = 0;
+	for (size_t i = 0; i < e->n_needs; i++)
+		s->need_start[i + 1] = s->need_start[i] + count[i];
+	memset(count, 0, (e->n_needs + 1) * sizeof(*count));
+	for (size_t k = 0; k < e->n_undefs; k++) {
+		int v = e->undefs[k].verneed;
+
+		if (v >= 0 && (size_t)v < e->n_needs)
+			s->undef_order[s->need_start[v] + count[v]++] = k;
+	}
+	return 0;
+}
+
 static void evaluate(struct audit_state *s)
 {
 	struct wa_audit *a = s->a;
@@ -851,6 +997,7 @@ static void evaluate(struct audit_state *s)
 	s->fails = aalloc(s, (a->n_members ? a->n_members : 1) * sizeof(*s->fails));
 	if (!s->fails)
 		return;
+	collect_blacklisted_libs(s);
 	for (size_t i = 0; i < a->n_members; i++) {
 		struct wa_audit_member *m = &a->members[i];
 		bool blocking;
@@ -858,6 +1005,8 @@ static void evaluate(struct audit_state *s)
 		s->fails[i] = aalloc(s, np ? np : 1);
 		if (!s->fails[i] || m->foreign)
 			continue;
+		if (prepare_member(s, m))
+			return;
 		blocking = blocking_findings(s, m);
 		for (int f = 0; f < WA_FAMILY_COUNT; f++) {
 			if (!a->family_possible[f])

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -78,6 +79,7 @@ int wa_outfile_create(struct wa_outfile **out, const char *final_path, struct wa
 	size_t dir_len = slash ? (size_t)(slash - final_path) + 1 : 0;
 	const char *base = final_path + dir_len;
 	size_t cap = strlen(final_path) + 32;
+	sigset_t fatal, saved;
 
 	*out = NULL;
 	o = calloc(1, sizeof(*o));
@@ -91,6 +93,13 @@ int wa_outfile_create(struct wa_outfile **out, const char *final_path, struct wa
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	o->fd = -1;
+	/* The fatal signals wait while the file is created and registered, so
+	 * the handler never misses a file that already exists. */
+	sigemptyset(&fatal);
+	sigaddset(&fatal, SIGINT);
+	sigaddset(&fatal, SIGTERM);
+	sigaddset(&fatal, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &fatal, &saved);
 	/* O_EXCL makes each attempt safe against another process picking the
 	 * same name; the mode (less the umask) is what a plain create gives. */
 	for (unsigned attempt = 0; attempt < 100 && o->fd < 0; attempt++) {
@@ -103,6 +112,9 @@ int wa_outfile_create(struct wa_outfile **out, const char *final_path, struct wa
 		if (o->fd < 0 && errno != EEXIST)
 			break;
 	}
+	if (o->fd >= 0)
+		pending_register(o->tmp_path);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (o->fd < 0) {
 		int rc = io_error(err, "create a file in the directory of", final_path);
 
@@ -112,7 +124,6 @@ int wa_outfile_create(struct wa_outfile **out, const char *final_path, struct wa
 		free(o);
 		return rc;
 	}
-	pending_register(o->tmp_path);
 	*out = o;
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #include "wheelaudit/tag.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,11 @@ void wa_platform_parse(struct wa_platform *out, const char *tag)
 		const char *abi = strchr(tag + 8, '_');
 
 		out->kind = WA_PLATFORM_ANDROID;
-		out->major = atoi(tag + 8);
+		/* strtol and a clamp, not atoi: atoi is undefined for a number
+		 * that does not fit an int, and the tag is untrusted. */
+		long api = strtol(tag + 8, NULL, 10);
+
+		out->major = api > INT_MAX ? INT_MAX : api < INT_MIN ? INT_MIN : (int)api;
 		set_arch(out, abi ? abi + 1 : "");
 		return;
 	}

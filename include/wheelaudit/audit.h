@@ -104,8 +104,9 @@ struct wa_symbol_row {
 
 struct wa_external {
 	const char *name;
-	const char **needed_by;
+	const char **needed_by; /* each member once */
 	size_t n_needed_by;
+	size_t needed_by_cap;   /* (storage; grows geometrically) */
 };
 
 struct wa_audit_member {

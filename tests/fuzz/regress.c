@@ -4,22 +4,42 @@
  * compiler (and the ordinary ASan/UBSan "dev" build) can run the inputs
  * that once broke something as regression tests.
  *
- * Usage: regress_<harness> PATH...
+ * Usage: regress_<harness> [--timeout=SECONDS] PATH...
  * Each PATH is a file, or a directory whose regular files are all replayed
  * (in name order, so a failure is reproducible).  A missing directory means
  * "nothing saved for this harness yet": exit 77, which ctest reports as
  * skipped.  A crash is the failure; the harness decides what a crash is.
+ * As under libFuzzer's -timeout, an input that runs longer than SECONDS
+ * (default 60, 0 for none) is a failure too: some inputs saved here once
+ * made the code take time quadratic in their size.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
-enum { EXIT_SKIP = 77 };
+enum { EXIT_SKIP = 77, DEFAULT_TIMEOUT = 60 };
+
+static unsigned timeout_seconds = DEFAULT_TIMEOUT;
+
+/* Only async-signal-safe calls: the input being replayed is already named
+ * on stderr by replay_file. */
+static void on_alarm(int sig)
+{
+	static const char msg[] = "regress: timeout: the input above runs too long\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be done */
+	}
+	abort();
+}
 
 static int replay_file(const char *path)
 {
@@ -71,7 +91,9 @@ static int replay_file(const char *path)
 		if (len)
 			memcpy(exact, buf, len);
 		free(buf);
+		alarm(timeout_seconds);
 		LLVMFuzzerTestOneInput(exact, len);
+		alarm(0);
 		free(exact);
 	}
 	return 0;
@@ -142,13 +164,25 @@ out:
 int main(int argc, char **argv)
 {
 	long total = 0;
-	int missing = 0;
+	int missing = 0, first = 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
+	if (argc > 1 && strncmp(argv[1], "--timeout=", 10) == 0) {
+		char *end;
+		unsigned long t = strtoul(argv[1] + 10, &end, 10);
+
+		if (*end || end == argv[1] + 10 || t > 86400) {
+			fprintf(stderr, "%s: bad %s\n", argv[0], argv[1]);
+			return 2;
+		}
+		timeout_seconds = (unsigned)t;
+		first = 2;
+	}
+	if (argc <= first) {
+		fprintf(stderr, "usage: %s [--timeout=SECONDS] FILE|DIR...\n", argv[0]);
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
+	signal(SIGALRM, on_alarm);
+	for (int i = first; i < argc; i++) {
 		struct stat st;
 		long n;
 
