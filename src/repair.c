@@ -535,6 +535,11 @@ static int add_replacement(struct repair_state *s, struct wa_zipout *z,
 			     rep->len, err);
 }
 
+/*
+ * Writes the output archive: members in input order, each dropped, replaced
+ * or copied raw.  A pure wheel under --allow-pure has no edits at all, so
+ * the same loop copies it unchanged.
+ */
 static int write_archive(struct repair_state *s, const char *output, struct wa_error *err)
 {
 	struct wa_zipout *z = NULL;
@@ -544,31 +549,14 @@ static int write_archive(struct repair_state *s, const char *output, struct wa_e
 	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
 		if (s->dropped[i])
 			continue;
-		if (i == s->wheel_file.member) {
+		if (s->wheel_file.data && i == s->wheel_file.member) {
 			rc = add_replacement(s, z, &s->wheel_file, err);
-		} else if (i == s->record.member) {
+		} else if (s->record.data && i == s->record.member) {
 			rc = add_replacement(s, z, &s->record, err);
 		} else {
 			rc = wa_zipout_copy(z, wa_wheel_zip(w), i, err);
 			s->r->copied++;
 		}
-	}
-	if (!rc)
-		rc = wa_zipout_commit(z, err);
-	wa_zipout_free(z);
-	return rc;
-}
-
-/* A pure wheel with --allow-pure: the same file under the same name. */
-static int copy_unchanged(struct repair_state *s, const char *output, struct wa_error *err)
-{
-	struct wa_zipout *z = NULL;
-	struct wa_wheel *w = s->wheel;
-	int rc = wa_zipout_open(&z, output, NULL, err);
-
-	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
-		rc = wa_zipout_copy(z, wa_wheel_zip(w), i, err);
-		s->r->copied++;
 	}
 	if (!rc)
 		rc = wa_zipout_commit(z, err);
@@ -620,7 +608,7 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 		if (!rc)
 			rc = check_not_input(path, output, err);
 		if (!rc)
-			rc = copy_unchanged(s, output, err);
+			rc = write_archive(s, output, err);
 		r->output = rc ? NULL : output;
 		return rc;
 	}

@@ -275,23 +275,35 @@ static cJSON *error_object(struct wa_json_report *r, const struct wa_error *err)
 	return e;
 }
 
-int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
-			      const struct wa_repair *rep, const struct wa_error *err)
+/* A new entry of the wheels array with the keys every kind of entry starts with. */
+static cJSON *entry_head(struct wa_json_report *r, const char *path, int exit_code,
+			 const char *outcome)
 {
 	const char *base = strrchr(path, '/');
 	cJSON *w = cJSON_CreateObject();
-	const char *outcome = rep ? rep->outcome
-				  : exit_code == WA_EXIT_INVALID ? "invalid"
-				  : exit_code == WA_EXIT_USAGE	 ? "refused"
-								 : "error";
 
 	if (!w)
-		return -1;
+		return NULL;
 	push(r, r->wheels, w);
 	put(r, w, "wheel", cJSON_CreateString(base ? base + 1 : path));
 	put(r, w, "path", cJSON_CreateString(path));
 	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
 	put(r, w, "outcome", cJSON_CreateString(outcome));
+	return w;
+}
+
+int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
+			      const struct wa_repair *rep, const struct wa_error *err)
+{
+	const char *outcome = rep ? rep->outcome
+				  : exit_code == WA_EXIT_INVALID ? "invalid"
+				  : exit_code == WA_EXIT_USAGE	 ? "refused"
+								 : "error";
+
+	cJSON *w = entry_head(r, path, exit_code, outcome);
+
+	if (!w)
+		return -1;
 	put(r, w, "output", str_or_null(rep ? rep->output : NULL));
 	put(r, w, "tags", rep && rep->output ? string_array(r, rep->tags, rep->n_tags)
 					      : cJSON_CreateArray());
@@ -306,16 +318,11 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
 			     const struct wa_error *err)
 {
-	const char *base = strrchr(path, '/');
-	cJSON *w = cJSON_CreateObject();
+	cJSON *w = entry_head(r, path, exit_code,
+			      exit_code == WA_EXIT_INVALID ? "invalid" : "error");
 
 	if (!w)
 		return -1;
-	push(r, r->wheels, w);
-	put(r, w, "wheel", cJSON_CreateString(base ? base + 1 : path));
-	put(r, w, "path", cJSON_CreateString(path));
-	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
-	put(r, w, "outcome", cJSON_CreateString(exit_code == WA_EXIT_INVALID ? "invalid" : "error"));
 	put(r, w, "verdict", cJSON_CreateNull());
 	put(r, w, "error", error_object(r, err));
 	return r->oom ? -1 : 0;
