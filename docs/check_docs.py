@@ -185,8 +185,10 @@ def refs(node):
 
 def repair_outcomes(root):
     """The outcomes `repair --json` can print, from the code."""
-    outcomes = re.findall(r'->\s*outcome\s*=\s*"([^"]+)"',
-                          strip_c_comments(read(os.path.join(root, "src/repair.c"))))
+    repair_c = strip_c_comments(read(os.path.join(root, "src/repair.c")))
+    outcomes = []
+    for stmt in re.findall(r"->\s*outcome\s*=(.*?);", repair_c, re.S):
+        outcomes += re.findall(r'"([^"]+)"', stmt)
     text = strip_c_comments(read(os.path.join(root, "src/report_json.c")))
     m = re.search(r"wa_json_report_add_repair\s*\([^)]*\)\s*\{(.*?)\n\}", text, re.S)
     if m:

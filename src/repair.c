@@ -583,12 +583,32 @@ static void reject(struct repair_state *s, int exit_code, const char *reason)
 	s->r->reason = reason;
 }
 
+/* Writes the archive at output (in the wheel directory) and records it. */
+static int write_output(struct repair_state *s, const char *input, const char *output,
+			bool unchanged_copy, struct wa_error *err)
+{
+	int rc;
+
+	if (!output)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	rc = make_dirs(s->opt->wheel_dir, err);
+	if (!rc)
+		rc = check_not_input(input, output, err);
+	if (!rc)
+		rc = write_archive(s, output, err);
+	if (rc)
+		return rc;
+	s->r->output = output;
+	s->r->outcome = unchanged_copy ? "copied" : "repaired";
+	s->r->exit_code = WA_EXIT_OK;
+	return 0;
+}
+
 /* The repair proper, once the audit is in. */
 static int repair_audited(struct repair_state *s, const char *path, struct wa_error *err)
 {
 	struct wa_repair *r = s->r;
 	const struct wa_audit *a = s->audit;
-	const char *output;
 	int rc = check_record_complete(s, err);
 
 	if (rc)
@@ -598,19 +618,12 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 			reject(s, a->exit_code, "pure wheel: nothing to repair (--allow-pure copies it)");
 			return 0;
 		}
-		output = wa_arena_printf(&r->arena, "%s/%s", s->opt->wheel_dir, base_name(path));
 		/* the wheel (and its strings) is freed before r is */
 		r->tagset = rstr(s, wa_wheel_filename(s->wheel)->platform);
-		r->outcome = "copied";
-		if (!output)
-			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		rc = make_dirs(s->opt->wheel_dir, err);
-		if (!rc)
-			rc = check_not_input(path, output, err);
-		if (!rc)
-			rc = write_archive(s, output, err);
-		r->output = rc ? NULL : output;
-		return rc;
+		return write_output(s, path,
+				    wa_arena_printf(&r->arena, "%s/%s", s->opt->wheel_dir,
+						    base_name(path)),
+				    true, err);
 	}
 	if (a->exit_code != WA_EXIT_OK) {
 		const char *why = a->reason ? a->reason : "no policy is met";
@@ -644,20 +657,7 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 		rc = build_record(s, err);
 	if (rc)
 		return rc;
-	output = output_name(s);
-	if (!output)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	rc = make_dirs(s->opt->wheel_dir, err);
-	if (!rc)
-		rc = check_not_input(path, output, err);
-	if (!rc)
-		rc = write_archive(s, output, err);
-	if (rc)
-		return rc;
-	r->output = output;
-	r->outcome = "repaired";
-	r->exit_code = WA_EXIT_OK;
-	return 0;
+	return write_output(s, path, output_name(s), false, err);
 }
 
 int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_repair_options *opt,

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "zip_format.h"
+
 /* The central directory as we parse it ourselves (see "raw entries"). */
 struct cdir {
 	unsigned char *bytes; /* owned: the whole central directory */
@@ -51,11 +53,6 @@ static int set_zip_error(struct wa_error *err, int code, const char *member, con
  */
 
 enum {
-	SIG_LOCAL = 0x04034b50,
-	SIG_CENTRAL = 0x02014b50,
-	SIG_EOCD = 0x06054b50,
-	SIG_EOCD64 = 0x06064b50,
-	SIG_EOCD64_LOCATOR = 0x07064b50,
 	EOCD_LEN = 22,
 	CENTRAL_LEN = 46,
 	LOCAL_LEN = 30,
@@ -122,7 +119,7 @@ static const char *find_cdir(int fd, uint64_t size, uint64_t *cd_off, uint64_t *
 		goto out;
 	}
 	for (size_t i = tail_len - EOCD_LEN + 1; i-- > 0;)
-		if (le32(tail + i) == SIG_EOCD) {
+		if (le32(tail + i) == ZIP_SIG_EOCD) {
 			eocd = i;
 			break;
 		}
@@ -136,10 +133,10 @@ static const char *find_cdir(int fd, uint64_t size, uint64_t *cd_off, uint64_t *
 	eocd_pos = tail_off + eocd;
 	/* ZIP64: a locator right before the record points at the real one. */
 	if (eocd_pos >= 20 && read_at(fd, loc, 20, eocd_pos - 20) &&
-	    le32(loc) == SIG_EOCD64_LOCATOR) {
+	    le32(loc) == ZIP_SIG_EOCD64_LOCATOR) {
 		uint64_t off64 = le64(loc + 8);
 
-		if (off64 > size - 56 || !read_at(fd, rec, 56, off64) || le32(rec) != SIG_EOCD64) {
+		if (off64 > size - 56 || !read_at(fd, rec, 56, off64) || le32(rec) != ZIP_SIG_EOCD64) {
 			why = "broken ZIP64 end of central directory";
 			goto out;
 		}
@@ -178,7 +175,7 @@ static const char *cdir_load(int fd, uint64_t size, struct cdir *cd)
 		const unsigned char *r = cd->bytes + pos;
 		size_t rec;
 
-		if (pos + CENTRAL_LEN > cd->len || le32(r) != SIG_CENTRAL)
+		if (pos + CENTRAL_LEN > cd->len || le32(r) != ZIP_SIG_CENTRAL)
 			return "malformed central directory record";
 		rec = CENTRAL_LEN + (size_t)le16(r + 28) + le16(r + 30) + le16(r + 32);
 		if (pos + rec > cd->len)
@@ -330,7 +327,7 @@ static bool apply_zip64(const unsigned char *extra, size_t len, struct wa_zip_ra
 
 		if (pos + 4 + sz > len)
 			return false;
-		if (id == 0x0001) {
+		if (id == ZIP_EXTRA_ZIP64) {
 			if (r->size == 0xFFFFFFFFu) {
 				if (used + 8 > sz)
 					return false;
@@ -414,7 +411,7 @@ int wa_zip_raw_entry(struct wa_zip *z, size_t index, struct wa_zip_raw *out, str
 			 &offset))
 		return wa_error_set(err, WA_ENOTZIP, name, "malformed ZIP64 extra field");
 	if (offset > z->file_size - LOCAL_LEN || !read_at(z->fd, lh, LOCAL_LEN, offset) ||
-	    le32(lh) != SIG_LOCAL)
+	    le32(lh) != ZIP_SIG_LOCAL)
 		return wa_error_set(err, WA_ECORRUPT, name, "no local header at offset %llu",
 				    (unsigned long long)offset);
 	local_name_len = le16(lh + 26);

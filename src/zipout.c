@@ -20,14 +20,9 @@
 #include <zlib.h>
 
 #include "wheelaudit/outfile.h"
+#include "zip_format.h"
 
 enum {
-	SIG_LOCAL = 0x04034b50,
-	SIG_CENTRAL = 0x02014b50,
-	SIG_EOCD = 0x06054b50,
-	SIG_EOCD64 = 0x06064b50,
-	SIG_EOCD64_LOCATOR = 0x07064b50,
-	ZIP64_ID = 0x0001,
 	FLAG_DATA_DESCRIPTOR = 0x0008,
 	VERSION_ZIP64 = 45,
 	METHOD_STORE = 0,
@@ -123,7 +118,7 @@ static void put_extra_without_zip64(struct bytes *b, const unsigned char *x, siz
 
 		if (pos + 4 + sz > len)
 			break;
-		if (get16(x + pos) != ZIP64_ID)
+		if (get16(x + pos) != ZIP_EXTRA_ZIP64)
 			put(b, x + pos, 4 + sz);
 		pos += 4 + sz;
 	}
@@ -144,7 +139,7 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 	/* Local extra: the input's fields, then ZIP64 sizes when needed. */
 	put_extra_without_zip64(&lextra, e->local_extra, e->local_extra_len);
 	if (big_sizes) {
-		put16(&lextra, ZIP64_ID);
+		put16(&lextra, ZIP_EXTRA_ZIP64);
 		put16(&lextra, 16);
 		put64(&lextra, e->size);
 		put64(&lextra, e->comp_size);
@@ -152,7 +147,7 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 	/* Central extra: ZIP64 values in the order the format fixes. */
 	put_extra_without_zip64(&cextra, e->central_extra, e->central_extra_len);
 	if (big_sizes || big_offset) {
-		put16(&cextra, ZIP64_ID);
+		put16(&cextra, ZIP_EXTRA_ZIP64);
 		put16(&cextra, (big_sizes ? 16 : 0) + (big_offset ? 8 : 0));
 		if (big_sizes) {
 			put64(&cextra, e->size);
@@ -170,7 +165,7 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 				  "name or extra fields too long for a zip header");
 		goto out;
 	}
-	put32(&local, SIG_LOCAL);
+	put32(&local, ZIP_SIG_LOCAL);
 	put16(&local, needed);
 	put16(&local, flags);
 	put16(&local, e->method);
@@ -184,7 +179,7 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 	put(&local, e->name, e->name_len);
 	put(&local, lextra.data, lextra.len);
 
-	put32(&o->central, SIG_CENTRAL);
+	put32(&o->central, ZIP_SIG_CENTRAL);
 	put16(&o->central, e->version_made_by);
 	put16(&o->central, needed);
 	put16(&o->central, flags);
@@ -356,7 +351,7 @@ int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err)
 	if (zip64) {
 		uint64_t eocd64_off = cd_off + cd_size;
 
-		put32(&end, SIG_EOCD64);
+		put32(&end, ZIP_SIG_EOCD64);
 		put64(&end, 44); /* size of the rest of this record */
 		put16(&end, (3 << 8) | VERSION_ZIP64);
 		put16(&end, VERSION_ZIP64);
@@ -366,12 +361,12 @@ int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err)
 		put64(&end, o->count);
 		put64(&end, cd_size);
 		put64(&end, cd_off);
-		put32(&end, SIG_EOCD64_LOCATOR);
+		put32(&end, ZIP_SIG_EOCD64_LOCATOR);
 		put32(&end, 0);
 		put64(&end, eocd64_off);
 		put32(&end, 1); /* total disks */
 	}
-	put32(&end, SIG_EOCD);
+	put32(&end, ZIP_SIG_EOCD);
 	put16(&end, 0);
 	put16(&end, 0);
 	put16(&end, zip64 ? MAX16 : (uint32_t)o->count);
