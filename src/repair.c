@@ -85,6 +85,7 @@ struct repair_state {
 	bool *dropped; /* per member */
 	struct replacement wheel_file, record;
 	const char *eol; /* line terminator of the input's WHEEL */
+	uint16_t dos_time, dos_date; /* of rewritten members */
 	bool oom;
 };
 
@@ -504,6 +505,24 @@ static int check_not_input(const char *input, const char *output, struct wa_erro
 	return 0;
 }
 
+/* The time of every rewritten member: SOURCE_DATE_EPOCH, or else the input's
+ * WHEEL entry's time (the build's own timestamp). */
+static int decide_timestamp(struct repair_state *s, struct wa_error *err)
+{
+	struct wa_zip_raw wheel_raw;
+	int rc;
+
+	if (s->opt->have_source_date_epoch) {
+		wa_zipout_dos_time(s->opt->source_date_epoch, &s->dos_time, &s->dos_date);
+		return 0;
+	}
+	rc = wa_zip_raw_entry(wa_wheel_zip(s->wheel), wa_wheel_wheel_member(s->wheel), &wheel_raw,
+			      err);
+	s->dos_time = wheel_raw.dos_time;
+	s->dos_date = wheel_raw.dos_date;
+	return rc;
+}
+
 static int add_replacement(struct repair_state *s, struct wa_zipout *z,
 			   const struct replacement *rep, struct wa_error *err)
 {
@@ -517,19 +536,8 @@ static int add_replacement(struct repair_state *s, struct wa_zipout *z,
 	meta.method = raw.method == 0 ? 0 : 8;
 	meta.version_made_by = raw.version_made_by;
 	meta.external_attr = raw.external_attr;
-	if (s->opt->have_source_date_epoch) {
-		wa_zipout_dos_time(s->opt->source_date_epoch, &meta.dos_time, &meta.dos_date);
-	} else {
-		/* the input's WHEEL entry's time: the build's own timestamp */
-		struct wa_zip_raw wheel_raw;
-
-		rc = wa_zip_raw_entry(wa_wheel_zip(s->wheel), s->wheel_file.member, &wheel_raw,
-				      err);
-		if (rc)
-			return rc;
-		meta.dos_time = wheel_raw.dos_time;
-		meta.dos_date = wheel_raw.dos_date;
-	}
+	meta.dos_time = s->dos_time;
+	meta.dos_date = s->dos_date;
 	s->r->rewritten++;
 	return wa_zipout_add(z, wa_wheel_member(s->wheel, rep->member)->name, &meta, rep->data,
 			     rep->len, err);
@@ -655,6 +663,8 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 	rc = build_wheel_file(s, err);
 	if (!rc)
 		rc = build_record(s, err);
+	if (!rc)
+		rc = decide_timestamp(s, err);
 	if (rc)
 		return rc;
 	return write_output(s, path, output_name(s), false, err);

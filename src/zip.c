@@ -391,6 +391,8 @@ int wa_zip_raw_entry(struct wa_zip *z, size_t index, struct wa_zip_raw *out, str
 	if (strlen(name) != name_len || memcmp(name, c + CENTRAL_LEN, name_len) != 0)
 		return wa_error_set(err, WA_ENOTZIP, name,
 				    "central directory record %zu does not match libzip's", index);
+	out->name = c + CENTRAL_LEN;
+	out->name_len = name_len;
 	out->version_made_by = le16(c + 4);
 	out->version_needed = le16(c + 6);
 	out->flags = le16(c + 8);

@@ -237,16 +237,12 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 	struct wa_zip_raw r;
 	struct entry e;
 	int rc = wa_zip_raw_entry(in, index, &r, err);
-	struct wa_zip_entry ze;
 
 	if (rc)
 		return rc;
-	rc = wa_zip_entry(in, index, &ze, err);
-	if (rc)
-		return rc;
 	e = (struct entry){
-		.name = (const unsigned char *)ze.name,
-		.name_len = strlen(ze.name),
+		.name = r.name,
+		.name_len = r.name_len,
 		.version_made_by = r.version_made_by,
 		.version_needed = r.version_needed,
 		.flags = r.flags,

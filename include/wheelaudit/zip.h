@@ -52,8 +52,8 @@ struct wa_zip_raw {
 	uint16_t dos_time, dos_date, internal_attr;
 	uint32_t crc, external_attr;
 	uint64_t comp_size, size, data_offset;
-	const unsigned char *central_extra, *local_extra, *comment;
-	size_t central_extra_len, local_extra_len, comment_len;
+	const unsigned char *name, *central_extra, *local_extra, *comment; /* name: raw bytes */
+	size_t name_len, central_extra_len, local_extra_len, comment_len;
 };
 
 /* Reads entry index's central and local records (checked against each other). */
