@@ -32,42 +32,6 @@ void wa_repair_options_init(struct wa_repair_options *opt)
 	opt->wheel_dir = "wheelhouse";
 }
 
-/* ===== growing text ===== */
-
-struct text {
-	char *data;
-	size_t len, cap;
-	bool oom;
-};
-
-static void text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 1024;
-		char *d;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		d = realloc(t->data, cap);
-		if (!d) {
-			t->oom = true;
-			return;
-		}
-		t->data = d;
-		t->cap = cap;
-	}
-	memcpy(t->data + t->len, s, n);
-	t->len += n;
-	t->data[t->len] = '\0';
-}
-
-static void text_str(struct text *t, const char *s)
-{
-	text_add(t, s, strlen(s));
-}
-
 /* ===== working state ===== */
 
 struct replacement {
@@ -211,13 +175,13 @@ static void decide_tags(struct repair_state *s)
 
 static const char *join_tags(struct repair_state *s)
 {
-	struct text t = {0};
+	struct wa_buf t = {0};
 	const char *out;
 
 	for (size_t i = 0; i < s->tags.len; i++) {
 		if (i)
-			text_str(&t, ".");
-		text_str(&t, s->tags.items[i]);
+			wa_buf_str(&t, ".");
+		wa_buf_str(&t, s->tags.items[i]);
 	}
 	out = t.oom ? NULL : rstr(s, t.data ? t.data : "");
 	if (t.oom)
@@ -243,7 +207,7 @@ static bool line_key_is(const char *line, size_t len, const char *key)
 	return false;
 }
 
-static void add_tag_lines(struct repair_state *s, struct text *t)
+static void add_tag_lines(struct repair_state *s, struct wa_buf *t)
 {
 	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
 	char *py = strdup(wn->python), *abi = strdup(wn->abi);
@@ -262,13 +226,13 @@ static void add_tag_lines(struct repair_state *s, struct text *t)
 		}
 		for (char *b = strtok_r(abi_copy, ".", &save2); b; b = strtok_r(NULL, ".", &save2))
 			for (size_t i = 0; i < s->tags.len; i++) {
-				text_str(t, "Tag: ");
-				text_str(t, p);
-				text_str(t, "-");
-				text_str(t, b);
-				text_str(t, "-");
-				text_str(t, s->tags.items[i]);
-				text_str(t, s->eol);
+				wa_buf_str(t, "Tag: ");
+				wa_buf_str(t, p);
+				wa_buf_str(t, "-");
+				wa_buf_str(t, b);
+				wa_buf_str(t, "-");
+				wa_buf_str(t, s->tags.items[i]);
+				wa_buf_str(t, s->eol);
 			}
 		free(abi_copy);
 	}
@@ -277,10 +241,10 @@ out:
 	free(abi);
 }
 
-static void add_generator_line(struct repair_state *s, struct text *t)
+static void add_generator_line(struct repair_state *s, struct wa_buf *t)
 {
-	text_str(t, "Generator: wheelaudit " WA_VERSION);
-	text_str(t, s->eol);
+	wa_buf_str(t, "Generator: wheelaudit " WA_VERSION);
+	wa_buf_str(t, s->eol);
 }
 
 struct line {
@@ -309,7 +273,7 @@ static int build_wheel_file(struct repair_state *s, struct wa_error *err)
 	const char *end = src + strlen(src);
 	const char *first_nl = strchr(src, '\n');
 	struct line *lines = calloc(strlen(src) + 1, sizeof(*lines));
-	struct text t = {0};
+	struct wa_buf t = {0};
 
 	if (!lines)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
@@ -349,9 +313,9 @@ static int build_wheel_file(struct repair_state *s, struct wa_error *err)
 				add_tag_lines(s, &t);
 			continue;
 		}
-		text_add(&t, l->text, l->full);
+		wa_buf_add(&t, l->text, l->full);
 		if (l->full == l->body && i < header_end)
-			text_str(&t, s->eol); /* a last header line without its newline */
+			wa_buf_str(&t, s->eol); /* a last header line without its newline */
 		if (i == last_gen)
 			add_generator_line(s, &t);
 	}
@@ -369,23 +333,23 @@ static int build_wheel_file(struct repair_state *s, struct wa_error *err)
 /* ===== RECORD ===== */
 
 /* A CSV field as Python's csv module writes it (quoted only when needed). */
-static void csv_path(struct text *t, const char *path)
+static void csv_path(struct wa_buf *t, const char *path)
 {
 	if (!strpbrk(path, ",\"\r\n")) {
-		text_str(t, path);
+		wa_buf_str(t, path);
 		return;
 	}
-	text_str(t, "\"");
+	wa_buf_str(t, "\"");
 	for (const char *p = path; *p; p++) {
 		if (*p == '"')
-			text_str(t, "\"\""); /* a quote inside quotes is doubled */
+			wa_buf_str(t, "\"\""); /* a quote inside quotes is doubled */
 		else
-			text_add(t, p, 1);
+			wa_buf_add(t, p, 1);
 	}
-	text_str(t, "\"");
+	wa_buf_str(t, "\"");
 }
 
-static void record_entry(struct repair_state *s, struct text *t, const char *path,
+static void record_entry(struct repair_state *s, struct wa_buf *t, const char *path,
 			 const void *data, size_t len, const char *eol)
 {
 	uint8_t digest[32];
@@ -403,14 +367,14 @@ static void record_entry(struct repair_state *s, struct text *t, const char *pat
 		wa_sha256_final(&h, digest);
 		wa_b64url_nopad(digest, 32, b64, sizeof(b64));
 		snprintf(size, sizeof(size), "%zu", len);
-		text_str(t, ",sha256=");
-		text_str(t, b64);
-		text_str(t, ",");
-		text_str(t, size);
+		wa_buf_str(t, ",sha256=");
+		wa_buf_str(t, b64);
+		wa_buf_str(t, ",");
+		wa_buf_str(t, size);
 	} else {
-		text_str(t, ",,");
+		wa_buf_str(t, ",,");
 	}
-	text_str(t, eol);
+	wa_buf_str(t, eol);
 }
 
 /*
@@ -423,7 +387,7 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 	struct wa_wheel *w = s->wheel;
 	size_t record_member = wa_wheel_record_member(w);
 	const char *record_name = wa_wheel_member(w, record_member)->name;
-	struct text t = {0};
+	struct wa_buf t = {0};
 	bool record_listed = false;
 	const char *eol = "\n";
 
@@ -442,9 +406,9 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 			record_entry(s, &t, record_name, NULL, 0, line_eol);
 			record_listed = true;
 		} else {
-			text_add(&t, l->text, l->len);
+			wa_buf_add(&t, l->text, l->len);
 			if (!l->len || l->text[l->len - 1] != '\n')
-				text_str(&t, eol);
+				wa_buf_str(&t, eol);
 		}
 	}
 	if (!record_listed)

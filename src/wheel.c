@@ -208,35 +208,16 @@ static long find_member(const struct wa_wheel *w, const char *name)
 
 /* ===== small whole-member reads (WHEEL, RECORD) ===== */
 
-struct membuf {
-	char *data;
-	size_t len, cap;
-};
-
 static int membuf_sink(void *ctx, const void *data, size_t len)
 {
-	struct membuf *b = ctx;
+	struct wa_buf *b = ctx;
 
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (!p)
-			return -WA_ENOMEM;
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
+	wa_buf_add(b, data, len);
+	return b->oom ? -WA_ENOMEM : 0;
 }
 
 static int read_small(struct wa_zip *z, size_t index, const char *name, uint64_t max,
-		      struct membuf *out, struct wa_error *err)
+		      struct wa_buf *out, struct wa_error *err)
 {
 	int rc;
 
@@ -246,10 +227,8 @@ static int read_small(struct wa_zip *z, size_t index, const char *name, uint64_t
 		rc = wa_error_set(err, WA_ENOMEM, name, "out of memory");
 	if (!rc && !out->data && membuf_sink(out, "", 0))
 		rc = wa_error_set(err, WA_ENOMEM, name, "out of memory");
-	if (rc) {
-		free(out->data);
-		out->data = NULL;
-	}
+	if (rc)
+		wa_buf_release(out);
 	return rc;
 }
 
@@ -499,7 +478,7 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 
 static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *err)
 {
-	struct membuf wheel = {0}, record = {0};
+	struct wa_buf wheel = {0}, record = {0};
 	char *wheel_name = NULL, *record_name = NULL;
 	long wi, ri;
 	int rc;

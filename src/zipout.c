@@ -19,6 +19,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "wheelaudit/arena.h"
 #include "wheelaudit/outfile.h"
 #include "zip_format.h"
 
@@ -32,59 +33,31 @@ enum {
 #define MAX16 0xFFFFu
 #define MAX32 0xFFFFFFFFu
 
-struct bytes {
-	unsigned char *data;
-	size_t len, cap;
-	bool oom;
-};
-
 struct wa_zipout {
 	struct wa_outfile *file; /* owned */
-	struct bytes central;    /* the central directory, built as entries are written */
+	struct wa_buf central;    /* the central directory, built as entries are written */
 	uint64_t count;
 	bool force_zip64;
 };
 
 /* ===== little-endian byte building ===== */
 
-static void put(struct bytes *b, const void *p, size_t n)
-{
-	if (b->oom || n == 0)
-		return; /* p may be NULL when there is nothing to add */
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		unsigned char *d;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		d = realloc(b->data, cap);
-		if (!d) {
-			b->oom = true;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-static void put16(struct bytes *b, uint32_t v)
+static void put16(struct wa_buf *b, uint32_t v)
 {
 	unsigned char p[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
 
-	put(b, p, 2);
+	wa_buf_add(b, p, 2);
 }
 
-static void put32(struct bytes *b, uint32_t v)
+static void put32(struct wa_buf *b, uint32_t v)
 {
 	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
 			      (unsigned char)(v >> 24)};
 
-	put(b, p, 4);
+	wa_buf_add(b, p, 4);
 }
 
-static void put64(struct bytes *b, uint64_t v)
+static void put64(struct wa_buf *b, uint64_t v)
 {
 	put32(b, (uint32_t)v);
 	put32(b, (uint32_t)(v >> 32));
@@ -111,7 +84,7 @@ struct entry {
 
 /* Copies extra fields except ZIP64 ones (we write our own when needed);
  * a field that runs past the end is dropped with the rest. */
-static void put_extra_without_zip64(struct bytes *b, const unsigned char *x, size_t len)
+static void put_extra_without_zip64(struct wa_buf *b, const unsigned char *x, size_t len)
 {
 	for (size_t pos = 0; pos + 4 <= len;) {
 		size_t sz = get16(x + pos + 2);
@@ -119,14 +92,14 @@ static void put_extra_without_zip64(struct bytes *b, const unsigned char *x, siz
 		if (pos + 4 + sz > len)
 			break;
 		if (get16(x + pos) != ZIP_EXTRA_ZIP64)
-			put(b, x + pos, 4 + sz);
+			wa_buf_add(b, x + pos, 4 + sz);
 		pos += 4 + sz;
 	}
 }
 
 static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_error *err)
 {
-	struct bytes local = {0}, lextra = {0}, cextra = {0};
+	struct wa_buf local = {0}, lextra = {0}, cextra = {0};
 	uint64_t offset = wa_outfile_offset(o->file);
 	bool big_sizes = o->force_zip64 || e->size >= MAX32 || e->comp_size >= MAX32;
 	bool big_offset = o->force_zip64 || offset >= MAX32;
@@ -176,8 +149,8 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 	put32(&local, big_sizes ? MAX32 : (uint32_t)e->size);
 	put16(&local, (uint32_t)e->name_len);
 	put16(&local, (uint32_t)lextra.len);
-	put(&local, e->name, e->name_len);
-	put(&local, lextra.data, lextra.len);
+	wa_buf_add(&local, e->name, e->name_len);
+	wa_buf_add(&local, lextra.data, lextra.len);
 
 	put32(&o->central, ZIP_SIG_CENTRAL);
 	put16(&o->central, e->version_made_by);
@@ -196,10 +169,10 @@ static int write_entry(struct wa_zipout *o, const struct entry *e, struct wa_err
 	put16(&o->central, e->internal_attr);
 	put32(&o->central, e->external_attr);
 	put32(&o->central, big_offset ? MAX32 : (uint32_t)offset);
-	put(&o->central, e->name, e->name_len);
-	put(&o->central, cextra.data, cextra.len);
+	wa_buf_add(&o->central, e->name, e->name_len);
+	wa_buf_add(&o->central, cextra.data, cextra.len);
 	if (e->comment_len <= MAX16)
-		put(&o->central, e->comment, e->comment_len);
+		wa_buf_add(&o->central, e->comment, e->comment_len);
 	if (local.oom || o->central.oom) {
 		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		goto out;
@@ -269,7 +242,7 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 
 /* Raw deflate (no zlib header), level 6, window 32 KiB: fixed parameters,
  * so the output depends only on the input and the zlib version. */
-static int deflate_all(const void *data, size_t len, struct bytes *out, const char *name,
+static int deflate_all(const void *data, size_t len, struct wa_buf *out, const char *name,
 		       struct wa_error *err)
 {
 	z_stream zs;
@@ -279,14 +252,14 @@ static int deflate_all(const void *data, size_t len, struct bytes *out, const ch
 	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return wa_error_set(err, WA_ENOMEM, name, "cannot start compression");
 	out->cap = deflateBound(&zs, (uLong)len) + 16;
-	out->data = malloc(out->cap);
+	out->data = malloc(out->cap); /* the bound is exact enough: no growth */
 	if (!out->data) {
 		deflateEnd(&zs);
 		return wa_error_set(err, WA_ENOMEM, name, "out of memory");
 	}
 	zs.next_in = (Bytef *)(uintptr_t)data;
 	zs.avail_in = (uInt)len;
-	zs.next_out = out->data;
+	zs.next_out = (Bytef *)out->data;
 	zs.avail_out = (uInt)out->cap;
 	zrc = deflate(&zs, Z_FINISH);
 	out->len = zs.total_out;
@@ -299,7 +272,7 @@ static int deflate_all(const void *data, size_t len, struct bytes *out, const ch
 int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_meta *meta,
 		  const void *data, size_t len, struct wa_error *err)
 {
-	struct bytes packed = {0};
+	struct wa_buf packed = {0};
 	bool store = meta->method == METHOD_STORE;
 	struct entry e;
 	int rc;
@@ -339,7 +312,7 @@ int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_
 
 int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err)
 {
-	struct bytes end = {0};
+	struct wa_buf end = {0};
 	uint64_t cd_off = wa_outfile_offset(o->file), cd_size = o->central.len;
 	bool zip64 = o->force_zip64 || o->count >= MAX16 || cd_off >= MAX32 || cd_size >= MAX32;
 	int rc;
