@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Library search as glibc's dynamic loader does it, for any architecture:
+ * which file a DT_NEEDED name resolves to, given the object that needs it.
+ * Nothing here looks inside a wheel; the caller resolves in-wheel names
+ * first.  Nothing prints.
+ *
+ * Order (ld.so(8)): DT_RPATH of the object and of the objects that loaded
+ * it (only when the object has no DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH
+ * (the object's own, not inherited), the ld.so.conf directories (with
+ * their include files, in file order), then the default directories of the
+ * architecture (multiarch triplet dirs, lib64/lib32 for biarch ones, /lib,
+ * /usr/lib).  $ORIGIN, $LIB and $PLATFORM (and ${...}) are expanded.  A
+ * candidate of the wrong class, byte order or machine is skipped.
+ */
+#ifndef WHEELAUDIT_LDPATH_H
+#define WHEELAUDIT_LDPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wheelaudit/error.h"
+
+struct wa_ld_options {
+	const char *root;            /* prefix for /etc/ld.so.conf and the default dirs
+				      * ("" or NULL: the real root); for tests */
+	const char *ldpaths;         /* --ldpaths: colon list replacing ld.so.conf and the
+				      * default dirs; NULL: the system's */
+	const char *extra_paths;     /* WHEELAUDIT_LD_LIBRARY_PATH: searched after
+				      * LD_LIBRARY_PATH, before DT_RUNPATH; or NULL */
+	const char *ld_library_path; /* the LD_LIBRARY_PATH to honour, or NULL */
+};
+
+struct wa_ld_config; /* opaque: the parsed configuration */
+
+/* Reads ld.so.conf (when ldpaths is NULL).  *out is freed with wa_ld_config_free.
+ * A missing ld.so.conf is not an error; an include loop is cut, not an error. */
+int wa_ld_config_load(struct wa_ld_config **out, const struct wa_ld_options *opt,
+		      struct wa_error *err);
+void wa_ld_config_free(struct wa_ld_config *cfg);
+
+/* The requesting object: what the candidate must match, and its search paths. */
+struct wa_ld_request {
+	uint8_t elf_class;  /* ELFCLASS32 / ELFCLASS64 */
+	uint8_t data;       /* ELFDATA2LSB / ELFDATA2MSB */
+	uint16_t machine;   /* EM_* */
+	uint32_t flags;     /* e_flags (ARM hard/soft float must match) */
+	const char *origin; /* host directory of the requester for $ORIGIN, or NULL
+			     * (entries using $ORIGIN are then skipped) */
+	const char *const *rpath; /* DT_RPATH entries, own first then inherited ones,
+				   * each already expanded for its own object;
+				   * ignored when n_runpath > 0 */
+	size_t n_rpath;
+	const char *const *runpath; /* the object's own DT_RUNPATH entries (unexpanded) */
+	size_t n_runpath;
+};
+
+/*
+ * Finds needed for req.  A name containing '/' is used as a path as is.
+ * On success *path is a malloc'd path of the file found (the caller frees
+ * it), or NULL when nothing matched - not an error.  *why, when not NULL,
+ * is set to a static string saying which list found it ("rpath",
+ * "LD_LIBRARY_PATH", "runpath", "ld.so.conf", "default", "ldpaths") or
+ * NULL.  Errors are only out-of-memory.
+ */
+int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+	       const char *needed, char **path, const char **why, struct wa_error *err);
+
+/* Expands $ORIGIN/${ORIGIN}, $LIB/${LIB}, $PLATFORM/${PLATFORM} in one search-path
+ * entry for an object of req's architecture.  Returns a malloc'd string, or NULL
+ * with *skip set when the entry cannot be expanded (no origin) - the loader
+ * ignores such entries - or NULL with err set on out-of-memory. */
+char *wa_ld_expand(const struct wa_ld_request *req, const char *entry, bool *skip,
+		   struct wa_error *err);
+
+/* The directories searched after RPATH/LD_LIBRARY_PATH/RUNPATH for req, in
+ * order (for lddtree --json and tests): borrowed, valid until cfg is freed. */
+size_t wa_ld_system_dirs(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			 const char *const **dirs);
+
+#endif
