@@ -141,6 +141,8 @@ struct audit_state {
 	struct wa_audit *a;
 	const struct wa_audit_options *opt;
 	struct wa_wheel *wheel;
+	struct wa_audit_graft *grafts; /* regraft: libraries added as members */
+	size_t n_grafts;
 	struct wa_elf_info **elf_by_member; /* indexed by wheel member */
 	struct wa_ptrvec findings, symbols, externals;
 	/* policies of each family that exist for the wheel's arch, most compatible first */
@@ -434,6 +436,8 @@ static void collect_family_policies(struct audit_state *s)
 		if (wa_policy_has_arch(p, s->a->arch))
 			s->fam[f][s->n_fam[f]++] = p;
 	}
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		s->a->widest[f] = s->n_fam[f] ? s->fam[f][s->n_fam[f] - 1] : NULL;
 }
 
 /* Narrows the possible families from each member's libc and file name. */
@@ -500,7 +504,8 @@ static void resolve_in_wheel(struct audit_state *s)
 		if (m->foreign)
 			continue;
 		if (strmap_put(&a->arena, &s->in_wheel, base_name(m->path), &present) ||
-		    (m->elf->soname && strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)))
+		    (m->elf->soname && strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)) ||
+		    (m->provides && strmap_put(&a->arena, &s->in_wheel, m->provides, &present)))
 			s->oom = true;
 	}
 	for (size_t i = 0; i < a->n_members; i++) {
@@ -1239,7 +1244,7 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 	struct wa_audit *a = s->a;
 	size_t n = wa_wheel_member_count(s->wheel), k = 0;
 
-	a->members = aalloc(s, (n ? n : 1) * sizeof(*a->members));
+	a->members = aalloc(s, (n + s->n_grafts ? n + s->n_grafts : 1) * sizeof(*a->members));
 	if (!a->members)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -1263,6 +1268,7 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		}
 		m = &a->members[k++];
 		m->path = astr(s, wm->name);
+		m->wheel_index = i;
 		m->elf = s->elf_by_member[i];
 		s->elf_by_member[i] = NULL; /* the audit owns it now */
 		wa_arch_from_elf(&m->arch, m->elf);
@@ -1271,6 +1277,20 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		if (!wm->in_record)
 			add_finding(s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING, m->path,
 				    "%s is not listed in RECORD; audited anyway", m->path);
+	}
+	for (size_t g = 0; g < s->n_grafts; g++) {
+		struct wa_audit_member *m = &a->members[k++];
+		const char *cp;
+
+		m->path = astr(s, s->grafts[g].path);
+		m->provides = astr(s, s->grafts[g].provides);
+		m->grafted = true;
+		m->wheel_index = SIZE_MAX;
+		m->elf = s->grafts[g].elf;
+		s->grafts[g].elf = NULL;
+		wa_arch_from_elf(&m->arch, m->elf);
+		m->soabi_libc = soabi_libc(m->path, &cp);
+		classify_libc(s, m);
 	}
 	a->n_members = k;
 	return s->oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
@@ -1354,73 +1374,132 @@ static void take_lists(struct audit_state *s)
 	a->n_externals = s->externals.len;
 }
 
+/* Everything after the members are known: the judgement and the verdict. */
+static int audit_members(struct audit_state *s, struct wa_error *err)
+{
+	struct wa_audit *a = s->a;
+	int rc = build_members(s, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < wa_wheel_note_count(s->wheel); i++)
+		add_finding(s, WA_FIND_WHEEL_NOTE, WA_SEV_WARNING, NULL, "%s",
+			    wa_wheel_note(s->wheel, i));
+	if (!a->n_members) {
+		finish_pure(s);
+	} else {
+		if (wa_wheel_root_is_purelib(s->wheel))
+			add_finding(s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING, NULL,
+				    "WHEEL says Root-Is-Purelib: true, but the wheel holds ELF "
+				    "members");
+		decide_wheel_arch(s);
+		check_platform_kind(s);
+		check_architecture(s);
+		resolve_in_wheel(s);
+		collect_family_policies(s);
+		check_policy_exists(s);
+		decide_families(s);
+		for (size_t i = 0; i < a->n_members; i++)
+			if (!a->members[i].foreign)
+				member_warnings(s, &a->members[i]);
+		if (!s->mismatch && !s->no_policy)
+			evaluate(s);
+		decide_verdict(s);
+	}
+	take_lists(s);
+	return s->oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
+}
+
+/* Allocates the result and the per-member ELF slots. */
+static int audit_begin(struct audit_state *s, struct wa_error *err)
+{
+	const char *path = wa_wheel_path(s->wheel);
+	size_t n = wa_wheel_member_count(s->wheel);
+
+	s->a = calloc(1, sizeof(*s->a));
+	if (!s->a)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	wa_arena_init(&s->a->arena);
+	s->a->path = astr(s, path);
+	s->a->wheel = astr(s, base_name(path));
+	s->elf_by_member = calloc(n ? n : 1, sizeof(*s->elf_by_member));
+	if (!s->elf_by_member || s->oom)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+/* Hands the result over, or frees everything on failure. */
+static int audit_end(struct audit_state *s, int rc, struct wa_audit **out)
+{
+	size_t n = wa_wheel_member_count(s->wheel);
+
+	if (s->elf_by_member)
+		for (size_t i = 0; i < n; i++)
+			wa_elf_info_free(s->elf_by_member[i]);
+	free(s->elf_by_member);
+	for (size_t g = 0; g < s->n_grafts; g++) {
+		wa_elf_info_free(s->grafts[g].elf);
+		s->grafts[g].elf = NULL;
+	}
+	if (rc) {
+		wa_audit_free(s->a);
+		return rc;
+	}
+	*out = s->a;
+	return 0;
+}
+
 int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_audit_options *opt,
 		 struct wa_error *err)
 {
 	struct audit_state s = {.opt = opt, .wheel = wheel};
-	const char *path = wa_wheel_path(wheel);
-	struct wa_audit *a = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = audit_begin(&s, err);
+	if (!rc)
+		rc = wa_wheel_scan(s.wheel, opt->threads ? opt->threads : default_threads(), on_elf,
+				   &s, err);
+	if (!rc)
+		rc = audit_members(&s, err);
+	return audit_end(&s, rc, out);
+}
+
+int wa_audit_regraft(struct wa_audit **out, struct wa_wheel *wheel, struct wa_audit *first,
+		     struct wa_audit_graft *grafts, size_t n_grafts,
+		     const struct wa_audit_options *opt, struct wa_error *err)
+{
+	struct audit_state s = {.opt = opt, .wheel = wheel, .grafts = grafts,
+				.n_grafts = n_grafts};
 	size_t n = wa_wheel_member_count(wheel);
 	int rc;
 
 	*out = NULL;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	wa_arena_init(&a->arena);
-	s.a = a;
-	a->path = astr(&s, path);
-	a->wheel = astr(&s, base_name(path));
-	s.elf_by_member = calloc(n ? n : 1, sizeof(*s.elf_by_member));
-	if (!s.elf_by_member) {
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		goto out;
+	rc = audit_begin(&s, err);
+	for (size_t i = 0; i < first->n_members; i++) {
+		struct wa_audit_member *m = &first->members[i];
+
+		if (rc || m->grafted || m->wheel_index >= n)
+			continue;
+		s.elf_by_member[m->wheel_index] = m->elf;
+		m->elf = NULL;
 	}
-	rc = wa_wheel_scan(s.wheel, opt->threads ? opt->threads : default_threads(), on_elf, &s,
-			   err);
-	if (rc)
-		goto out;
-	rc = build_members(&s, err);
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < wa_wheel_note_count(s.wheel); i++)
-		add_finding(&s, WA_FIND_WHEEL_NOTE, WA_SEV_WARNING, NULL, "%s",
-			    wa_wheel_note(s.wheel, i));
-	if (!a->n_members) {
-		finish_pure(&s);
-	} else {
-		if (wa_wheel_root_is_purelib(s.wheel))
-			add_finding(&s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING, NULL,
-				    "WHEEL says Root-Is-Purelib: true, but the wheel holds ELF "
-				    "members");
-		decide_wheel_arch(&s);
-		check_platform_kind(&s);
-		check_architecture(&s);
-		resolve_in_wheel(&s);
-		collect_family_policies(&s);
-		check_policy_exists(&s);
-		decide_families(&s);
-		for (size_t i = 0; i < a->n_members; i++)
-			if (!a->members[i].foreign)
-				member_warnings(&s, &a->members[i]);
-		if (!s.mismatch && !s.no_policy)
-			evaluate(&s);
-		decide_verdict(&s);
-	}
-	take_lists(&s);
-	if (s.oom)
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-out:
-	if (s.elf_by_member)
-		for (size_t i = 0; i < n; i++)
-			wa_elf_info_free(s.elf_by_member[i]);
-	free(s.elf_by_member);
-	if (rc) {
-		wa_audit_free(a);
-		return rc;
-	}
-	*out = a;
-	return 0;
+	if (!rc)
+		rc = audit_members(&s, err);
+	return audit_end(&s, rc, out);
+}
+
+bool wa_audit_is_external(const struct wa_audit *a, const struct wa_audit_options *opt,
+			  const char *name)
+{
+	struct audit_state s = {.opt = opt};
+
+	if (is_libpython(name) || excluded(&s, name))
+		return false;
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		if (a->family_possible[f] && a->widest[f] && !lib_allowed(a->widest[f], name))
+			return true;
+	return false;
 }
 
 int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audit_options *opt,

@@ -1,50 +1,1049 @@
 /* SPDX-License-Identifier: MIT */
-/* Library search (see include/wheelaudit/ldpath.h); being written. */
+/*
+ * Library search as glibc's dynamic loader does it (see ldpath.h).
+ *
+ * The configuration holds what does not depend on the requester: the
+ * ld.so.conf directories (or the --ldpaths replacement) and the raw
+ * LD_LIBRARY_PATH / WHEELAUDIT_LD_LIBRARY_PATH entries.  What does depend
+ * on it - the default directories of an architecture, $LIB, $PLATFORM -
+ * is worked out per request.  Every candidate file is opened and its ELF
+ * header read once: a cache behind the (const) configuration remembers
+ * what each path turned out to be, so a repair that searches for dozens
+ * of libraries through the same directories costs a handful of syscalls.
+ * The cache is locked, so several threads may search with one config.
+ *
+ * Deliberate differences from ld.so (documented in docs/lddtree.md):
+ * /etc/ld.so.cache is not read (its directories come from ld.so.conf and
+ * the defaults, which is what the cache is built from); glibc-hwcaps and
+ * legacy hwcap subdirectories are not searched; an empty path entry
+ * (which the loader takes as the current directory) is skipped; a
+ * candidate that is not ELF or has the wrong byte order is skipped, where
+ * the loader would stop with an error.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "wheelaudit/ldpath.h"
 
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wheelaudit/arena.h"
+
+#ifndef EM_LOONGARCH
+#define EM_LOONGARCH 258
+#endif
+#ifndef EF_ARM_ABI_FLOAT_SOFT
+#define EF_ARM_ABI_FLOAT_SOFT 0x200
+#endif
+#ifndef EF_ARM_ABI_FLOAT_HARD
+#define EF_ARM_ABI_FLOAT_HARD 0x400
+#endif
+#ifndef EF_MIPS_ABI2
+#define EF_MIPS_ABI2 0x20
+#endif
+#define RISCV_FLOAT_ABI_MASK 0x6u /* EF_RISCV_FLOAT_ABI */
+#define PPC64_ABI_MASK 0x3u       /* EF_PPC64_ABI: ELFv1 / ELFv2 */
+
+/* Bounds that keep a hostile or broken ld.so.conf from running away. */
+#define MAX_CONF_FILES 4096
+#define MAX_CONF_DEPTH 32
+
+/* ---- what a candidate file turned out to be --------------------------- */
+
+enum probe_state {
+	PROBE_ABSENT,  /* cannot be opened, or not a regular file */
+	PROBE_NOT_ELF, /* too short, no ELF magic, or not a loadable type */
+	PROBE_ELF,
+	PROBE_DIR_OK,      /* (directory keys) exists and is a directory */
+	PROBE_DIR_MISSING, /* (directory keys) cannot be searched */
+};
+
+struct probe {
+	char *path; /* key: a file path, or a directory path ending in '/' */
+	enum probe_state state;
+	uint8_t elf_class, data;
+	uint16_t machine;
+	uint32_t flags;
+};
+
+/* The system directories for one architecture, built on first use. */
+struct arch_dirs {
+	struct arch_dirs *next;
+	uint8_t elf_class, data;
+	uint16_t machine;
+	uint32_t abi; /* the e_flags bits that pick the ABI variant */
+	const char **dirs;
+	const char **why;
+	size_t n;
+};
+
+struct ld_cache {
+	pthread_mutex_t lock;
+	struct wa_arena arena;
+	struct probe **slots; /* open addressing; heap */
+	size_t cap, len;
+	struct arch_dirs *arches;
+};
+
+struct wa_ld_config {
+	struct wa_arena arena;
+	const char *root;       /* "" for the real root, else without a trailing '/' */
+	bool replaced;          /* conf_dirs holds the --ldpaths directories */
+	bool debian_lib;        /* Debian's glibc: $LIB is "lib/<triplet>" */
+	struct wa_ptrvec conf_dirs; /* root-prefixed, normalised, de-duplicated */
+	struct wa_ptrvec ld_library_path; /* raw entries */
+	struct wa_ptrvec extra;           /* raw entries */
+	struct ld_cache *cache; /* mutable behind the const config */
+};
+
+/* ---- the architecture table ------------------------------------------ */
+
+/*
+ * What glibc and Debian call an architecture: the multiarch triplet, the
+ * directory glibc installs into (slibdir's last part; "lib" needs no
+ * extra entry), and the AT_PLATFORM string the kernel usually passes
+ * (NULL where it passes none: $PLATFORM entries are then dropped).
+ */
+struct arch_info {
+	const char *triplet;
+	const char *libdir;   /* "lib64", "lib32", "libx32", "lib64/lp64d", "lib" */
+	const char *lib_dst;  /* upstream $LIB: the last part of slibdir */
+	const char *platform;
+};
+
+static bool is_lsb(const struct wa_ld_request *r)
+{
+	return r->data == ELFDATA2LSB;
+}
+
+static bool is_64(const struct wa_ld_request *r)
+{
+	return r->elf_class == ELFCLASS64;
+}
+
+static struct arch_info arm_info(const struct wa_ld_request *r)
+{
+	bool hard = (r->flags & EF_ARM_ABI_FLOAT_HARD) != 0;
+
+	if (!is_lsb(r))
+		return (struct arch_info){hard ? "armeb-linux-gnueabihf" : "armeb-linux-gnueabi",
+					  "lib", "lib", "v7b"};
+	return (struct arch_info){hard ? "arm-linux-gnueabihf" : "arm-linux-gnueabi", "lib", "lib",
+				  "v7l"};
+}
+
+static struct arch_info mips_info(const struct wa_ld_request *r)
+{
+	bool le = is_lsb(r);
+
+	if (is_64(r))
+		return (struct arch_info){le ? "mips64el-linux-gnuabi64" : "mips64-linux-gnuabi64",
+					  "lib64", "lib64", le ? "mips64el" : "mips64"};
+	if (r->flags & EF_MIPS_ABI2)
+		return (struct arch_info){le ? "mips64el-linux-gnuabin32"
+					     : "mips64-linux-gnuabin32",
+					  "lib32", "lib32", le ? "mips64el" : "mips64"};
+	return (struct arch_info){le ? "mipsel-linux-gnu" : "mips-linux-gnu", "lib", "lib",
+				  le ? "mipsel" : "mips"};
+}
+
+static struct arch_info riscv_info(const struct wa_ld_request *r)
+{
+	/* glibc installs RISC-V libraries under lib64/<abi> (lp64d for the
+	 * double-float ABI every distribution ships); the kernel passes no
+	 * AT_PLATFORM. */
+	bool dbl = (r->flags & RISCV_FLOAT_ABI_MASK) == 0x4;
+
+	if (is_64(r))
+		return (struct arch_info){"riscv64-linux-gnu", dbl ? "lib64/lp64d" : "lib64/lp64",
+					  dbl ? "lp64d" : "lp64", NULL};
+	return (struct arch_info){"riscv32-linux-gnu", dbl ? "lib32/ilp32d" : "lib32/ilp32",
+				  dbl ? "ilp32d" : "ilp32", NULL};
+}
+
+/*
+ * AT_PLATFORM is the kernel's, and depends on the CPU on some
+ * architectures (POWER and Z name the processor generation); the value
+ * used is that of the oldest CPU the manylinux policies allow.
+ */
+static struct arch_info arch_of(const struct wa_ld_request *r)
+{
+	switch (r->machine) {
+	case EM_X86_64:
+		if (!is_64(r)) /* x32 */
+			return (struct arch_info){"x86_64-linux-gnux32", "libx32", "libx32",
+						  "x86_64"};
+		return (struct arch_info){"x86_64-linux-gnu", "lib64", "lib64", "x86_64"};
+	case EM_386:
+		return (struct arch_info){"i386-linux-gnu", "lib", "lib", "i686"};
+	case EM_AARCH64:
+		return (struct arch_info){is_lsb(r) ? "aarch64-linux-gnu" : "aarch64_be-linux-gnu",
+					  "lib64", "lib64", is_lsb(r) ? "aarch64" : "aarch64_be"};
+	case EM_ARM:
+		return arm_info(r);
+	case EM_PPC64:
+		return (struct arch_info){is_lsb(r) ? "powerpc64le-linux-gnu"
+						    : "powerpc64-linux-gnu",
+					  "lib64", "lib64", "power8"};
+	case EM_PPC:
+		return (struct arch_info){"powerpc-linux-gnu", "lib", "lib", "ppc"};
+	case EM_S390:
+		if (is_64(r))
+			return (struct arch_info){"s390x-linux-gnu", "lib64", "lib64", "z13"};
+		return (struct arch_info){"s390-linux-gnu", "lib", "lib", "z13"};
+	case EM_RISCV:
+		return riscv_info(r);
+	case EM_MIPS:
+		return mips_info(r);
+	case EM_LOONGARCH:
+		return (struct arch_info){"loongarch64-linux-gnu", "lib64", "lib64", "loongarch"};
+	case EM_SPARCV9:
+		return (struct arch_info){"sparc64-linux-gnu", "lib64", "lib64", "sparc64"};
+	case EM_SPARC:
+	case EM_SPARC32PLUS:
+		return (struct arch_info){"sparc-linux-gnu", "lib", "lib", "sparc"};
+	default:
+		return (struct arch_info){NULL, "lib", "lib", NULL};
+	}
+}
+
+/* The e_flags bits the loader compares for this machine (0: none). */
+static uint32_t abi_bits(uint16_t machine, uint8_t elf_class, uint32_t flags)
+{
+	switch (machine) {
+	case EM_ARM:
+		return flags & (EF_ARM_ABI_FLOAT_HARD | EF_ARM_ABI_FLOAT_SOFT);
+	case EM_MIPS:
+		return elf_class == ELFCLASS32 ? (flags & EF_MIPS_ABI2) : 0;
+	case EM_RISCV:
+		return flags & RISCV_FLOAT_ABI_MASK;
+	case EM_PPC64:
+		return flags & PPC64_ABI_MASK;
+	default:
+		return 0;
+	}
+}
+
+bool wa_ld_compatible(const struct wa_ld_request *req, uint8_t elf_class, uint8_t data,
+		      uint16_t machine, uint32_t flags)
+{
+	uint32_t want, have;
+
+	if (elf_class != req->elf_class || data != req->data || machine != req->machine)
+		return false;
+	want = abi_bits(req->machine, req->elf_class, req->flags);
+	have = abi_bits(machine, elf_class, flags);
+	switch (machine) {
+	case EM_ARM:
+	case EM_PPC64:
+		/* An object that states no float ABI (old EABI) or no ELF ABI
+		 * version is accepted by either loader. */
+		return !want || !have || want == have;
+	default:
+		return want == have;
+	}
+}
+
+/* ---- small string helpers --------------------------------------------- */
+
+/* Copies a directory path with repeated and trailing slashes removed. */
+static char *normalise_dir(struct wa_arena *a, const char *dir, size_t len)
+{
+	char *out = wa_arena_alloc(a, len + 1);
+	size_t n = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (dir[i] == '/' && n > 0 && out[n - 1] == '/')
+			continue;
+		out[n++] = dir[i];
+	}
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+static bool contains(const struct wa_ptrvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(v->items[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Splits a list at any of seps and appends the non-empty entries as copies. */
+static int split_list(struct wa_arena *a, struct wa_ptrvec *v, const char *list, const char *seps)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n = strcspn(p, seps);
+		char *entry;
+
+		/* The loader reads an empty entry as the current directory;
+		 * for an auditor that is never what was meant. */
+		if (n > 0) {
+			entry = wa_arena_strndup(a, p, n);
+			if (!entry || wa_ptrvec_push(a, v, entry))
+				return -1;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* ---- ld.so.conf ------------------------------------------------------- */
+
+struct conf_reader {
+	struct wa_ld_config *cfg;
+	struct wa_ptrvec seen; /* real paths of the files read, to cut loops */
+	size_t files;
+};
+
+static int add_conf_dir(struct conf_reader *r, const char *dir, size_t len)
+{
+	struct wa_ld_config *cfg = r->cfg;
+	char *full, *norm;
+
+	/* ldconfig takes only absolute directories; "DIR=TYPE" is the old
+	 * libc4/5 notation, of which the directory counts. */
+	if (len == 0 || dir[0] != '/')
+		return 0;
+	full = wa_arena_printf(&cfg->arena, "%s%.*s", cfg->root, (int)len, dir);
+	if (!full)
+		return -1;
+	norm = normalise_dir(&cfg->arena, full, strlen(full));
+	if (!norm)
+		return -1;
+	if (contains(&cfg->conf_dirs, norm))
+		return 0;
+	return wa_ptrvec_push(&cfg->arena, &cfg->conf_dirs, norm);
+}
+
+static int read_conf_file(struct conf_reader *r, const char *path, int depth);
+
+/* "include PATTERN...": relative patterns are relative to the including file. */
+static int read_conf_include(struct conf_reader *r, const char *including, const char *pattern,
+			     int depth)
+{
+	struct wa_arena *a = &r->cfg->arena;
+	const char *full;
+	glob_t gl;
+	int rc = 0;
+
+	if (pattern[0] == '/') {
+		full = wa_arena_printf(a, "%s%s", r->cfg->root, pattern);
+	} else {
+		const char *slash = strrchr(including, '/');
+		int dirlen = slash ? (int)(slash - including) : 1;
+
+		full = wa_arena_printf(a, "%.*s/%s", dirlen, slash ? including : ".", pattern);
+	}
+	if (!full)
+		return -1;
+	memset(&gl, 0, sizeof(gl));
+	if (glob(full, 0, NULL, &gl) != 0) {
+		globfree(&gl);
+		return 0; /* no match, or unreadable: nothing to include */
+	}
+	for (size_t i = 0; i < gl.gl_pathc && rc == 0; i++)
+		rc = read_conf_file(r, gl.gl_pathv[i], depth + 1);
+	globfree(&gl);
+	return rc;
+}
+
+/* One line: "include ...", "hwcap ..." (ignored), or a directory. */
+static int read_conf_line(struct conf_reader *r, const char *file, char *line, int depth)
+{
+	char *hash = strchr(line, '#');
+	char *p, *end;
+
+	if (hash)
+		*hash = '\0';
+	p = line + strspn(line, " \t\r\n");
+	end = p + strlen(p);
+	while (end > p && strchr(" \t\r\n", end[-1]))
+		end--;
+	*end = '\0';
+	if (*p == '\0')
+		return 0;
+	if (strncmp(p, "include", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
+		p += 8;
+		while (*p) {
+			size_t n;
+
+			p += strspn(p, " \t");
+			n = strcspn(p, " \t");
+			if (n == 0)
+				break;
+			if (p[n])
+				p[n++] = '\0';
+			if (read_conf_include(r, file, p, depth))
+				return -1;
+			p += n;
+		}
+		return 0;
+	}
+	if (strncmp(p, "hwcap", 5) == 0 && (p[5] == ' ' || p[5] == '\t'))
+		return 0;
+	return add_conf_dir(r, p, strcspn(p, "="));
+}
+
+/* Reads one configuration file; a missing or unreadable one adds nothing. */
+static int read_conf_file(struct conf_reader *r, const char *path, int depth)
+{
+	char *real, *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+
+	if (depth > MAX_CONF_DEPTH || r->files >= MAX_CONF_FILES)
+		return 0;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	real = realpath(path, NULL);
+	if (!real)
+		return 0;
+	if (contains(&r->seen, real)) { /* an include loop, or a file included twice */
+		free(real);
+		return 0;
+	}
+	rc = wa_ptrvec_push(&r->cfg->arena, &r->seen, wa_arena_strdup(&r->cfg->arena, real));
+	free(real);
+	if (rc || !r->seen.items[r->seen.len - 1])
+		return -1;
+	r->files++;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (rc == 0 && getline(&line, &cap, f) >= 0)
+		rc = read_conf_line(r, path, line, depth);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- configuration ---------------------------------------------------- */
+
+static int cache_new(struct ld_cache **out)
+{
+	struct ld_cache *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return -1;
+	c->cap = 256;
+	c->slots = calloc(c->cap, sizeof(*c->slots));
+	if (!c->slots || pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c->slots);
+		free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static void cache_free(struct ld_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	wa_arena_release(&c->arena);
+	free(c->slots);
+	free(c);
+}
+
+static int load_paths(struct wa_ld_config *cfg, const struct wa_ld_options *opt)
+{
+	struct wa_arena *a = &cfg->arena;
+
+	/* glibc splits LD_LIBRARY_PATH at ':' and ';' alike. */
+	if (opt->ld_library_path &&
+	    split_list(a, &cfg->ld_library_path, opt->ld_library_path, ":;"))
+		return -1;
+	if (opt->extra_paths && split_list(a, &cfg->extra, opt->extra_paths, ":"))
+		return -1;
+	if (opt->ldpaths) {
+		struct wa_ptrvec raw = {0};
+
+		cfg->replaced = true;
+		if (split_list(a, &raw, opt->ldpaths, ":"))
+			return -1;
+		for (size_t i = 0; i < raw.len; i++) {
+			char *d = normalise_dir(a, raw.items[i], strlen(raw.items[i]));
+
+			if (!d)
+				return -1;
+			if (!contains(&cfg->conf_dirs, d) && wa_ptrvec_push(a, &cfg->conf_dirs, d))
+				return -1;
+		}
+	}
+	return 0;
+}
 
 int wa_ld_config_load(struct wa_ld_config **out, const struct wa_ld_options *opt,
 		      struct wa_error *err)
 {
-	(void)opt;
+	static const struct wa_ld_options none;
+	struct wa_ld_config *cfg;
+	const char *root;
+	struct stat st;
+	int rc = 0;
+
 	*out = NULL;
-	return wa_error_set(err, WA_EINTERNAL, NULL, "the library search is not written yet");
+	if (!opt)
+		opt = &none;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg || cache_new(&cfg->cache)) {
+		free(cfg);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	root = opt->root ? opt->root : "";
+	cfg->root = normalise_dir(&cfg->arena, root, strlen(root));
+	if (cfg->root && strcmp(cfg->root, "/") == 0)
+		cfg->root = "";
+	if (!cfg->root || load_paths(cfg, opt))
+		rc = -1;
+	if (rc == 0 && !opt->ldpaths) {
+		struct conf_reader r = {.cfg = cfg};
+		char *conf = wa_arena_printf(&cfg->arena, "%s/etc/ld.so.conf", cfg->root);
+
+		rc = conf ? read_conf_file(&r, conf, 0) : -1;
+	}
+	if (rc == 0) {
+		/* Debian and Ubuntu build glibc with multiarch directories and
+		 * make $LIB expand to "lib/<triplet>"; /etc/debian_version is
+		 * how one recognises them. */
+		char *marker = wa_arena_printf(&cfg->arena, "%s/etc/debian_version", cfg->root);
+
+		if (!marker)
+			rc = -1;
+		else
+			cfg->debian_lib = stat(marker, &st) == 0;
+	}
+	if (rc) {
+		wa_ld_config_free(cfg);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	*out = cfg;
+	return 0;
 }
 
 void wa_ld_config_free(struct wa_ld_config *cfg)
 {
+	if (!cfg)
+		return;
+	cache_free(cfg->cache);
+	wa_arena_release(&cfg->arena);
 	free(cfg);
 }
 
-int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-	       const char *needed, char **path, const char **why, struct wa_error *err)
+/* ---- expansion of $ORIGIN, $LIB, $PLATFORM ----------------------------- */
+
+/* Length of the token "NAME" or "{NAME}" at s (after the '$'), or 0 (as glibc's is_dst). */
+static size_t dst_length(const char *s, const char *name)
 {
-	(void)cfg;
-	(void)req;
-	(void)needed;
-	(void)err;
-	*path = NULL;
-	if (why)
-		*why = NULL;
-	return 0;
+	size_t n = strlen(name);
+
+	if (s[0] == '{')
+		return strncmp(s + 1, name, n) == 0 && s[n + 1] == '}' ? n + 2 : 0;
+	if (strncmp(s, name, n) != 0)
+		return 0;
+	if ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+	    (s[n] >= '0' && s[n] <= '9') || s[n] == '_')
+		return 0;
+	return n;
+}
+
+/* The value of $LIB for req under cfg (NULL cfg: upstream glibc's). */
+static const char *lib_value(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			     struct wa_arena *a)
+{
+	struct arch_info ai = arch_of(req);
+
+	if (cfg && cfg->debian_lib && ai.triplet)
+		return wa_arena_printf(a, "lib/%s", ai.triplet);
+	return ai.lib_dst;
+}
+
+char *wa_ld_expand_with(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			const char *entry, bool *skip, struct wa_error *err)
+{
+	struct wa_arena tmp = {0};
+	struct wa_buf out = {0};
+	const char *p = entry;
+
+	*skip = false;
+	while (*p) {
+		const char *value = NULL;
+		size_t n = 0, lit = strcspn(p, "$");
+
+		wa_buf_add(&out, p, lit);
+		p += lit;
+		if (!*p)
+			break;
+		if ((n = dst_length(p + 1, "ORIGIN")) != 0) {
+			value = req->origin;
+		} else if ((n = dst_length(p + 1, "PLATFORM")) != 0) {
+			value = arch_of(req).platform;
+		} else if ((n = dst_length(p + 1, "LIB")) != 0) {
+			value = lib_value(cfg, req, &tmp);
+			if (!value)
+				out.oom = true;
+		} else {
+			wa_buf_add(&out, "$", 1); /* not a token: kept as written */
+			p++;
+			continue;
+		}
+		if (!value && !out.oom) {
+			/* The loader drops an entry whose token has no value. */
+			wa_arena_release(&tmp);
+			wa_buf_release(&out);
+			*skip = true;
+			return NULL;
+		}
+		if (value)
+			wa_buf_str(&out, value);
+		p += 1 + n;
+	}
+	wa_arena_release(&tmp);
+	if (!out.oom && !out.data)
+		wa_buf_add(&out, "", 0);
+	if (out.oom) {
+		wa_buf_release(&out);
+		wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	return out.data;
 }
 
 char *wa_ld_expand(const struct wa_ld_request *req, const char *entry, bool *skip,
 		   struct wa_error *err)
 {
-	(void)req;
-	(void)entry;
-	(void)err;
-	*skip = true;
-	return NULL;
+	return wa_ld_expand_with(NULL, req, entry, skip, err);
+}
+
+/* ---- the probe cache --------------------------------------------------- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot holding key, or the empty slot where it belongs.  Lock held. */
+static struct probe **cache_slot(struct ld_cache *c, const char *key)
+{
+	size_t i = hash_str(key) & (c->cap - 1);
+
+	while (c->slots[i] && strcmp(c->slots[i]->path, key) != 0)
+		i = (i + 1) & (c->cap - 1);
+	return &c->slots[i];
+}
+
+static int cache_grow(struct ld_cache *c)
+{
+	struct probe **old = c->slots;
+	size_t old_cap = c->cap;
+
+	c->slots = calloc(old_cap * 2, sizeof(*c->slots));
+	if (!c->slots) {
+		c->slots = old;
+		return -1;
+	}
+	c->cap = old_cap * 2;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			*cache_slot(c, old[i]->path) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Looks key up; on a hit copies the entry into *out and returns true. */
+static bool cache_get(struct ld_cache *c, const char *key, struct probe *out)
+{
+	struct probe *p;
+
+	pthread_mutex_lock(&c->lock);
+	p = *cache_slot(c, key);
+	if (p)
+		*out = *p;
+	pthread_mutex_unlock(&c->lock);
+	return p != NULL;
+}
+
+/* Remembers a probe; running out of memory only costs the caching. */
+static void cache_put(struct ld_cache *c, const char *key, const struct probe *value)
+{
+	struct probe **slot, *p;
+
+	pthread_mutex_lock(&c->lock);
+	if ((c->len + 1) * 2 > c->cap && cache_grow(c))
+		goto out;
+	slot = cache_slot(c, key);
+	if (*slot)
+		goto out; /* another thread was first */
+	p = wa_arena_alloc(&c->arena, sizeof(*p));
+	if (!p)
+		goto out;
+	*p = *value;
+	p->path = wa_arena_strdup(&c->arena, key);
+	if (!p->path)
+		goto out;
+	*slot = p;
+	c->len++;
+out:
+	pthread_mutex_unlock(&c->lock);
+}
+
+static uint16_t read16(const unsigned char *b, bool lsb)
+{
+	return lsb ? (uint16_t)(b[0] | b[1] << 8) : (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t read32(const unsigned char *b, bool lsb)
+{
+	return lsb ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+			     (uint32_t)b[3] << 24
+		   : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+			     (uint32_t)b[0] << 24;
+}
+
+/* Reads what the loader looks at first: the ELF header. */
+static void parse_header(const unsigned char *h, ssize_t n, struct probe *p)
+{
+	bool lsb = h[EI_DATA] == ELFDATA2LSB;
+	ssize_t need;
+	uint16_t type;
+
+	p->state = PROBE_NOT_ELF;
+	if (n < EI_NIDENT || memcmp(h, ELFMAG, SELFMAG) != 0)
+		return;
+	if (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64)
+		return;
+	if (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB)
+		return;
+	need = h[EI_CLASS] == ELFCLASS64 ? (ssize_t)sizeof(Elf64_Ehdr)
+					 : (ssize_t)sizeof(Elf32_Ehdr);
+	if (n < need)
+		return;
+	type = read16(h + 16, lsb);
+	if (type != ET_DYN && type != ET_EXEC)
+		return;
+	p->state = PROBE_ELF;
+	p->elf_class = h[EI_CLASS];
+	p->data = h[EI_DATA];
+	p->machine = read16(h + 18, lsb);
+	p->flags = read32(h + (h[EI_CLASS] == ELFCLASS64 ? 48 : 36), lsb);
+}
+
+/* Opens path as the loader would and reads its header; never blocks on a FIFO. */
+static void probe_file(const char *path, struct probe *p)
+{
+	unsigned char h[sizeof(Elf64_Ehdr)];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(p, 0, sizeof(*p));
+	p->state = PROBE_ABSENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		do
+			n = pread(fd, h, sizeof(h), 0);
+		while (n < 0 && errno == EINTR);
+		if (n >= 0)
+			parse_header(h, n, p);
+	}
+	close(fd);
+}
+
+/* Whether a directory can hold candidates; remembered, so a missing
+ * /usr/lib64 costs one stat for the whole run. */
+static bool dir_usable(struct ld_cache *c, const char *dir)
+{
+	char key[PATH_MAX + 2];
+	struct probe p = {0};
+	struct stat st;
+
+	if (snprintf(key, sizeof(key), "%s/", dir) >= (int)sizeof(key))
+		return false;
+	if (!cache_get(c, key, &p)) {
+		p.state = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? PROBE_DIR_OK
+								     : PROBE_DIR_MISSING;
+		cache_put(c, key, &p);
+	}
+	return p.state == PROBE_DIR_OK;
+}
+
+/* True when dir/name exists and the loader would accept it for req. */
+static bool candidate_fits(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			   const char *path)
+{
+	struct probe p;
+
+	if (!cache_get(cfg->cache, path, &p)) {
+		probe_file(path, &p);
+		cache_put(cfg->cache, path, &p);
+	}
+	return p.state == PROBE_ELF &&
+	       wa_ld_compatible(req, p.elf_class, p.data, p.machine, p.flags);
+}
+
+/* ---- the search -------------------------------------------------------- */
+
+/* Tries dir/needed; returns 1 found (*path set), 0 not there, -1 out of memory. */
+static int try_dir(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+		   const char *dir, const char *needed, char **path)
+{
+	char buf[PATH_MAX + 1];
+	size_t len = strlen(dir);
+	int n;
+
+	if (len == 0)
+		return 0;
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	n = snprintf(buf, sizeof(buf), "%.*s", (int)len, dir);
+	if (n < 0 || (size_t)n >= sizeof(buf) || !dir_usable(cfg->cache, buf))
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%.*s/%s", len == 1 ? 0 : (int)len, dir, needed);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return 0; /* the kernel would refuse the name as well */
+	if (!candidate_fits(cfg, req, buf))
+		return 0;
+	*path = strdup(buf);
+	return *path ? 1 : -1;
+}
+
+/* Searches raw entries that may hold tokens (expanded for req first). */
+static int try_raw_list(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			const char *const *entries, size_t n, const char *needed, char **path,
+			struct wa_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool skip;
+		char *dir = wa_ld_expand_with(cfg, req, entries[i], &skip, err);
+		int rc;
+
+		if (!dir) {
+			if (skip)
+				continue;
+			return -1;
+		}
+		rc = try_dir(cfg, req, dir, needed, path);
+		free(dir);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int try_list(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+		    const char *const *dirs, size_t n, const char *needed, char **path)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = try_dir(cfg, req, dirs[i], needed, path);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Appends dir (root-prefixed) to a being-built list unless already there. */
+static int add_system_dir(struct wa_arena *a, struct wa_ptrvec *dirs, struct wa_ptrvec *why,
+			  const char *dir, const char *reason)
+{
+	if (contains(dirs, dir))
+		return 0;
+	if (wa_ptrvec_push(a, dirs, (void *)dir) || wa_ptrvec_push(a, why, (void *)reason))
+		return -1;
+	return 0;
+}
+
+/* The arch's default directories: triplet, lib64-style, then /lib and /usr/lib. */
+static int add_default_dirs(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			    struct wa_arena *a, struct wa_ptrvec *dirs, struct wa_ptrvec *why)
+{
+	struct arch_info ai = arch_of(req);
+	const char *list[6];
+	size_t n = 0;
+
+	if (ai.triplet) {
+		list[n++] = wa_arena_printf(a, "%s/lib/%s", cfg->root, ai.triplet);
+		list[n++] = wa_arena_printf(a, "%s/usr/lib/%s", cfg->root, ai.triplet);
+	}
+	if (strcmp(ai.libdir, "lib") != 0) {
+		list[n++] = wa_arena_printf(a, "%s/%s", cfg->root, ai.libdir);
+		list[n++] = wa_arena_printf(a, "%s/usr/%s", cfg->root, ai.libdir);
+	}
+	list[n++] = wa_arena_printf(a, "%s/lib", cfg->root);
+	list[n++] = wa_arena_printf(a, "%s/usr/lib", cfg->root);
+	for (size_t i = 0; i < n; i++)
+		if (!list[i] || add_system_dir(a, dirs, why, list[i], "default"))
+			return -1;
+	return 0;
+}
+
+static struct arch_dirs *build_arch_dirs(const struct wa_ld_config *cfg,
+					 const struct wa_ld_request *req, struct wa_arena *a)
+{
+	struct wa_ptrvec dirs = {0}, why = {0};
+	const char *conf_why = cfg->replaced ? "ldpaths" : "ld.so.conf";
+	struct arch_dirs *ad = wa_arena_alloc(a, sizeof(*ad));
+
+	if (!ad)
+		return NULL;
+	for (size_t i = 0; i < cfg->conf_dirs.len; i++)
+		if (add_system_dir(a, &dirs, &why, cfg->conf_dirs.items[i], conf_why))
+			return NULL;
+	if (!cfg->replaced && add_default_dirs(cfg, req, a, &dirs, &why))
+		return NULL;
+	ad->elf_class = req->elf_class;
+	ad->data = req->data;
+	ad->machine = req->machine;
+	ad->abi = abi_bits(req->machine, req->elf_class, req->flags);
+	ad->dirs = (const char **)dirs.items;
+	ad->why = (const char **)why.items;
+	ad->n = dirs.len;
+	return ad;
+}
+
+/* The system list for req's architecture, built once; NULL when out of memory. */
+static const struct arch_dirs *system_dirs(const struct wa_ld_config *cfg,
+					   const struct wa_ld_request *req)
+{
+	struct ld_cache *c = cfg->cache;
+	uint32_t abi = abi_bits(req->machine, req->elf_class, req->flags);
+	struct arch_dirs *ad;
+
+	pthread_mutex_lock(&c->lock);
+	for (ad = c->arches; ad; ad = ad->next)
+		if (ad->elf_class == req->elf_class && ad->data == req->data &&
+		    ad->machine == req->machine && ad->abi == abi)
+			break;
+	if (!ad) {
+		ad = build_arch_dirs(cfg, req, &c->arena);
+		if (ad) {
+			ad->next = c->arches;
+			c->arches = ad;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ad;
 }
 
 size_t wa_ld_system_dirs(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
 			 const char *const **dirs)
 {
-	(void)cfg;
-	(void)req;
-	*dirs = NULL;
+	const struct arch_dirs *ad = system_dirs(cfg, req);
+
+	*dirs = ad ? ad->dirs : NULL;
+	return ad ? ad->n : 0;
+}
+
+/* A name with a slash is opened as it is, relative to the current directory. */
+static int find_by_path(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			const char *needed, char **path, const char **why, struct wa_error *err)
+{
+	if (!candidate_fits(cfg, req, needed))
+		return 0;
+	*path = strdup(needed);
+	if (!*path)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (why)
+		*why = "path";
+	return 0;
+}
+
+/* Runs the phases in the loader's order; returns the phase that found it. */
+static int search_phases(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			 const char *needed, char **path, const char **why, struct wa_error *err)
+{
+	const struct arch_dirs *ad;
+	int rc;
+
+	if (req->n_runpath == 0) {
+		rc = try_list(cfg, req, req->rpath, req->n_rpath, needed, path);
+		if (rc) {
+			*why = "rpath";
+			return rc;
+		}
+	}
+	/* LD_LIBRARY_PATH's $ORIGIN is the executable's, which we do not
+	 * know: such entries are skipped. */
+	{
+		struct wa_ld_request env = *req;
+
+		env.origin = NULL;
+		*why = "LD_LIBRARY_PATH";
+		rc = try_raw_list(cfg, &env, (const char *const *)cfg->ld_library_path.items,
+				  cfg->ld_library_path.len, needed, path, err);
+		if (rc == 0)
+			rc = try_raw_list(cfg, &env, (const char *const *)cfg->extra.items,
+					  cfg->extra.len, needed, path, err);
+		if (rc)
+			return rc;
+	}
+	*why = "runpath";
+	rc = try_raw_list(cfg, req, req->runpath, req->n_runpath, needed, path, err);
+	if (rc)
+		return rc;
+	ad = system_dirs(cfg, req);
+	if (!ad)
+		return -1;
+	for (size_t i = 0; i < ad->n; i++) {
+		rc = try_dir(cfg, req, ad->dirs[i], needed, path);
+		if (rc) {
+			*why = ad->why[i];
+			return rc;
+		}
+	}
+	*why = NULL;
+	return 0;
+}
+
+int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+	       const char *needed, char **path, const char **why, struct wa_error *err)
+{
+	const char *found_by = NULL;
+	int rc;
+
+	*path = NULL;
+	if (why)
+		*why = NULL;
+	if (!needed || !*needed)
+		return 0;
+	if (strchr(needed, '/'))
+		return find_by_path(cfg, req, needed, path, why, err);
+	rc = search_phases(cfg, req, needed, path, &found_by, err);
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+		if (!err || !err->code)
+			wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		return -WA_ENOMEM;
+	}
+	if (why && *path)
+		*why = found_by;
 	return 0;
 }

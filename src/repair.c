@@ -3,10 +3,16 @@
  * Repair = audit + decide the output's tags + write a new archive.
  *
  * The writer works from an edit list: members whose content is replaced
- * (today WHEEL and RECORD), members dropped (RECORD signatures, which the
- * new RECORD would invalidate) and members added (empty until grafting
- * exists).  Every other member is copied raw.  RECORD is computed last
- * from the edits, so any future edit gets its hash line for free.
+ * (WHEEL, RECORD, patched ELF members, launchers of moved scripts), members
+ * dropped (RECORD signatures, which the new RECORD would invalidate) and
+ * members added (grafted libraries, moved scripts).  Every other member is
+ * copied raw.  RECORD is computed last from the edits, so every edit gets
+ * its hash line from one place.
+ *
+ * Grafting (when the audit says external libraries are all that stands in
+ * the way): plan the libraries (graft.c), audit the wheel again as it will
+ * be with them (their symbol versions count like the wheel's own), and only
+ * then patch the members that need them.
  */
 #define _GNU_SOURCE /* memmem */
 #include "wheelaudit/repair.h"
@@ -17,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "wheelaudit/graft.h"
 #include "wheelaudit/hash.h"
 #include "wheelaudit/wheel.h"
 #include "wheelaudit/zipout.h"
@@ -40,6 +47,15 @@ struct replacement {
 	size_t len;
 };
 
+/* A member the output gains (a grafted library, a moved script). */
+struct addition {
+	const char *name;
+	const void *data; /* borrowed from the plan, or owned (owned_data) */
+	size_t len;
+	unsigned mode;
+	char *owned_data;
+};
+
 struct repair_state {
 	struct wa_repair *r;
 	const struct wa_repair_options *opt;
@@ -48,6 +64,10 @@ struct repair_state {
 	struct wa_ptrvec tags, notes;
 	bool *dropped; /* per member */
 	struct replacement wheel_file, record;
+	struct replacement *patched;  /* per member: new ELF bytes or launcher, data NULL if none */
+	struct wa_ptrvec additions;   /* struct addition *, in output order */
+	struct wa_audit *first_audit; /* before grafting (its strings back the plan) */
+	struct wa_graft_plan *plan;
 	const char *eol; /* line terminator of the input's WHEEL */
 	uint16_t dos_time, dos_date; /* of rewritten members */
 	bool oom;
@@ -377,6 +397,15 @@ static void record_entry(struct repair_state *s, struct wa_buf *t, const char *p
 	wa_buf_str(t, eol);
 }
 
+static void record_additions(struct repair_state *s, struct wa_buf *t, const char *eol)
+{
+	for (size_t i = 0; i < s->additions.len; i++) {
+		const struct addition *add = s->additions.items[i];
+
+		record_entry(s, t, add->name, add->data, add->len, eol);
+	}
+}
+
 /*
  * Unchanged lines are kept byte for byte; the lines of rewritten members
  * get their new digest and size; RECORD's own line has neither; dropped
@@ -402,7 +431,11 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 		if (l->member == (long)s->wheel_file.member) {
 			record_entry(s, &t, wa_wheel_member(w, (size_t)l->member)->name,
 				     s->wheel_file.data, s->wheel_file.len, line_eol);
+		} else if (l->member >= 0 && s->patched[l->member].data) {
+			record_entry(s, &t, wa_wheel_member(w, (size_t)l->member)->name,
+				     s->patched[l->member].data, s->patched[l->member].len, line_eol);
 		} else if (l->member == (long)record_member) {
+			record_additions(s, &t, line_eol);
 			record_entry(s, &t, record_name, NULL, 0, line_eol);
 			record_listed = true;
 		} else {
@@ -411,8 +444,10 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 				wa_buf_str(&t, eol);
 		}
 	}
-	if (!record_listed)
+	if (!record_listed) {
+		record_additions(s, &t, eol);
 		record_entry(s, &t, record_name, NULL, 0, eol);
+	}
 	if (t.oom || s->oom) {
 		free(t.data);
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
@@ -421,6 +456,290 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 	s->record.data = t.data;
 	s->record.len = t.len;
 	return 0;
+}
+
+/* ===== grafting ===== */
+
+static void reject(struct repair_state *s, int exit_code, const char *reason);
+
+/* The data directory's scripts: "<name>-<version>.data/scripts/". */
+static bool is_data_script(const struct wa_wheel *w, const char *name, const char **base)
+{
+	const char *di = wa_wheel_dist_info(w);
+	size_t n = strlen(di) - strlen(".dist-info");
+
+	if (strncmp(name, di, n) != 0 || strncmp(name + n, ".data/scripts/", 14) != 0)
+		return false;
+	*base = base_name(name);
+	return **base != '\0';
+}
+
+static int read_member(struct repair_state *s, size_t index, struct wa_buf *b,
+		       struct wa_error *err);
+
+static int sink_to_buf(void *ctx, const void *data, size_t len)
+{
+	struct wa_buf *b = ctx;
+
+	wa_buf_add(b, data, len);
+	return b->oom ? -1 : 0;
+}
+
+static int read_member(struct repair_state *s, size_t index, struct wa_buf *b,
+		       struct wa_error *err)
+{
+	int rc = wa_zip_read(wa_wheel_zip(s->wheel), index,
+			     s->opt->audit.limits.max_member_bytes, sink_to_buf, b, err);
+
+	if (!rc && b->oom)
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	return rc;
+}
+
+static int add_addition(struct repair_state *s, const char *name, const void *data, size_t len,
+			unsigned mode, char *owned)
+{
+	struct addition *add = wa_arena_alloc(&s->r->arena, sizeof(*add));
+
+	if (!add || !name || wa_ptrvec_push(&s->r->arena, &s->additions, add)) {
+		free(owned);
+		s->oom = true;
+		return -WA_ENOMEM;
+	}
+	add->name = name;
+	add->data = data;
+	add->len = len;
+	add->mode = mode;
+	add->owned_data = owned;
+	return 0;
+}
+
+/*
+ * What takes a moved script's place in <dist>.data/scripts/: a Python
+ * launcher (installers give "#!python" the interpreter's path) that finds
+ * the program beside the packages and execs it.  It looks where the
+ * installer put the packages: next to bin/ for `pip install --target`,
+ * then sys.path, then the install schemes.
+ */
+static char *launcher_text(const char *dist, const char *name, size_t *len)
+{
+	struct wa_buf t = {0};
+
+	wa_buf_str(&t, "#!python\n"
+		       "# Launcher written by wheelaudit repair: the ELF program lives in\n"
+		       "# the package tree, where $ORIGIN reaches the grafted libraries.\n"
+		       "import os\nimport sys\nimport sysconfig\n\n"
+		       "REL = os.path.join(\"");
+	wa_buf_str(&t, dist);
+	wa_buf_str(&t, ".scripts\", \"");
+	wa_buf_str(&t, name);
+	wa_buf_str(&t, "\")\n\n\n"
+		       "def find_program():\n"
+		       "    here = os.path.dirname(os.path.realpath(__file__))\n"
+		       "    places = [os.path.dirname(here)] + sys.path\n"
+		       "    for key in (\"platlib\", \"purelib\"):\n"
+		       "        try:\n"
+		       "            places.append(sysconfig.get_path(key))\n"
+		       "        except KeyError:\n"
+		       "            pass\n"
+		       "    for place in places:\n"
+		       "        candidate = os.path.join(place or \".\", REL)\n"
+		       "        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):\n"
+		       "            return candidate\n"
+		       "    sys.exit(\"cannot find %s beside the installed packages\" % REL)\n\n\n"
+		       "if __name__ == \"__main__\":\n"
+		       "    program = find_program()\n"
+		       "    os.execv(program, [sys.argv[0]] + sys.argv[1:])\n");
+	if (t.oom) {
+		free(t.data);
+		return NULL;
+	}
+	*len = t.len;
+	return t.data;
+}
+
+/* Patches one member that needs grafted libraries; a script under
+ * .data/scripts moves to <dist>.scripts/ and leaves a launcher. */
+static int graft_member(struct repair_state *s, const struct wa_audit_member *m,
+			struct wa_error *err)
+{
+	const char *dist = wa_wheel_filename(s->wheel)->distribution;
+	const char *script = NULL, *dir;
+	struct wa_buf in = {0};
+	void *out = NULL;
+	size_t out_size = 0, i = m->wheel_index;
+	bool changed = false, moved;
+	int rc;
+
+	moved = is_data_script(s->wheel, m->path, &script);
+	if (moved) {
+		dir = wa_arena_printf(&s->r->arena, "%s.scripts", dist);
+	} else {
+		const char *slash = strrchr(m->path, '/');
+
+		dir = wa_arena_strndup(&s->r->arena, m->path, slash ? (size_t)(slash - m->path) : 0);
+	}
+	if (!dir)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	rc = read_member(s, i, &in, err);
+	if (!rc)
+		rc = wa_graft_patch_member(s->plan, m->path, dir, m->elf, in.data, in.len, &out,
+					   &out_size, &changed, err);
+	wa_buf_release(&in);
+	if (rc || !changed)
+		return rc;
+	if (!moved) {
+		s->patched[i].member = i;
+		s->patched[i].data = out;
+		s->patched[i].len = out_size;
+		return 0;
+	}
+	rc = add_addition(s, wa_arena_printf(&s->r->arena, "%s/%s", dir, script), out, out_size,
+			  0755, out);
+	if (rc)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	s->patched[i].member = i;
+	s->patched[i].data = launcher_text(dist, script, &s->patched[i].len);
+	add_note(s, wa_arena_printf(&s->r->arena,
+				    "moved %s to %s/%s (it needs grafted libraries; $ORIGIN cannot "
+				    "reach them from bin/) and left a launcher in its place",
+				    m->path, dir, script));
+	return s->patched[i].data ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+}
+
+static void keep_graft_results(struct repair_state *s)
+{
+	struct wa_repair *r = s->r;
+	const struct wa_graft_plan *plan = s->plan;
+
+	r->grafted = wa_arena_alloc(&r->arena, (plan->n_libs + 1) * sizeof(*r->grafted));
+	r->missing = wa_arena_alloc(&r->arena, (plan->n_missing + 1) * sizeof(*r->missing));
+	if (!r->grafted || !r->missing) {
+		s->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < plan->n_libs; i++) {
+		const struct wa_graft_lib *l = plan->libs[i];
+		struct wa_repair_graft *g = &r->grafted[r->n_grafted++];
+
+		g->name = rstr(s, l->needed);
+		g->source = rstr(s, l->host_path);
+		g->found_by = rstr(s, l->found_by);
+		g->member = rstr(s, l->member);
+		g->needed_by = wa_arena_alloc(&r->arena, (l->n_needed_by + 1) * sizeof(char *));
+		if (!g->needed_by) {
+			s->oom = true;
+			return;
+		}
+		for (size_t k = 0; k < l->n_needed_by; k++)
+			g->needed_by[g->n_needed_by++] = rstr(s, l->needed_by[k]);
+	}
+	for (size_t i = 0; i < plan->n_missing; i++)
+		r->missing[r->n_missing++] =
+			wa_arena_printf(&r->arena, "%s (needed by %s)", plan->missing[i].name,
+					plan->missing[i].needed_by);
+}
+
+static const char *missing_reason(struct repair_state *s)
+{
+	struct wa_buf t = {0};
+	const char *out;
+
+	wa_buf_str(&t, s->plan->n_missing == 1 ? "a needed library was not found: "
+					       : "needed libraries were not found: ");
+	for (size_t i = 0; i < s->r->n_missing; i++) {
+		if (i)
+			wa_buf_str(&t, ", ");
+		wa_buf_str(&t, s->r->missing[i]);
+	}
+	wa_buf_str(&t, " (searched as the loader would; --ldpaths or "
+		       "WHEELAUDIT_LD_LIBRARY_PATH add places, --exclude leaves it out)");
+	out = t.oom ? NULL : rstr(s, t.data);
+	free(t.data);
+	return out ? out : "a needed library was not found";
+}
+
+/*
+ * Plans the grafts and audits the wheel as it will be.  Afterwards
+ * s->audit is that second audit (r->audit too), so tags, reports and
+ * rejections account for the grafted libraries.  Sets *rejected when
+ * the wheel cannot be repaired (the reason is in r).
+ */
+static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *err)
+{
+	struct wa_ld_config *cfg = NULL;
+	struct wa_audit_graft *grafts = NULL;
+	struct wa_audit *second = NULL;
+	int rc = wa_ld_config_load(&cfg, &s->opt->ld, err);
+
+	*rejected = false;
+	if (!rc)
+		rc = wa_graft_plan_build(&s->plan, s->audit, &s->opt->audit, cfg,
+					 wa_wheel_filename(s->wheel)->distribution, err);
+	wa_ld_config_free(cfg);
+	if (rc)
+		return rc;
+	keep_graft_results(s);
+	if (s->oom)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (s->plan->n_missing) {
+		*rejected = true;
+		reject(s, WA_EXIT_POLICY, missing_reason(s));
+		return 0;
+	}
+	/* patched now: the second audit takes the libraries' ELF data */
+	rc = wa_graft_patch_libs(s->plan, err);
+	if (rc)
+		return rc;
+	grafts = calloc(s->plan->n_libs + 1, sizeof(*grafts));
+	if (!grafts)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < s->plan->n_libs; i++) {
+		struct wa_graft_lib *l = s->plan->libs[i];
+
+		grafts[i].path = l->member;
+		grafts[i].provides = l->needed;
+		grafts[i].elf = l->elf;
+		l->elf = NULL; /* the audit takes it */
+	}
+	rc = wa_audit_regraft(&second, s->wheel, s->audit, grafts, s->plan->n_libs,
+			      &s->opt->audit, err);
+	free(grafts);
+	if (rc)
+		return rc;
+	s->first_audit = s->audit;
+	s->audit = second;
+	s->r->audit = second;
+	if (second->exit_code != WA_EXIT_OK) {
+		*rejected = true;
+		reject(s, second->exit_code,
+		       wa_arena_printf(&s->r->arena, "with the grafted libraries: %s",
+				       second->reason ? second->reason : "no policy is met"));
+	}
+	return 0;
+}
+
+/* Adds the patched libraries and patches every member that needs one. */
+static int apply_grafts(struct repair_state *s, struct wa_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < s->plan->n_libs; i++) {
+		const struct wa_graft_lib *l = s->plan->libs[i];
+
+		rc = add_addition(s, l->member, l->patched, l->patched_size, 0755, NULL);
+		if (rc)
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	/* the second audit holds the ELF data now */
+	for (size_t i = 0; !rc && i < s->audit->n_members; i++) {
+		const struct wa_audit_member *m = &s->audit->members[i];
+
+		if (m->grafted || m->foreign || !wa_graft_member_affected(s->plan, m->elf))
+			continue;
+		rc = graft_member(s, m, err);
+	}
+	return rc;
 }
 
 /* ===== writing ===== */
@@ -507,21 +826,60 @@ static int add_replacement(struct repair_state *s, struct wa_zipout *z,
 			     rep->len, err);
 }
 
+static int add_additions(struct repair_state *s, struct wa_zipout *z, struct wa_error *err)
+{
+	for (size_t i = 0; i < s->additions.len; i++) {
+		const struct addition *add = s->additions.items[i];
+		struct wa_zipout_meta meta = {
+			.method = 8,
+			.dos_time = s->dos_time,
+			.dos_date = s->dos_date,
+			.version_made_by = 3 << 8 | 20, /* Unix, zip 2.0 */
+			.external_attr = (uint32_t)(S_IFREG | add->mode) << 16,
+		};
+		int rc = wa_zipout_add(z, add->name, &meta, add->data, add->len, err);
+
+		if (rc)
+			return rc;
+		s->r->rewritten++;
+	}
+	return 0;
+}
+
+static bool in_dist_info(const struct wa_wheel *w, const char *name)
+{
+	const char *di = wa_wheel_dist_info(w);
+	size_t n = strlen(di);
+
+	return strncmp(name, di, n) == 0 && name[n] == '/';
+}
+
 /*
  * Writes the output archive: members in input order, each dropped, replaced
- * or copied raw.  A pure wheel under --allow-pure has no edits at all, so
- * the same loop copies it unchanged.
+ * or copied raw, with the additions just before the first .dist-info
+ * member (the metadata stays last, as the wheel format recommends).  A
+ * pure wheel under --allow-pure has no edits at all, so the same loop
+ * copies it unchanged.
  */
 static int write_archive(struct repair_state *s, const char *output, struct wa_error *err)
 {
 	struct wa_zipout *z = NULL;
 	struct wa_wheel *w = s->wheel;
+	bool added = false;
 	int rc = wa_zipout_open(&z, output, NULL, err);
 
 	for (size_t i = 0; !rc && i < wa_wheel_member_count(w); i++) {
+		if (!added && in_dist_info(w, wa_wheel_member(w, i)->name)) {
+			added = true;
+			rc = add_additions(s, z, err);
+			if (rc)
+				break;
+		}
 		if (s->dropped[i])
 			continue;
-		if (s->wheel_file.data && i == s->wheel_file.member) {
+		if (s->patched && s->patched[i].data) {
+			rc = add_replacement(s, z, &s->patched[i], err);
+		} else if (s->wheel_file.data && i == s->wheel_file.member) {
 			rc = add_replacement(s, z, &s->wheel_file, err);
 		} else if (s->record.data && i == s->record.member) {
 			rc = add_replacement(s, z, &s->record, err);
@@ -530,6 +888,8 @@ static int write_archive(struct repair_state *s, const char *output, struct wa_e
 			s->r->copied++;
 		}
 	}
+	if (!rc && !added)
+		rc = add_additions(s, z, err);
 	if (!rc)
 		rc = wa_zipout_commit(z, err);
 	wa_zipout_free(z);
@@ -597,15 +957,15 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 						    base_name(path)),
 				    true, err);
 	}
-	if (a->exit_code != WA_EXIT_OK) {
-		const char *why = a->reason ? a->reason : "no policy is met";
+	if (strcmp(a->outcome, "needs-graft") == 0) {
+		bool rejected = false;
 
-		if (strcmp(a->outcome, "needs-graft") == 0)
-			why = wa_arena_printf(&r->arena,
-					      "%s; grafting external libraries is not implemented "
-					      "yet (--exclude them if the user provides them)",
-					      why);
-		reject(s, a->exit_code, why ? why : "out of memory");
+		rc = plan_grafts(s, &rejected, err);
+		if (rc || rejected)
+			return rc;
+		a = s->audit;
+	} else if (a->exit_code != WA_EXIT_OK) {
+		reject(s, a->exit_code, a->reason ? a->reason : "no policy is met");
 		return 0;
 	}
 	decide_tags(s);
@@ -624,7 +984,9 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 						    "new RECORD",
 						    wa_wheel_member(s->wheel, i)->name));
 		}
-	rc = build_wheel_file(s, err);
+	rc = s->plan ? apply_grafts(s, err) : 0;
+	if (!rc)
+		rc = build_wheel_file(s, err);
 	if (!rc)
 		rc = build_record(s, err);
 	if (!rc)
@@ -653,7 +1015,8 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 	if (!rc) {
 		r->audit = s.audit;
 		s.dropped = wa_arena_alloc(&r->arena, wa_wheel_member_count(s.wheel) + 1);
-		rc = s.dropped ? repair_audited(&s, path, err)
+		s.patched = calloc(wa_wheel_member_count(s.wheel) + 1, sizeof(*s.patched));
+		rc = s.dropped && s.patched ? repair_audited(&s, path, err)
 			       : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	if (!rc) {
@@ -666,6 +1029,14 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 	}
 	free(s.wheel_file.data);
 	free(s.record.data);
+	if (s.patched)
+		for (size_t i = 0; i < wa_wheel_member_count(s.wheel); i++)
+			free(s.patched[i].data);
+	free(s.patched);
+	for (size_t i = 0; i < s.additions.len; i++)
+		free(((struct addition *)s.additions.items[i])->owned_data);
+	wa_graft_plan_free(s.plan);
+	wa_audit_free(s.first_audit);
 	wa_wheel_free(s.wheel);
 	if (rc) {
 		wa_repair_free(r);

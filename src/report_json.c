@@ -292,6 +292,25 @@ static cJSON *entry_head(struct wa_json_report *r, const char *path, int exit_co
 	return w;
 }
 
+/* The libraries a repair copied in (only when it wrote the output). */
+static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *rep)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && rep && rep->output && i < rep->n_grafted; i++) {
+		const struct wa_repair_graft *g = &rep->grafted[i];
+		cJSON *o = cJSON_CreateObject();
+
+		push(r, arr, o);
+		put(r, o, "name", cJSON_CreateString(g->name));
+		put(r, o, "source", cJSON_CreateString(g->source));
+		put(r, o, "found_by", cJSON_CreateString(g->found_by));
+		put(r, o, "member", cJSON_CreateString(g->member));
+		put(r, o, "needed_by", string_array(r, g->needed_by, g->n_needed_by));
+	}
+	return arr;
+}
+
 int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
 			      const struct wa_repair *rep, const struct wa_error *err)
 {
@@ -310,6 +329,9 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 	put(r, w, "tagset", str_or_null(rep && rep->output ? rep->tagset : NULL));
 	put(r, w, "reason", str_or_null(rep ? rep->reason : NULL));
 	put(r, w, "notes", rep ? string_array(r, rep->notes, rep->n_notes) : cJSON_CreateArray());
+	put(r, w, "grafted", grafted_array(r, rep));
+	put(r, w, "missing",
+	    rep ? string_array(r, rep->missing, rep->n_missing) : cJSON_CreateArray());
 	put(r, w, "audit", rep && rep->audit ? audit_object(r, rep->audit) : cJSON_CreateNull());
 	put(r, w, "error", err && err->code ? error_object(r, err) : cJSON_CreateNull());
 	return r->oom ? -1 : 0;

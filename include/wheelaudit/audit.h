@@ -117,6 +117,9 @@ struct wa_audit_member {
 	const char *libc_evidence;
 	enum wa_libc soabi_libc; /* from an extension's file name; NONE when it says nothing */
 	bool foreign;
+	bool grafted;       /* a library repair adds (wa_audit_regraft), not a wheel member */
+	const char *provides; /* grafted: the DT_NEEDED name it stands in for */
+	size_t wheel_index; /* the member's index in the wheel; SIZE_MAX when grafted */
 	const bool *needed_in_wheel; /* per DT_NEEDED entry: another member provides it */
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 };
@@ -133,6 +136,7 @@ struct wa_audit {
 	bool family_possible[WA_FAMILY_COUNT];
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 	const struct wa_policy *best_after_graft[WA_FAMILY_COUNT];
+	const struct wa_policy *widest[WA_FAMILY_COUNT]; /* whose whitelist decides "external" */
 	const char **tags; /* the verdict's tag set */
 	size_t n_tags;
 	const char *tagset;
@@ -159,6 +163,30 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_audit_options *opt,
 		 struct wa_error *err);
 void wa_audit_free(struct wa_audit *a);
+
+/* A library that repair grafts: audited as if it were a member at path. */
+struct wa_audit_graft {
+	const char *path;         /* its member path in the repaired wheel */
+	const char *provides;     /* the DT_NEEDED name it satisfies */
+	struct wa_elf_info *elf;  /* of the library as found; the audit takes it */
+};
+
+/*
+ * Audits the wheel again as it will be once the grafts are in: every
+ * member of first plus one member per graft, whose provides name counts as
+ * present in the wheel.  The ELF infos of first move to *out (first keeps
+ * its report but no longer its members' ELF data) and each graft's elf
+ * moves too (set to NULL), even on failure.  Nothing is read again.
+ */
+int wa_audit_regraft(struct wa_audit **out, struct wa_wheel *wheel, struct wa_audit *first,
+		     struct wa_audit_graft *grafts, size_t n_grafts,
+		     const struct wa_audit_options *opt, struct wa_error *err);
+
+/* True when a library of this name would have to be grafted: on no
+ * whitelist of a family the wheel can claim, not libpython, not --exclude'd
+ * and not provided by the C library. */
+bool wa_audit_is_external(const struct wa_audit *a, const struct wa_audit_options *opt,
+			  const char *name);
 
 /* The tag of a policy for an arch: "manylinux_2_17_x86_64" (in the audit's arena). */
 const char *wa_audit_policy_tag(struct wa_audit *a, const struct wa_policy *p);

@@ -26,7 +26,8 @@ struct wa_ld_options {
 	const char *root;            /* prefix for /etc/ld.so.conf and the default dirs
 				      * ("" or NULL: the real root); for tests */
 	const char *ldpaths;         /* --ldpaths: colon list replacing ld.so.conf and the
-				      * default dirs; NULL: the system's */
+				      * default dirs (used as given, without root);
+				      * NULL: the system's */
 	const char *extra_paths;     /* WHEELAUDIT_LD_LIBRARY_PATH: searched after
 				      * LD_LIBRARY_PATH, before DT_RUNPATH; or NULL */
 	const char *ld_library_path; /* the LD_LIBRARY_PATH to honour, or NULL */
@@ -61,8 +62,11 @@ struct wa_ld_request {
  * On success *path is a malloc'd path of the file found (the caller frees
  * it), or NULL when nothing matched - not an error.  *why, when not NULL,
  * is set to a static string saying which list found it ("rpath",
- * "LD_LIBRARY_PATH", "runpath", "ld.so.conf", "default", "ldpaths") or
- * NULL.  Errors are only out-of-memory.
+ * "LD_LIBRARY_PATH" - which also covers extra_paths -, "runpath",
+ * "ld.so.conf", "default", "ldpaths", or "path" for a name with a '/') or
+ * NULL.  Errors are only out-of-memory.  Candidates are probed once per
+ * config (the result is cached, under a lock: several threads may search
+ * with one config); files changed on disk meanwhile are not noticed.
  */
 int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
 	       const char *needed, char **path, const char **why, struct wa_error *err);
@@ -73,6 +77,22 @@ int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
  * ignores such entries - or NULL with err set on out-of-memory. */
 char *wa_ld_expand(const struct wa_ld_request *req, const char *entry, bool *skip,
 		   struct wa_error *err);
+
+/* The same, with $LIB as cfg's system defines it: Debian and Ubuntu (recognised
+ * by /etc/debian_version under the root) expand it to "lib/<triplet>", other
+ * systems to the last part of glibc's slibdir ("lib64", "lib", ...), which is
+ * what wa_ld_expand (no config) gives.  cfg may be NULL.  wa_ld_find expands
+ * LD_LIBRARY_PATH, extra_paths and DT_RUNPATH entries with this; callers
+ * expanding DT_RPATH entries for a request should use it too. */
+char *wa_ld_expand_with(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
+			const char *entry, bool *skip, struct wa_error *err);
+
+/* True when the loader would accept an object with this header for req: same
+ * class, byte order and machine, and the same ABI variant where the loader
+ * checks one (ARM float ABI, MIPS n32/o32, RISC-V float ABI, PPC64 ELFv1/v2;
+ * for ARM and PPC64 an object that states none is accepted). */
+bool wa_ld_compatible(const struct wa_ld_request *req, uint8_t elf_class, uint8_t data,
+		      uint16_t machine, uint32_t flags);
 
 /* The directories searched after RPATH/LD_LIBRARY_PATH/RUNPATH for req, in
  * order (for lddtree --json and tests): borrowed, valid until cfg is freed. */

@@ -15,17 +15,29 @@
 #include "wheelaudit/arena.h"
 #include "wheelaudit/audit.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/ldpath.h"
 
 struct wa_repair_options {
 	struct wa_audit_options audit; /* its plat is the target ("auto" or NULL: the best) */
 	const char *wheel_dir;         /* created if missing */
 	bool only_plat;                /* only the requested policy, not a more compatible one */
+	struct wa_ld_options ld;       /* where external libraries are looked for */
 	bool have_source_date_epoch;   /* timestamp of rewritten members: this ... */
 	int64_t source_date_epoch;     /* ... or else the input's WHEEL entry's */
 };
 
 /* Fills the defaults (audit defaults, wheel_dir "wheelhouse"). */
 void wa_repair_options_init(struct wa_repair_options *opt);
+
+/* One library copied into the wheel. */
+struct wa_repair_graft {
+	const char *name;     /* the DT_NEEDED name: "libfoo.so.1" */
+	const char *source;   /* the file copied */
+	const char *found_by; /* the search list that found it */
+	const char *member;   /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
+	const char **needed_by; /* members and grafted libraries */
+	size_t n_needed_by;
+};
 
 struct wa_repair {
 	struct wa_arena arena;
@@ -40,6 +52,10 @@ struct wa_repair {
 	const char **notes;     /* remarks about the output (dropped signatures, ...) */
 	size_t n_notes;
 	size_t copied, rewritten; /* members copied raw / written anew */
+	struct wa_repair_graft *grafted; /* in the order they were found */
+	size_t n_grafted;
+	const char **missing;   /* "libfoo.so.1 (needed by pkg/_x.so)": not found, rejected */
+	size_t n_missing;
 };
 
 /*

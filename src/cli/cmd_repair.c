@@ -27,8 +27,11 @@ static const char usage[] =
 	"Audit each wheel; when it meets a policy, write a copy tagged with the\n"
 	"most compatible platform tags (or --plat) into the wheel directory:\n"
 	"new file name, WHEEL Tag lines and RECORD, every other member copied\n"
-	"byte for byte.  A wheel that falls short is rejected: nothing is\n"
-	"written and its report goes to stderr.  stdout lists the files written.\n"
+	"byte for byte.  Needed libraries outside the policy's whitelist are\n"
+	"found as the loader would, copied into <dist>.libs/ under hashed names,\n"
+	"and the members that need them patched (DT_NEEDED, DT_RPATH $ORIGIN).\n"
+	"A wheel that falls short is rejected: nothing is written and its\n"
+	"report goes to stderr.  stdout lists the files written.\n"
 	"\n"
 	"options:\n"
 	"  -w, --wheel-dir DIR      where to write (default wheelhouse/, created if missing)\n"
@@ -38,6 +41,10 @@ static const char usage[] =
 	"  --only-plat              tag only --plat, not also a more compatible policy met\n"
 	"  --exclude GLOB           a needed library the user provides (e.g. 'libcuda.so.*'):\n"
 	"                           not external, never grafted; repeatable\n"
+	"  --ldpaths DIRS           colon-separated directories searched for libraries to\n"
+	"                           graft instead of ld.so.conf and the system defaults\n"
+	"                           (WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
+	"                           LD_LIBRARY_PATH)\n"
 	"  --json                   print one JSON result document (docs/repair-v1.schema.json)\n"
 	"  --allow-pure             copy a wheel without ELF members unchanged (else exit 5)\n"
 	CLI_AUDIT_OPTIONS_HELP
@@ -49,7 +56,7 @@ static const char usage[] =
 	"input's WHEEL entry time: repairing the same input twice gives the same bytes.\n"
 	"\n"
 	"exit codes: 0 written, 1 rejected by policy (or no policy for the arch, or\n"
-	"external libraries to graft), 2 usage, 3 invalid or unsafe input (RECORD\n"
+	"a library to graft not found or too new), 2 usage, 3 invalid or unsafe input (RECORD\n"
 	"mismatch included), 4 architecture or libc mismatch inside the wheel,\n"
 	"5 pure wheel, 6 I/O or internal error (nothing is left behind).  With\n"
 	"several wheels the highest-ranked outcome wins: 6, 3, 4, 1, 5, 0.\n";
@@ -57,6 +64,7 @@ static const char usage[] =
 enum {
 	OPT_ONLY_PLAT = CLI_OPT_OWN,
 	OPT_EXCLUDE,
+	OPT_LDPATHS,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +72,7 @@ static const struct option long_options[] = {
 	{"wheel-dir", required_argument, NULL, 'w'},
 	{"only-plat", no_argument, NULL, OPT_ONLY_PLAT},
 	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"ldpaths", required_argument, NULL, OPT_LDPATHS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -124,6 +133,9 @@ static int parse_args(int argc, char **argv, struct repair_args *args)
 
 	args->common.text.color = isatty(STDERR_FILENO) == 1 && !getenv("NO_COLOR");
 	args->common.audit.plat = plat_from_environment(&plat_source);
+	/* the loader's own variable, then ours for directories only the build has */
+	args->repair.ld.ld_library_path = getenv("LD_LIBRARY_PATH");
+	args->repair.ld.extra_paths = getenv("WHEELAUDIT_LD_LIBRARY_PATH");
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hw:", long_options, NULL)) != -1) {
@@ -138,6 +150,9 @@ static int parse_args(int argc, char **argv, struct repair_args *args)
 			continue;
 		case OPT_ONLY_PLAT:
 			args->repair.only_plat = true;
+			continue;
+		case OPT_LDPATHS:
+			args->repair.ld.ldpaths = optarg;
 			continue;
 		case OPT_EXCLUDE:
 			rc = add_exclude(args, optarg);
@@ -203,6 +218,10 @@ static int repair_one(const struct repair_args *args, const char *path,
 			if (args->common.text.verbose)
 				fprintf(stderr, "wheelaudit: %s -> %s (%zu members copied, %zu rewritten)\n",
 					path, rep->output, rep->copied, rep->rewritten);
+			for (size_t i = 0; i < rep->n_grafted; i++)
+				fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
+					rep->grafted[i].name, rep->grafted[i].source,
+					rep->grafted[i].member);
 		} else if (report_rejection(args, rep, rejected)) {
 			code = WA_EXIT_INTERNAL;
 		}

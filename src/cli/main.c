@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_lddtree.h"
 #include "cmd_policies.h"
 #include "cmd_repair.h"
 #include "cmd_show.h"
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	{"show", cmd_show, "audit wheels and print the most compatible platform tags"},
 	{"repair", cmd_repair, "write retagged copies of compliant wheels, or reject them"},
 	{"policies", cmd_policies, "list the manylinux/musllinux policies, or show one"},
+	{"lddtree", cmd_lddtree, "show how the loader resolves the libraries of files and wheels"},
 };
 
 static void print_help(FILE *out)
@@ -37,9 +39,9 @@ static void print_help(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'wheelaudit COMMAND --help' describes a command's options.\n"
-	      "\nexit codes: 0 compliant, 1 policy violation, 2 usage, 3 invalid or unsafe\n"
-	      "input, 4 architecture or libc mismatch, 5 pure wheel, 6 I/O or internal\n"
-	      "error (docs/exit-codes.md).\n",
+	      "\nexit codes: 0 compliant, 1 policy violation (lddtree: a library not\n"
+	      "found), 2 usage, 3 invalid or unsafe input, 4 architecture or libc\n"
+	      "mismatch, 5 pure wheel, 6 I/O or internal error (docs/exit-codes.md).\n",
 	      out);
 }
 

@@ -10,7 +10,14 @@ With --repair it runs `wheelaudit repair --json` instead, into a temporary
 directory: a wheel expected to pass must be written with tags that meet the
 same requirements (checked in the file name, the WHEEL file and by `show` on
 the output), every other wheel must be rejected with the expected exit code
-and leave no file behind.
+and leave no file behind.  A wheel whose manifest.tsv row says the
+reference repair grafted libraries (`-> ... (tags T); grafted: LIBS`) must
+be repaired with grafting: written, with the reference's most compatible
+manylinux tag, its libraries in <dist>.libs/, installable and importable
+by this machine's python3 (which proves the grafted copies load: the
+patched modules no longer name the system's files).  When a library it
+needs is not on this machine, the rejection must say "not found"; the row
+then passes as "not resolvable here".
 
 Prints one PASS/FAIL line per wheel and a final line `N passed, M failed`.
 Exit 0 when all pass, 1 otherwise, 77 (skipped) when the corpus is absent.
@@ -180,10 +187,94 @@ def pip_install_and_import(out):
     return None
 
 
+def parse_graft_rows(corpus):
+    """Wheels the manifest says the reference repair grafted into:
+    {wheel: (reference tags, [grafted library names])}."""
+    rows = {}
+    path = os.path.join(corpus, "manifest.tsv")
+    if not os.path.isfile(path):
+        return rows
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        col = header.index("auditwheel_ref_repair") if "auditwheel_ref_repair" in header else -1
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if col < 0 or len(cols) <= col:
+                continue
+            m = re.match(r"^-> \S+ \(tags ([^)]+)\); grafted: (.*)$", cols[col])
+            if m and not m.group(2).startswith("nothing"):
+                libs = [x.strip().split(" ")[0] for x in m.group(2).split(",")]
+                rows[cols[0]] = (m.group(1).split("."), libs)
+    return rows
+
+
+GRAFT_ROWS = {}
+
+
+def check_graft(row, binary, corpus):
+    """A wheel the reference repaired by grafting: ours must graft too."""
+    ref_tags, ref_libs = GRAFT_ROWS[row["wheel"]]
+    path = os.path.join(corpus, row["wheel"])
+    out_dir = tempfile.mkdtemp(prefix="wa_corpus_graft.")
+    problems = []
+    tags = []
+    try:
+        try:
+            p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
+                               capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            return False, "timed out", []
+        try:
+            w = json.loads(p.stdout)["wheels"][0]
+        except (ValueError, KeyError, IndexError, TypeError) as e:
+            return False, "no usable JSON on stdout (%s)" % e.__class__.__name__, []
+        written = sorted(os.listdir(out_dir))
+        if p.returncode == 1 and w.get("missing"):
+            if written:
+                return False, "rejected but left files: %s" % " ".join(written), []
+            return True, "", ["1", "not resolvable here: " + ", ".join(w["missing"])[:150]]
+        if p.returncode != 0:
+            return False, "exit %d, expected 0 (graft): %s" % (
+                p.returncode, (w.get("reason") or "")[:200]), [str(p.returncode)]
+        tags = list(w.get("tags") or [])
+        out = w.get("output") or ""
+        grafted = w.get("grafted") or []
+        dist = os.path.basename(out).split("-")[0]
+        if written != [os.path.basename(out)]:
+            problems.append("expected exactly the output file, found %s" % written)
+        if not grafted:
+            problems.append("nothing grafted (the reference grafted %s)" % ", ".join(ref_libs))
+        for g in grafted:
+            if not g["member"].startswith(dist + ".libs/"):
+                problems.append("%s grafted outside %s.libs/" % (g["member"], dist))
+        ref_best = most_compatible(ref_tags, "manylinux")
+        if ref_best and most_compatible(tags, "manylinux") != ref_best:
+            problems.append("tags %s, the reference's best is %s" % (".".join(tags), ref_best))
+        if not problems:
+            s = subprocess.run([binary, "show", "--json", out], capture_output=True,
+                               text=True, timeout=600)
+            if s.returncode != 0:
+                problems.append("show on the output exits %d" % s.returncode)
+            elif host_can_import(out, tags):
+                why = pip_install_and_import(out)
+                if why:
+                    problems.append(why)
+                else:
+                    tags = tags + ["(installed+imported)"]
+        if problems and p.stderr.strip():
+            problems.append("stderr: " + p.stderr.strip().splitlines()[-1][:200])
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    libs = ",".join(os.path.basename(g["member"]) for g in (w.get("grafted") or []))
+    return not problems, "; ".join(problems), ["0", ".".join(tags) + " grafted " + libs]
+
+
 def check_repair(row, binary, corpus):
     path = os.path.join(corpus, row["wheel"])
     if not os.path.exists(path):
         return False, "wheel missing from the corpus", []
+    if row["wheel"] in GRAFT_ROWS:
+        return check_graft(row, binary, corpus)
     out_dir = tempfile.mkdtemp(prefix="wa_corpus_repair.")
     problems = []
     tags = []
@@ -251,6 +342,7 @@ def main():
         print("corpus not found at %s (expect.tsv missing): skipped" % a.corpus)
         return SKIP
     rows = [r for r in parse_expect(expect) if a.only in r["wheel"]]
+    GRAFT_ROWS.update(parse_graft_rows(a.corpus))
     width = max([len(r["wheel"]) for r in rows] + [5])
     passed = failed = 0
     print("%-4s  %-*s  %-4s  %s" % ("", width, "WHEEL", "EXIT", "VERDICT / PROBLEM"))
