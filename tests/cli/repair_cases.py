@@ -424,7 +424,7 @@ def validate_repair_doc(doc):
 
 
 DOC_KEYS = {"wheel", "path", "exit_code", "outcome", "output", "tags", "tagset", "reason", "notes",
-            "audit", "error"}
+            "grafted", "missing", "audit", "error"}
 
 
 def repair_json(wheels, *opts, wdir=None, code=0, env=None):
@@ -1176,10 +1176,16 @@ def rejected_policy_violations(_):
 
 @case
 def rejected_needs_graft(_):
-    reason, _ = rejected(fixture("ext_lib-0.1-cp311-cp311-linux_x86_64.whl"), 1, fragment="libfoo.so.1")
-    check(reason.endswith("grafting external libraries is not implemented yet "
-                          "(--exclude them if the user provides them)"), "reason %r" % reason)
-    rejected(fixture("ext_lib-0.1-cp311-cp311-linux_x86_64.whl"), 1, "--exclude", "libbar.so.*")
+    # libfoo.so.1 exists nowhere: the graft search fails and names it
+    w = fixture("ext_lib-0.1-cp311-cp311-linux_x86_64.whl")
+    reason, _ = rejected(w, 1, "--ldpaths", tmp(), fragment="libfoo.so.1")
+    check(reason.startswith("a needed library was not found: libfoo.so.1 (needed by ext_lib/"),
+          "reason %r" % reason)
+    rejected(w, 1, "--ldpaths", tmp(), "--exclude", "libbar.so.*")
+    rc, o, err = run("repair", "--json", "--ldpaths", tmp(), "-w", tmp("j"), w)
+    d = json.loads(o)["wheels"][0]
+    check(rc == 1 and d["grafted"] == [] and len(d["missing"]) == 1
+          and d["missing"][0].startswith("libfoo.so.1 (needed by ext_lib/"), "JSON %r" % d["missing"], err)
 
 
 @case
