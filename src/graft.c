@@ -670,8 +670,8 @@ static int member_rpath(const struct wa_graft_plan *plan, const char *path,
 	return rc || rp->oom ? -WA_ENOMEM : 0;
 }
 
-int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *path,
-			  const char *dir_in_wheel, const struct wa_elf_info *e,
+int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *member,
+			  const char *installed, const char *new_dir, const struct wa_elf_info *e,
 			  const void *bytes, size_t size, void **out, size_t *out_size,
 			  bool *changed, struct wa_error *err)
 {
@@ -690,13 +690,13 @@ int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *path,
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	edit.renames = r;
 	edit.n_renames = collect_renames(plan, e, r);
-	if (member_rpath(plan, path, dir_in_wheel, e, &rp)) {
+	if (member_rpath(plan, installed, new_dir, e, &rp)) {
 		free(r);
 		wa_buf_release(&rp);
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	edit.rpath = (const char *)rp.data;
-	rc = wa_elf_patch(out, out_size, bytes, size, &edit, path, err);
+	rc = wa_elf_patch(out, out_size, bytes, size, &edit, member, err);
 	free(r);
 	wa_buf_release(&rp);
 	*changed = rc == 0;

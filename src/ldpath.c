@@ -825,7 +825,9 @@ static int try_dir(const struct wa_ld_config *cfg, const struct wa_ld_request *r
 	n = snprintf(buf, sizeof(buf), "%.*s", (int)len, dir);
 	if (n < 0 || (size_t)n >= sizeof(buf) || !dir_usable(cfg->cache, buf))
 		return 0;
-	n = snprintf(buf, sizeof(buf), "%.*s/%s", len == 1 ? 0 : (int)len, dir, needed);
+	/* "/" + name must not become "//name"; any other directory keeps its text */
+	n = snprintf(buf, sizeof(buf), "%.*s/%s", len == 1 && dir[0] == '/' ? 0 : (int)len, dir,
+		     needed);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return 0; /* the kernel would refuse the name as well */
 	if (!candidate_fits(cfg, req, buf))

@@ -558,13 +558,27 @@ static char *launcher_text(const char *dist, const char *name, size_t *len)
 	return t.data;
 }
 
+/* Where an installer puts a member, relative to site-packages: the
+ * .data/platlib/ and .data/purelib/ trees land at the root. */
+static const char *installed_path(const struct wa_wheel *w, const char *name)
+{
+	const char *di = wa_wheel_dist_info(w);
+	size_t n = strlen(di) - strlen(".dist-info");
+
+	if (strncmp(name, di, n) != 0 || strncmp(name + n, ".data/", 6) != 0)
+		return name;
+	if (strncmp(name + n + 6, "platlib/", 8) == 0 || strncmp(name + n + 6, "purelib/", 8) == 0)
+		return name + n + 14;
+	return name;
+}
+
 /* Patches one member that needs grafted libraries; a script under
  * .data/scripts moves to <dist>.scripts/ and leaves a launcher. */
 static int graft_member(struct repair_state *s, const struct wa_audit_member *m,
 			struct wa_error *err)
 {
 	const char *dist = wa_wheel_filename(s->wheel)->distribution;
-	const char *script = NULL, *dir;
+	const char *script = NULL, *dir, *installed = installed_path(s->wheel, m->path);
 	struct wa_buf in = {0};
 	void *out = NULL;
 	size_t out_size = 0, i = m->wheel_index;
@@ -575,16 +589,17 @@ static int graft_member(struct repair_state *s, const struct wa_audit_member *m,
 	if (moved) {
 		dir = wa_arena_printf(&s->r->arena, "%s.scripts", dist);
 	} else {
-		const char *slash = strrchr(m->path, '/');
+		const char *slash = strrchr(installed, '/');
 
-		dir = wa_arena_strndup(&s->r->arena, m->path, slash ? (size_t)(slash - m->path) : 0);
+		dir = wa_arena_strndup(&s->r->arena, installed,
+				       slash ? (size_t)(slash - installed) : 0);
 	}
 	if (!dir)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	rc = read_member(s, i, &in, err);
 	if (!rc)
-		rc = wa_graft_patch_member(s->plan, m->path, dir, m->elf, in.data, in.len, &out,
-					   &out_size, &changed, err);
+		rc = wa_graft_patch_member(s->plan, m->path, installed, dir, m->elf, in.data,
+					   in.len, &out, &out_size, &changed, err);
 	wa_buf_release(&in);
 	if (rc || !changed)
 		return rc;
@@ -659,6 +674,41 @@ static const char *missing_reason(struct repair_state *s)
 	return out ? out : "a needed library was not found";
 }
 
+/* Why the wheel with its grafts meets no (target) policy, naming the
+ * grafted libraries whose own symbol versions hold it back. */
+static const char *graft_rejection_reason(struct repair_state *s, const struct wa_audit *second)
+{
+	struct wa_buf t = {0};
+	size_t prefix = strlen(s->plan->libs_dir), named = 0;
+	const char *out;
+
+	wa_buf_str(&t, "with the grafted libraries: ");
+	wa_buf_str(&t, second->reason ? second->reason : "no policy is met");
+	for (size_t i = 0; i < second->n_symbols && named < 3; i++) {
+		const struct wa_symbol_row *row = second->symbols[i];
+		bool seen = false;
+
+		if (strncmp(row->member, s->plan->libs_dir, prefix) != 0 || row->member[prefix] != '/')
+			continue;
+		for (size_t k = 0; k < i; k++)
+			seen |= strcmp(second->symbols[k]->member, row->member) == 0;
+		if (seen)
+			continue;
+		wa_buf_str(&t, named++ ? ", " : "; held back by grafted ");
+		wa_buf_str(&t, row->member);
+		wa_buf_str(&t, " (");
+		wa_buf_str(&t, row->version);
+		if (row->symbol) {
+			wa_buf_str(&t, " ");
+			wa_buf_str(&t, row->symbol);
+		}
+		wa_buf_str(&t, ")");
+	}
+	out = t.oom ? NULL : rstr(s, t.data);
+	free(t.data);
+	return out ? out : "out of memory";
+}
+
 /*
  * Plans the grafts and audits the wheel as it will be.  Afterwards
  * s->audit is that second audit (r->audit too), so tags, reports and
@@ -712,9 +762,7 @@ static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *
 	s->r->audit = second;
 	if (second->exit_code != WA_EXIT_OK) {
 		*rejected = true;
-		reject(s, second->exit_code,
-		       wa_arena_printf(&s->r->arena, "with the grafted libraries: %s",
-				       second->reason ? second->reason : "no policy is met"));
+		reject(s, second->exit_code, graft_rejection_reason(s, second));
 	}
 	return 0;
 }

@@ -76,16 +76,18 @@ const struct wa_graft_lib *wa_graft_find(const struct wa_graft_plan *plan, const
 int wa_graft_patch_libs(struct wa_graft_plan *plan, struct wa_error *err);
 
 /*
- * Patches a wheel member at path (its current bytes in, elf its
+ * Patches the wheel member `member` (its current bytes in, elf its
  * inspection): DT_NEEDED entries with a grafted stand-in renamed, and
- * DT_RPATH = its search-path entries that stay inside the wheel, then
- * $ORIGIN/<relative path from dir_in_wheel to the .libs dir>.  dir_in_wheel
- * is the directory the member will live in (it differs from path's for a
- * moved script).  *out is malloc'd; *changed is false (and *out NULL) when
- * the member needs no grafted library.
+ * DT_RPATH = its search-path entries that stay inside the installed tree,
+ * then $ORIGIN/<relative path from new_dir to the .libs dir>.  Paths are
+ * as installed (relative to site-packages): installed is where the member
+ * lands today (a .data/platlib/ member lands at the root), new_dir the
+ * directory it will land in (another one for a moved script).  *out is
+ * malloc'd; *changed is false (and *out NULL) when the member needs no
+ * grafted library.
  */
-int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *path,
-			  const char *dir_in_wheel, const struct wa_elf_info *elf,
+int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *member,
+			  const char *installed, const char *new_dir, const struct wa_elf_info *elf,
 			  const void *bytes, size_t size, void **out, size_t *out_size,
 			  bool *changed, struct wa_error *err);
 

@@ -195,6 +195,15 @@ static int report_rejection(const struct repair_args *args, const struct wa_repa
 	return 0;
 }
 
+static void verbose_summary(const char *path, const struct wa_repair *rep)
+{
+	fprintf(stderr, "wheelaudit: %s -> %s (%zu members copied, %zu rewritten)\n", path,
+		rep->output, rep->copied, rep->rewritten);
+	for (size_t i = 0; i < rep->n_grafted; i++)
+		fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
+			rep->grafted[i].name, rep->grafted[i].source, rep->grafted[i].member);
+}
+
 static int repair_one(const struct repair_args *args, const char *path,
 		      struct wa_json_report *json, struct wa_json_report *rejected)
 {
@@ -216,12 +225,7 @@ static int repair_one(const struct repair_args *args, const char *path,
 				code = WA_EXIT_INTERNAL;
 			fflush(stdout);
 			if (args->common.text.verbose)
-				fprintf(stderr, "wheelaudit: %s -> %s (%zu members copied, %zu rewritten)\n",
-					path, rep->output, rep->copied, rep->rewritten);
-			for (size_t i = 0; i < rep->n_grafted; i++)
-				fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
-					rep->grafted[i].name, rep->grafted[i].source,
-					rep->grafted[i].member);
+				verbose_summary(path, rep);
 		} else if (report_rejection(args, rep, rejected)) {
 			code = WA_EXIT_INTERNAL;
 		}
