@@ -18,7 +18,11 @@
 #   * wall time of `wheelaudit repair` (retagging; --exclude '*' so that the
 #     copied system libraries' own dependencies do not ask for grafting)
 #     against `cp` of the same wheel and the audit alone (target: repair <=
-#     show + 2 x cp), and repair's peak RSS.
+#     show + 2 x cp), and repair's peak RSS,
+#   * wall time and peak RSS of `wheelaudit repair` with grafting (no
+#     --exclude: every system library the wheel's libraries need and the
+#     wheel lacks is found, read, hashed and patched once, and every member
+#     that needs one is patched), with the number of libraries grafted.
 # Exit status: 0 when both targets are met, 1 when one is missed, 2 on a
 # setup problem.
 #

@@ -324,24 +324,56 @@ static int collect_in_wheel(struct plan_state *s, struct wa_error *err)
 	return 0;
 }
 
-static const struct wa_audit_member *member_by_path(const struct wa_audit *a, const char *path)
+static int compare_member_paths(const void *x, const void *y)
 {
+	const struct wa_audit_member *const *a = x, *const *b = y;
+
+	return strcmp((*a)->path, (*b)->path);
+}
+
+/* The audit's members sorted by path, so each needed_by entry is found by
+ * bisection (a wheel may have many members needing one library). */
+static const struct wa_audit_member **members_by_path(struct plan_state *s, size_t *n)
+{
+	const struct wa_audit *a = s->a;
+	const struct wa_audit_member **v =
+		wa_arena_alloc(&s->plan->arena, (a->n_members + 1) * sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
 	for (size_t i = 0; i < a->n_members; i++)
-		if (a->members[i].elf && strcmp(a->members[i].path, path) == 0)
-			return &a->members[i];
-	return NULL;
+		if (a->members[i].elf)
+			v[(*n)++] = &a->members[i];
+	qsort(v, *n, sizeof(*v), compare_member_paths);
+	return v;
+}
+
+static const struct wa_audit_member *member_by_path(const struct wa_audit_member **sorted,
+						    size_t n, const char *path)
+{
+	struct wa_audit_member key = {.path = path};
+	const struct wa_audit_member *k = &key, **hit;
+
+	hit = n ? bsearch(&k, sorted, n, sizeof(*sorted), compare_member_paths) : NULL;
+	return hit ? *hit : NULL;
 }
 
 /* The wheel's external libraries, each resolved for the members that need it. */
 static int plan_externals(struct plan_state *s, struct wa_error *err)
 {
 	const struct wa_audit *a = s->a;
+	size_t n_sorted;
+	const struct wa_audit_member **sorted = members_by_path(s, &n_sorted);
 
+	if (!sorted)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < a->n_externals; i++) {
 		const struct wa_external *x = a->externals[i];
 
 		for (size_t k = 0; k < x->n_needed_by; k++) {
-			const struct wa_audit_member *m = member_by_path(a, x->needed_by[k]);
+			const struct wa_audit_member *m =
+				member_by_path(sorted, n_sorted, x->needed_by[k]);
 			struct wa_ld_request req;
 			struct wa_ptrvec chain = {0};
 			int rc;
@@ -512,6 +544,9 @@ int wa_graft_patch_libs(struct wa_graft_plan *plan, struct wa_error *err)
 		free(r);
 		if (rc)
 			return rc;
+		/* the patched copy is all that is written: a large library is held once */
+		free(l->bytes);
+		l->bytes = NULL;
 	}
 	return 0;
 }

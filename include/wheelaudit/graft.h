@@ -30,7 +30,7 @@ struct wa_graft_lib {
 	const char *member;    /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
 	const char **needed_by; /* wheel members and other grafted libraries */
 	size_t n_needed_by, needed_by_cap;
-	void *bytes;           /* the file as read (malloc'd, owned by the plan) */
+	void *bytes;           /* the file as read (malloc'd, owned; freed once patched) */
 	size_t size;
 	void *patched;         /* after wa_graft_patch_libs (malloc'd, owned) */
 	size_t patched_size;
