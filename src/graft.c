@@ -523,7 +523,8 @@ bool wa_graft_member_affected(const struct wa_graft_plan *plan, const struct wa_
 	return false;
 }
 
-int wa_graft_patch_libs(struct wa_graft_plan *plan, struct wa_error *err)
+int wa_graft_patch_libs(struct wa_graft_plan *plan, const struct wa_elf_limits *limits,
+			struct wa_error *err)
 {
 	for (size_t i = 0; i < plan->n_libs; i++) {
 		struct wa_graft_lib *l = plan->libs[i];
@@ -547,6 +548,13 @@ int wa_graft_patch_libs(struct wa_graft_plan *plan, struct wa_error *err)
 		/* the patched copy is all that is written: a large library is held once */
 		free(l->bytes);
 		l->bytes = NULL;
+		/* and what the second audit judges (and reports) is that copy */
+		wa_elf_info_free(l->elf);
+		l->elf = NULL;
+		rc = wa_elf_inspect_limited(&l->elf, l->patched, l->patched_size, l->member, limits,
+					    err);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

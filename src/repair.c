@@ -738,7 +738,7 @@ static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *
 		return 0;
 	}
 	/* patched now: the second audit takes the libraries' ELF data */
-	rc = wa_graft_patch_libs(s->plan, err);
+	rc = wa_graft_patch_libs(s->plan, &s->opt->audit.elf_limits, err);
 	if (rc)
 		return rc;
 	grafts = calloc(s->plan->n_libs + 1, sizeof(*grafts));

@@ -34,7 +34,7 @@ struct wa_graft_lib {
 	size_t size;
 	void *patched;         /* after wa_graft_patch_libs (malloc'd, owned) */
 	size_t patched_size;
-	struct wa_elf_info *elf; /* of bytes; owned until handed to wa_audit_regraft */
+	struct wa_elf_info *elf; /* of bytes, then of patched; owned until wa_audit_regraft */
 	const char **rpath_chain; /* DT_RPATH dirs its own dependencies inherit (expanded) */
 	size_t n_rpath_chain;
 };
@@ -72,8 +72,10 @@ const struct wa_graft_lib *wa_graft_find(const struct wa_graft_plan *plan, const
 
 /* Patches every planned library: SONAME = new name, its grafted
  * dependencies renamed, DT_RPATH $ORIGIN where it has a search path or
- * needs another grafted library. */
-int wa_graft_patch_libs(struct wa_graft_plan *plan, struct wa_error *err);
+ * needs another grafted library.  Each library's elf then describes the
+ * patched copy (inspected with limits), and its original bytes are freed. */
+int wa_graft_patch_libs(struct wa_graft_plan *plan, const struct wa_elf_limits *limits,
+			struct wa_error *err);
 
 /*
  * Patches the wheel member `member` (its current bytes in, elf its
