@@ -3,6 +3,7 @@
 # Writes the seed corpora of the fuzz harnesses from a build's test
 # fixtures and the policy tables:
 #   OUT_DIR/elf     every fixture ELF file (all machines, PIE, ET_REL, musl)
+#   OUT_DIR/patch   the same ELF files (fuzz_patch applies every edit to each)
 #   OUT_DIR/wheel   every fixture wheel as "<file name>\n<zip bytes>", and the
 #                   fixture ELF files as "<file name>\n<ELF>..." (fuzz_wheel
 #                   writes a wheel around them)
@@ -24,13 +25,15 @@ fixtures=$build/tests/fixtures
 
 # Start clean, so a seed removed from the fixtures does not linger.
 rm -rf "$out"
-mkdir -p "$out"/elf "$out"/wheel "$out"/names "$out"/policy
+mkdir -p "$out"/elf "$out"/patch "$out"/wheel "$out"/names "$out"/policy
 
 if [ ! -d "$fixtures" ]; then
 	echo "make_seeds: $fixtures missing (WA_BUILD_TESTS off?); ELF and wheel seeds skipped" >&2
 else
 	for f in "$fixtures"/elf/*; do
-		[ -f "$f" ] && cp "$f" "$out/elf/$(basename "$f")"
+		[ -f "$f" ] || continue
+		cp "$f" "$out/elf/$(basename "$f")"
+		cp "$f" "$out/patch/$(basename "$f")"
 	done
 	for whl in "$fixtures"/*.whl; do
 		[ -f "$whl" ] || continue
@@ -120,6 +123,6 @@ empty=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU
 cp "$src"/policies/*.json "$out/policy/"
 { printf '+'; cat "$src/policies/manylinux.json"; } >"$out/policy/plus-manylinux.json"
 
-for d in elf wheel names policy; do
+for d in elf patch wheel names policy; do
 	echo "make_seeds: $(find "$out/$d" -type f | wc -l) seeds in $out/$d"
 done

@@ -3,7 +3,7 @@
 # Builds the libFuzzer harnesses with clang (ASan + UBSan), writes the seed
 # corpora, and runs each harness for SECONDS, one after the other.
 #
-# Usage: tests/fuzz/run.sh SECONDS [HARNESS...]    (default: all four)
+# Usage: tests/fuzz/run.sh SECONDS [HARNESS...]    (default: all five)
 # Environment:
 #   WA_FUZZ_BUILD  build directory (default: build/fuzz)
 #   WA_FUZZ_ARGS   extra libFuzzer options, e.g. "-max_len=65536"
@@ -15,13 +15,13 @@
 set -euo pipefail
 
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
-	echo "usage: $0 SECONDS [names|elf|policy|wheel]..." >&2
+	echo "usage: $0 SECONDS [names|elf|policy|wheel|patch]..." >&2
 	exit 2
 fi
 seconds=$1
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(names elf policy wheel)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(names elf policy wheel patch)
 
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -29,7 +29,7 @@ build=${WA_FUZZ_BUILD:-build/fuzz}
 case $build in /*) ;; *) build=$root/$build ;; esac
 
 for h in "${harnesses[@]}"; do
-	case $h in names | elf | policy | wheel) ;; *)
+	case $h in names | elf | policy | wheel | patch) ;; *)
 		echo "$0: unknown harness '$h'" >&2
 		exit 2
 		;;
