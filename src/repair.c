@@ -458,9 +458,15 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 	return 0;
 }
 
-/* ===== grafting ===== */
+/* A rejection is a result: the audit in r says why. */
+static void reject(struct repair_state *s, int exit_code, const char *reason)
+{
+	s->r->exit_code = exit_code;
+	s->r->outcome = "rejected";
+	s->r->reason = reason;
+}
 
-static void reject(struct repair_state *s, int exit_code, const char *reason);
+/* ===== grafting ===== */
 
 /* The data directory's scripts: "<name>-<version>.data/scripts/". */
 static bool is_data_script(const struct wa_wheel *w, const char *name, const char **base)
@@ -473,9 +479,6 @@ static bool is_data_script(const struct wa_wheel *w, const char *name, const cha
 	*base = base_name(name);
 	return **base != '\0';
 }
-
-static int read_member(struct repair_state *s, size_t index, struct wa_buf *b,
-		       struct wa_error *err);
 
 static int sink_to_buf(void *ctx, const void *data, size_t len)
 {
@@ -956,12 +959,6 @@ static const char *output_name(struct repair_state *s)
 			       wn->abi, s->r->tagset);
 }
 
-static void reject(struct repair_state *s, int exit_code, const char *reason)
-{
-	s->r->exit_code = exit_code;
-	s->r->outcome = "rejected";
-	s->r->reason = reason;
-}
 
 /* Writes the archive at output (in the wheel directory) and records it. */
 static int write_output(struct repair_state *s, const char *input, const char *output,
