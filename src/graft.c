@@ -214,9 +214,16 @@ static void add_needed_by(struct plan_state *s, struct wa_graft_lib *l, const ch
 	l->needed_by[l->n_needed_by++] = who;
 }
 
+/* Records a library no search found, once (naming the first member that
+ * needs it), however many members need it. */
 static void add_missing(struct plan_state *s, const char *name, const char *who)
 {
-	struct wa_graft_missing *m = wa_arena_alloc(&s->plan->arena, sizeof(*m));
+	struct wa_graft_missing *m;
+
+	for (size_t i = 0; i < s->missing.len; i++)
+		if (strcmp(((struct wa_graft_missing *)s->missing.items[i])->name, name) == 0)
+			return;
+	m = wa_arena_alloc(&s->plan->arena, sizeof(*m));
 
 	if (!m || wa_ptrvec_push(&s->plan->arena, &s->missing, m)) {
 		s->oom = true;
@@ -374,12 +381,17 @@ static int plan_externals(struct plan_state *s, struct wa_error *err)
 		for (size_t k = 0; k < x->n_needed_by; k++) {
 			const struct wa_audit_member *m =
 				member_by_path(sorted, n_sorted, x->needed_by[k]);
+			struct wa_graft_lib *known = find_lib(s, x->name);
 			struct wa_ld_request req;
 			struct wa_ptrvec chain = {0};
 			int rc;
 
 			if (!m)
 				continue;
+			if (known) { /* found for an earlier member: one copy serves all */
+				add_needed_by(s, known, m->path);
+				continue;
+			}
 			request_arch(&req, m->elf);
 			rc = expand_own_rpath(s, &req, m->elf, &chain, err);
 			req.rpath = (const char *const *)chain.items;
