@@ -1047,6 +1047,10 @@ static int place_segment(struct layout *l, const struct image *im, bool keep_del
 	if (off - im->size > MAX_PADDING)
 		return bad(im, "a new segment would need %llu bytes of padding (huge .bss?)",
 			   (unsigned long long)(off - im->size));
+	/* off may exceed vmin - delta (the end of the file is above it); the
+	 * address must not wrap around to below the existing segments then */
+	if (add_overflows(off, delta))
+		return bad(im, "no room for a new segment in the address space");
 	l->seg_off = off;
 	l->seg_vaddr = off + delta;
 	return 0;
@@ -1070,6 +1074,66 @@ static void layout_contents(struct layout *l, const struct image *im, const stru
 	l->seg_size = pos;
 }
 
+/* A part of the input that the write step rewrites where it is. */
+struct region {
+	uint64_t off, len;
+	const char *what;
+};
+
+/* The write step rewrites parts of the input in place one after the other
+ * (vn_file fields, the string table, the dynamic table, the ELF header and
+ * program headers, the section headers and .symtab).  Where two of them
+ * share bytes the later write undoes the earlier one, and the result
+ * silently lacks an edit or names strings nobody asked for (a string table
+ * laid over the dynamic table loses its overwritten string).  Only forged
+ * files overlap them, so they are refused. */
+static int check_rewrites(const struct layout *l, const struct image *im, const struct plan *p)
+{
+	struct field vn_file = FIELD(im->is64, Verneed, vn_file);
+	bool relaid = l->str_moves || l->dyn_moves;
+	size_t syment = SIZEOF(im->is64, Sym), n = 0;
+	struct region r[5];
+
+	if (!l->str_moves)
+		r[n++] = (struct region){im->strtab_off, im->strsz, "the string table"};
+	if (!l->dyn_moves)
+		r[n++] = (struct region){im->ph[im->i_dynamic].offset, im->dyn_slots * im->dynent,
+					 "the dynamic table"};
+	if (relaid) {
+		r[n++] = (struct region){0, SIZEOF(im->is64, Ehdr), "the ELF header"};
+		if (l->ph_grows)
+			r[n++] = (struct region){im->phoff, (im->n_ph + 1) * im->phentsize,
+						 "the program header table"};
+		if (im->n_sh)
+			r[n++] = (struct region){im->shoff, im->n_sh * im->shentsize,
+						 "the section header table"};
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (ranges_overlap(r[i].off, r[i].len, r[j].off, r[j].len))
+				return bad(im, "%s and %s share bytes", r[i].what, r[j].what);
+	for (size_t t = 0; t < p->n_targets; t++) {
+		uint64_t at = p->targets[t].where + vn_file.off;
+
+		if (p->targets[t].kind != TARGET_VN_FILE)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (ranges_overlap(at, vn_file.width, r[i].off, r[i].len))
+				return bad(im, "a vn_file and %s share bytes", r[i].what);
+	}
+	/* .symtab values follow moved sections (move_symbols) */
+	for (size_t s = 1; relaid && s < im->n_sh; s++) {
+		const struct shdr *sh = &im->sh[s];
+
+		if (sh->type != SHT_SYMTAB || sh->entsize != syment || !in_file(im, sh->offset, sh->size))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (ranges_overlap(sh->offset, sh->size, r[i].off, r[i].len))
+				return bad(im, "the symbol table and %s share bytes", r[i].what);
+	}
+	return 0;
+}
+
 static int plan_layout(struct layout *l, const struct image *im, const struct plan *p)
 {
 	int rc;
@@ -1079,7 +1143,7 @@ static int plan_layout(struct layout *l, const struct image *im, const struct pl
 	l->str_moves = p->str_size != im->strsz;
 	l->dyn_moves = p->n_dyn + 1 > im->dyn_slots;
 	if (!l->str_moves && !l->dyn_moves)
-		return 0;
+		return check_rewrites(l, im, p);
 	if (im->n_ph + 1 >= PN_XNUM)
 		return bad(im, "too many program headers to add one");
 	l->ph_grows = free_after_phdrs(im, im->phoff + im->n_ph * im->phentsize, im->phentsize);
@@ -1092,12 +1156,16 @@ static int plan_layout(struct layout *l, const struct image *im, const struct pl
 		return bad(im, "the new segment does not fit a 32-bit file");
 	if (l->seg_off + l->seg_size > SIZE_MAX)
 		return nomem(im);
+	/* Segments whose addresses wrap are refused on input (and by loaders);
+	 * the new one must not be the first. */
+	if (add_overflows(l->seg_vaddr, l->seg_size))
+		return bad(im, "no room for a new segment in the address space");
 	l->out_size = l->seg_off + l->seg_size;
 	l->insert_at = 0;
 	for (size_t i = 0; i < im->n_ph; i++)
 		if (im->ph[i].type == PT_LOAD)
 			l->insert_at = i + 1;
-	return 0;
+	return check_rewrites(l, im, p);
 }
 
 /* ===== writing ===== */
