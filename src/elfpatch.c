@@ -43,6 +43,27 @@
 /* Smallest page size we assume when the file's own p_align is smaller. */
 #define MIN_PAGE 4096
 
+/*
+ * The largest page size a kernel of the architecture may run with (the
+ * linkers' default max-page-size): the new segment is aligned to at least
+ * this, so it maps on a 64 KiB-page kernel even when the file's own
+ * segments say less.
+ */
+static uint64_t arch_max_page(uint16_t machine)
+{
+	switch (machine) {
+	case EM_AARCH64:
+	case EM_ARM:
+	case EM_PPC:
+	case EM_PPC64:
+	case EM_MIPS:
+	case 258: /* EM_LOONGARCH, missing from older <elf.h> */
+		return 65536;
+	default:
+		return MIN_PAGE;
+	}
+}
+
 /* ===== byte order and field layout ===== */
 
 static uint64_t load_uint(const unsigned char *p, size_t width, bool msb)
@@ -1010,7 +1031,7 @@ static int place_segment(struct layout *l, const struct image *im, bool keep_del
 	const struct phdr *first = first_load(im);
 	uint64_t delta, top = 0, vmin, off;
 
-	l->align = MIN_PAGE;
+	l->align = arch_max_page(im->machine);
 	for (size_t i = 0; i < im->n_ph; i++) {
 		const struct phdr *p = &im->ph[i];
 
