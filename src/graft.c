@@ -234,6 +234,23 @@ static void add_missing(struct plan_state *s, const char *name, const char *who)
 }
 
 /*
+ * Only plain file names are searched for grafting.  A DT_NEEDED with a '/'
+ * is a path the loader opens as it is: on the build machine it names a
+ * file the wheel's author may not even know about (a hostile wheel could
+ * point it at any ELF file of this machine), so it is reported as not
+ * found rather than copied.  Control bytes have no place in a member name.
+ */
+static bool graftable_name(const char *needed)
+{
+	if (!*needed || strcmp(needed, ".") == 0 || strcmp(needed, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)needed; *p; p++)
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/*
  * Finds needed for the requester and, when found, reads and inspects it and
  * adds it to the plan with the DT_RPATH chain its own dependencies inherit
  * (its own DT_RPATH, then the requester's chain).
@@ -251,6 +268,10 @@ static int plan_library(struct plan_state *s, const struct wa_ld_request *req,
 
 	if (l) {
 		add_needed_by(s, l, who);
+		return 0;
+	}
+	if (!graftable_name(needed)) {
+		add_missing(s, needed, who);
 		return 0;
 	}
 	rc = wa_ld_find(s->cfg, req, needed, &path, &why, err);

@@ -699,6 +699,27 @@ def not_found(_):
 
 
 @case
+def needed_path_is_never_copied(_):
+    # A library without a SONAME linked by its path: the module's DT_NEEDED is
+    # that absolute path.  The loader would open exactly it; repair must not
+    # copy a file a wheel names by path (reported as not found instead).
+    need_tools()
+    libdir = tmp("abs")
+    os.makedirs(libdir)
+    lib = os.path.join(libdir, "libgreet.so")
+    sh(["gcc", *CFLAGS, "-shared", "-o", lib, os.path.join(SRC, "greet.c")], "building libgreet.so")
+    mod = build_module(tmp("build", "_core.so"), "_core", "greet_value", lib)
+    check(needed_of(mod)[:1] == [lib], "the module's NEEDED: %r" % needed_of(mod))
+    w = graftmod_wheel(mod)
+    wd = tmp("wheelhouse")
+    for opts in ((), ("--ldpaths", libdir)):
+        lines, err = repair(w, *opts, code=1)
+        check(lines == [], "stdout %r" % lines)
+        assert_not_found(err, "%s (needed by %s)" % (lib, CORE))
+        assert_nothing_written(wd)
+
+
+@case
 def too_new_lib(_):
     need_tools()
     lib = build_lib(tmp("libs"), "libnew.so.1", "toonew.c")
