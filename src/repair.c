@@ -665,10 +665,17 @@ static const char *missing_reason(struct repair_state *s)
 
 	wa_buf_str(&t, s->plan->n_missing == 1 ? "a needed library was not found: "
 					       : "needed libraries were not found: ");
-	for (size_t i = 0; i < s->r->n_missing; i++) {
+	for (size_t i = 0; i < s->r->n_missing && i < 20; i++) {
 		if (i)
 			wa_buf_str(&t, ", ");
 		wa_buf_str(&t, s->r->missing[i]);
+	}
+	if (s->r->n_missing > 20) {
+		char more[64];
+
+		/* the JSON "missing" list has them all */
+		snprintf(more, sizeof(more), " and %zu more", s->r->n_missing - 20);
+		wa_buf_str(&t, more);
 	}
 	wa_buf_str(&t, " (searched as the loader would; --ldpaths or "
 		       "WHEELAUDIT_LD_LIBRARY_PATH add places, --exclude leaves it out)");
