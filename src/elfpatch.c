@@ -481,6 +481,13 @@ struct target {
 	uint64_t new_off;
 };
 
+/* A part of the input: one the write step rewrites where it is, or one the
+ * plan read (version records) and that must therefore stay as it was. */
+struct region {
+	uint64_t off, len;
+	const char *what;
+};
+
 struct plan {
 	struct out_dyn *dyn;
 	size_t n_dyn;
@@ -497,6 +504,12 @@ struct plan {
 	 * reference we do not rewrite uses (foreign) / that we overwrote (dirty). */
 	unsigned char *foreign, *dirty;
 	bool refs_unknown; /* some references could not be found: never overwrite */
+
+	/* The version records walked (a Verneed without its vn_file field):
+	 * no rewrite may touch them, or the chain in the result differs from
+	 * the one planned for. */
+	struct region *records;
+	size_t n_records, cap_records;
 };
 
 static void plan_free(struct plan *p)
@@ -506,6 +519,24 @@ static void plan_free(struct plan *p)
 	free(p->str);
 	free(p->foreign);
 	free(p->dirty);
+	free(p->records);
+}
+
+static int add_record_region(struct plan *p, const struct image *im, uint64_t off, uint64_t len)
+{
+	if (!len)
+		return 0;
+	if (p->n_records == p->cap_records) {
+		size_t cap = p->cap_records ? p->cap_records * 2 : 16;
+		struct region *r = realloc(p->records, cap * sizeof(*r));
+
+		if (!r)
+			return nomem(im);
+		p->records = r;
+		p->cap_records = cap;
+	}
+	p->records[p->n_records++] = (struct region){off, len, "a version record"};
+	return 0;
 }
 
 static void bit_set(unsigned char *bits, uint64_t i)
@@ -663,6 +694,12 @@ static int plan_verneed(struct plan *p, struct image *im, const struct wa_elf_ed
 	for (;;) {
 		if ((rc = version_record(im, vaddr, SIZEOF(w, Verneed), "version-needs", &rec)))
 			return rc;
+		/* the record stays as read, but for its vn_file (a rename target) */
+		struct field vf = FIELD(w, Verneed, vn_file);
+		if ((rc = add_record_region(p, im, rec, vf.off)) ||
+		    (rc = add_record_region(p, im, rec + vf.off + vf.width,
+					    SIZEOF(w, Verneed) - vf.off - vf.width)))
+			return rc;
 		uint64_t file = get(im, rec, FIELD(w, Verneed, vn_file));
 		uint64_t cnt = get(im, rec, FIELD(w, Verneed, vn_cnt));
 		uint64_t aux = vaddr + get(im, rec, FIELD(w, Verneed, vn_aux));
@@ -680,7 +717,8 @@ static int plan_verneed(struct plan *p, struct image *im, const struct wa_elf_ed
 		}
 		for (uint64_t i = 0; i < cnt; i++) {
 			if ((rc = version_record(im, aux, SIZEOF(w, Vernaux), "version-needs",
-						 &aux_rec)))
+						 &aux_rec)) ||
+			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Vernaux))))
 				return rc;
 			mark_foreign(p, im, get(im, aux_rec, FIELD(w, Vernaux, vna_name)));
 			uint64_t aux_next = get(im, aux_rec, FIELD(w, Vernaux, vna_next));
@@ -705,7 +743,8 @@ static int plan_verdef(struct plan *p, struct image *im)
 	if (!dyn_value(im, DT_VERDEF, &vaddr))
 		return 0;
 	for (;;) {
-		if ((rc = version_record(im, vaddr, SIZEOF(w, Verdef), "version-definition", &rec)))
+		if ((rc = version_record(im, vaddr, SIZEOF(w, Verdef), "version-definition", &rec)) ||
+		    (rc = add_record_region(p, im, rec, SIZEOF(w, Verdef))))
 			return rc;
 		uint64_t cnt = get(im, rec, FIELD(w, Verdef, vd_cnt));
 		uint64_t aux = vaddr + get(im, rec, FIELD(w, Verdef, vd_aux));
@@ -713,7 +752,8 @@ static int plan_verdef(struct plan *p, struct image *im)
 
 		for (uint64_t i = 0; i < cnt; i++) {
 			if ((rc = version_record(im, aux, SIZEOF(w, Verdaux), "version-definition",
-						 &aux_rec)))
+						 &aux_rec)) ||
+			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Verdaux))))
 				return rc;
 			mark_foreign(p, im, get(im, aux_rec, FIELD(w, Verdaux, vda_name)));
 			uint64_t aux_next = get(im, aux_rec, FIELD(w, Verdaux, vda_next));
@@ -1095,11 +1135,65 @@ static void layout_contents(struct layout *l, const struct image *im, const stru
 	l->seg_size = pos;
 }
 
-/* A part of the input that the write step rewrites where it is. */
-struct region {
-	uint64_t off, len;
-	const char *what;
-};
+static int compare_regions(const void *x, const void *y)
+{
+	const struct region *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/* The first of the sorted, disjoint regions w[0..n) that ends after off. */
+static size_t first_ending_after(const struct region *w, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w[mid].off + w[mid].len <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The regions rewritten in place (r[0..n) and every vn_file target) must
+ * not share bytes with each other, nor with a version record the plan
+ * read.  Sorting makes it linear-logarithmic however many records a
+ * forged file chains together.
+ */
+static int check_written_apart(const struct image *im, const struct plan *p,
+			       const struct region *r, size_t n, struct field vn_file)
+{
+	struct region *w = malloc((n + p->n_targets + 1) * sizeof(*w));
+	size_t m = 0;
+	int rc = 0;
+
+	if (!w)
+		return nomem(im);
+	for (size_t i = 0; i < n; i++)
+		if (r[i].len)
+			w[m++] = r[i];
+	for (size_t t = 0; t < p->n_targets; t++)
+		if (p->targets[t].kind == TARGET_VN_FILE)
+			w[m++] = (struct region){p->targets[t].where + vn_file.off, vn_file.width,
+						 "a vn_file"};
+	qsort(w, m, sizeof(*w), compare_regions);
+	for (size_t i = 1; i < m && !rc; i++)
+		if (ranges_overlap(w[i - 1].off, w[i - 1].len, w[i].off, w[i].len))
+			rc = bad(im, "%s and %s share bytes", w[i - 1].what, w[i].what);
+	for (size_t k = 0; k < p->n_records && !rc; k++) {
+		const struct region *rec = &p->records[k];
+		size_t i = first_ending_after(w, m, rec->off);
+
+		if (i < m && ranges_overlap(rec->off, rec->len, w[i].off, w[i].len))
+			rc = bad(im, "a version record and %s share bytes", w[i].what);
+	}
+	free(w);
+	return rc;
+}
 
 /* The write step rewrites parts of the input in place one after the other
  * (vn_file fields, the string table, the dynamic table, the ELF header and
@@ -1114,6 +1208,7 @@ static int check_rewrites(const struct layout *l, const struct image *im, const 
 	bool relaid = l->str_moves || l->dyn_moves;
 	size_t syment = SIZEOF(im->is64, Sym), n = 0;
 	struct region r[5];
+	int rc;
 
 	if (!l->str_moves)
 		r[n++] = (struct region){im->strtab_off, im->strsz, "the string table"};
@@ -1129,19 +1224,8 @@ static int check_rewrites(const struct layout *l, const struct image *im, const 
 			r[n++] = (struct region){im->shoff, im->n_sh * im->shentsize,
 						 "the section header table"};
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (ranges_overlap(r[i].off, r[i].len, r[j].off, r[j].len))
-				return bad(im, "%s and %s share bytes", r[i].what, r[j].what);
-	for (size_t t = 0; t < p->n_targets; t++) {
-		uint64_t at = p->targets[t].where + vn_file.off;
-
-		if (p->targets[t].kind != TARGET_VN_FILE)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (ranges_overlap(at, vn_file.width, r[i].off, r[i].len))
-				return bad(im, "a vn_file and %s share bytes", r[i].what);
-	}
+	if ((rc = check_written_apart(im, p, r, n, vn_file)))
+		return rc;
 	/* .symtab values follow moved sections (move_symbols) */
 	for (size_t s = 1; relaid && s < im->n_sh; s++) {
 		const struct shdr *sh = &im->sh[s];
