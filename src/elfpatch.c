@@ -49,7 +49,7 @@
  * this, so it maps on a 64 KiB-page kernel even when the file's own
  * segments say less.
  */
-static uint64_t arch_max_page(uint16_t machine)
+uint64_t wa_elf_patch_min_align(uint16_t machine)
 {
 	switch (machine) {
 	case EM_AARCH64:
@@ -505,9 +505,9 @@ struct plan {
 	unsigned char *foreign, *dirty;
 	bool refs_unknown; /* some references could not be found: never overwrite */
 
-	/* The version records walked (a Verneed without its vn_file field):
-	 * no rewrite may touch them, or the chain in the result differs from
-	 * the one planned for. */
+	/* What the plan read and the result must keep as it was: the version
+	 * records walked (a Verneed without its vn_file field; a rewrite there
+	 * would change the chain planned for) and the interpreter path. */
 	struct region *records;
 	size_t n_records, cap_records;
 };
@@ -522,7 +522,8 @@ static void plan_free(struct plan *p)
 	free(p->records);
 }
 
-static int add_record_region(struct plan *p, const struct image *im, uint64_t off, uint64_t len)
+static int add_record_region(struct plan *p, const struct image *im, uint64_t off, uint64_t len,
+			     const char *what)
 {
 	if (!len)
 		return 0;
@@ -535,7 +536,7 @@ static int add_record_region(struct plan *p, const struct image *im, uint64_t of
 		p->records = r;
 		p->cap_records = cap;
 	}
-	p->records[p->n_records++] = (struct region){off, len, "a version record"};
+	p->records[p->n_records++] = (struct region){off, len, what};
 	return 0;
 }
 
@@ -696,9 +697,10 @@ static int plan_verneed(struct plan *p, struct image *im, const struct wa_elf_ed
 			return rc;
 		/* the record stays as read, but for its vn_file (a rename target) */
 		struct field vf = FIELD(w, Verneed, vn_file);
-		if ((rc = add_record_region(p, im, rec, vf.off)) ||
+		if ((rc = add_record_region(p, im, rec, vf.off, "a version record")) ||
 		    (rc = add_record_region(p, im, rec + vf.off + vf.width,
-					    SIZEOF(w, Verneed) - vf.off - vf.width)))
+					    SIZEOF(w, Verneed) - vf.off - vf.width,
+					    "a version record")))
 			return rc;
 		uint64_t file = get(im, rec, FIELD(w, Verneed, vn_file));
 		uint64_t cnt = get(im, rec, FIELD(w, Verneed, vn_cnt));
@@ -718,7 +720,8 @@ static int plan_verneed(struct plan *p, struct image *im, const struct wa_elf_ed
 		for (uint64_t i = 0; i < cnt; i++) {
 			if ((rc = version_record(im, aux, SIZEOF(w, Vernaux), "version-needs",
 						 &aux_rec)) ||
-			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Vernaux))))
+			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Vernaux),
+						    "a version record")))
 				return rc;
 			mark_foreign(p, im, get(im, aux_rec, FIELD(w, Vernaux, vna_name)));
 			uint64_t aux_next = get(im, aux_rec, FIELD(w, Vernaux, vna_next));
@@ -744,7 +747,7 @@ static int plan_verdef(struct plan *p, struct image *im)
 		return 0;
 	for (;;) {
 		if ((rc = version_record(im, vaddr, SIZEOF(w, Verdef), "version-definition", &rec)) ||
-		    (rc = add_record_region(p, im, rec, SIZEOF(w, Verdef))))
+		    (rc = add_record_region(p, im, rec, SIZEOF(w, Verdef), "a version record")))
 			return rc;
 		uint64_t cnt = get(im, rec, FIELD(w, Verdef, vd_cnt));
 		uint64_t aux = vaddr + get(im, rec, FIELD(w, Verdef, vd_aux));
@@ -753,7 +756,8 @@ static int plan_verdef(struct plan *p, struct image *im)
 		for (uint64_t i = 0; i < cnt; i++) {
 			if ((rc = version_record(im, aux, SIZEOF(w, Verdaux), "version-definition",
 						 &aux_rec)) ||
-			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Verdaux))))
+			    (rc = add_record_region(p, im, aux_rec, SIZEOF(w, Verdaux),
+						    "a version record")))
 				return rc;
 			mark_foreign(p, im, get(im, aux_rec, FIELD(w, Verdaux, vda_name)));
 			uint64_t aux_next = get(im, aux_rec, FIELD(w, Verdaux, vda_next));
@@ -972,6 +976,17 @@ static int place_strings(struct plan *p, const struct image *im)
 	return 0;
 }
 
+/* The interpreter path must read the same afterwards: no rewrite may touch
+ * its bytes (a forged PT_INTERP can lie over the headers). */
+static int keep_interp(struct plan *p, const struct image *im)
+{
+	for (size_t i = 0; i < im->n_ph; i++)
+		if (im->ph[i].type == PT_INTERP && in_file(im, im->ph[i].offset, im->ph[i].filesz))
+			return add_record_region(p, im, im->ph[i].offset, im->ph[i].filesz,
+						 "the interpreter path");
+	return 0;
+}
+
 static int plan_build(struct plan *p, struct image *im, const struct wa_elf_edit *edit)
 {
 	size_t bits = (im->strsz + 1 + 7) / 8;
@@ -986,7 +1001,7 @@ static int plan_build(struct plan *p, struct image *im, const struct wa_elf_edit
 	memcpy(p->str, im->bytes + im->strtab_off, im->strsz);
 	p->str_size = im->strsz;
 	if ((rc = plan_dynamic(p, im, edit)) || (rc = plan_verneed(p, im, edit)) ||
-	    (rc = plan_verdef(p, im)))
+	    (rc = plan_verdef(p, im)) || (rc = keep_interp(p, im)))
 		return rc;
 	plan_dynsym(p, im);
 	return place_strings(p, im);
@@ -1071,7 +1086,7 @@ static int place_segment(struct layout *l, const struct image *im, bool keep_del
 	const struct phdr *first = first_load(im);
 	uint64_t delta, top = 0, vmin, off;
 
-	l->align = arch_max_page(im->machine);
+	l->align = wa_elf_patch_min_align(im->machine);
 	for (size_t i = 0; i < im->n_ph; i++) {
 		const struct phdr *p = &im->ph[i];
 
@@ -1189,7 +1204,7 @@ static int check_written_apart(const struct image *im, const struct plan *p,
 		size_t i = first_ending_after(w, m, rec->off);
 
 		if (i < m && ranges_overlap(rec->off, rec->len, w[i].off, w[i].len))
-			rc = bad(im, "a version record and %s share bytes", w[i].what);
+			rc = bad(im, "%s and %s share bytes", rec->what, w[i].what);
 	}
 	free(w);
 	return rc;

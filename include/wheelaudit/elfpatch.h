@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wheelaudit/error.h"
 
@@ -46,5 +47,10 @@ struct wa_elf_edit {
  */
 int wa_elf_patch(void **out, size_t *out_size, const void *in, size_t in_size,
 		 const struct wa_elf_edit *edit, const char *member, struct wa_error *err);
+
+/* The smallest p_align a new segment gets for a machine (EM_*): the
+ * largest page size its kernels may use (64 KiB on AArch64, ARM, PowerPC,
+ * MIPS and LoongArch; 4 KiB elsewhere). */
+uint64_t wa_elf_patch_min_align(uint16_t machine);
 
 #endif

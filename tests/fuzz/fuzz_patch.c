@@ -95,6 +95,7 @@ static uint64_t padding_bound(const uint8_t *d, size_t size)
 	phoff = is64 ? rd(d + 32, 8, msb) : rd(d + 28, 4, msb);
 	phent = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	phnum = rd(d + (is64 ? 56 : 44), 2, msb);
+	align = wa_elf_patch_min_align((uint16_t)rd(d + 18, 2, msb));
 	if (phoff > size || phnum * phent > size - phoff)
 		return 0; /* the patcher refuses it */
 	for (uint64_t i = 0; i < phnum; i++) {
