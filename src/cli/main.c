@@ -28,7 +28,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"show", cmd_show, "audit wheels and print the most compatible platform tags"},
-	{"repair", cmd_repair, "write retagged copies of compliant wheels, or reject them"},
+	{"repair", cmd_repair, "retag wheels, grafting the libraries they need, or reject them"},
 	{"policies", cmd_policies, "list the manylinux/musllinux policies, or show one"},
 	{"lddtree", cmd_lddtree, "show how the loader resolves the libraries of files and wheels"},
 };
