@@ -631,6 +631,7 @@ static bool join_in_wheel(const char *dir, const char *rel, struct wa_buf *out)
 			wa_buf_str(out, "/");
 		wa_buf_str(out, c);
 	}
+	/* terminate at len (".." may have cut it), and have data even when empty */
 	wa_buf_add(out, "", 1);
 	out->len--;
 	wa_buf_release(&parts);
