@@ -782,8 +782,10 @@ static bool word_at(const struct image *im, uint64_t vaddr, uint64_t *v)
 	return true;
 }
 
-/* Symbol count from DT_GNU_HASH: past the highest bucket's chain end. */
-static bool count_from_gnu_hash(const struct image *im, uint64_t h, uint64_t *count)
+/* Symbol count from DT_GNU_HASH: past the highest bucket's chain end;
+ * *len is the table's size up to that end. */
+static bool count_from_gnu_hash(const struct image *im, uint64_t h, uint64_t *count,
+				uint64_t *len)
 {
 	uint64_t nbuckets, symoffset, bloom_size, last = 0, v;
 	uint64_t word = im->is64 ? 8 : 4;
@@ -800,27 +802,60 @@ static bool count_from_gnu_hash(const struct image *im, uint64_t h, uint64_t *co
 		if (v > last)
 			last = v;
 	}
+	uint64_t chains = buckets + 4 * nbuckets;
 	if (last < symoffset) {
 		*count = symoffset;
+		*len = chains - h;
 		return true;
 	}
-	uint64_t chains = buckets + 4 * nbuckets;
 	for (uint64_t i = last; i - symoffset < im->size / 4; i++) {
 		if (!word_at(im, chains + 4 * (i - symoffset), &v))
 			return false;
 		if (v & 1) {
 			*count = i + 1;
+			*len = chains + 4 * (i - symoffset + 1) - h;
 			return true;
 		}
 	}
 	return false;
 }
 
+/* DT_HASH: nbucket and nchain words, then that many entries. */
+static bool hash_table_size(const struct image *im, uint64_t h, uint64_t *count, uint64_t *len)
+{
+	/* s390x keeps 64-bit hash words; the counts are their low halves */
+	bool wide = im->is64 && im->machine == EM_S390;
+	uint64_t entry = wide ? 8 : 4, lo = wide && im->msb ? 4 : 0, nbucket;
+
+	if (!word_at(im, h + lo, &nbucket) || !word_at(im, h + entry + lo, count))
+		return false;
+	if (nbucket > im->size || *count > im->size)
+		return false;
+	*len = entry * (2 + nbucket + *count);
+	return true;
+}
+
+/* The symbol hash tables are read, never written: keep them as they are
+ * (a forged file may lay one over a region that is rewritten). */
+static int keep_hash_tables(struct plan *p, const struct image *im)
+{
+	uint64_t h = 0, count, len, off;
+	int rc = 0;
+
+	if (dyn_value(im, DT_HASH, &h) && hash_table_size(im, h, &count, &len) &&
+	    vaddr_to_offset(im, h, len, &off))
+		rc = add_record_region(p, im, off, len, "the hash table");
+	if (!rc && dyn_value(im, DT_GNU_HASH, &h) && count_from_gnu_hash(im, h, &count, &len) &&
+	    vaddr_to_offset(im, h, len, &off))
+		rc = add_record_region(p, im, off, len, "the GNU hash table");
+	return rc;
+}
+
 /* The number of dynamic symbols, from the section header, DT_HASH or
  * DT_GNU_HASH; false when none of them tells. */
 static bool count_dynsyms(const struct image *im, uint64_t symtab, size_t syment, uint64_t *count)
 {
-	uint64_t h = 0;
+	uint64_t h = 0, len;
 
 	for (size_t i = 0; i < im->n_sh; i++) {
 		const struct shdr *s = &im->sh[i];
@@ -830,32 +865,35 @@ static bool count_dynsyms(const struct image *im, uint64_t symtab, size_t syment
 			return true;
 		}
 	}
-	if (dyn_value(im, DT_HASH, &h)) {
-		/* s390x keeps 64-bit hash words; nchain is the low half of the second */
-		bool wide = im->is64 && im->machine == EM_S390;
-		return word_at(im, h + (wide ? 8 + (im->msb ? 4 : 0) : 4), count);
-	}
+	if (dyn_value(im, DT_HASH, &h))
+		return hash_table_size(im, h, count, &len);
 	if (dyn_value(im, DT_GNU_HASH, &h))
-		return count_from_gnu_hash(im, h, count);
+		return count_from_gnu_hash(im, h, count, &len);
 	return false;
 }
 
 /* Symbol names are foreign references.  When the symbols cannot be
- * counted, no string is overwritten at all. */
-static void plan_dynsym(struct plan *p, const struct image *im)
+ * counted, no string is overwritten at all.  The symbols and their
+ * version indices are read, never written: they are kept as they are. */
+static int plan_dynsym(struct plan *p, const struct image *im)
 {
 	size_t syment = SIZEOF(im->is64, Sym);
-	uint64_t symtab = 0, count = 0, off = 0;
+	uint64_t symtab = 0, count = 0, off = 0, versym = 0, voff;
+	int rc;
 
 	if (!dyn_value(im, DT_SYMTAB, &symtab))
-		return;
+		return 0;
 	if (!count_dynsyms(im, symtab, syment, &count) || count > im->size / syment ||
 	    !vaddr_to_offset(im, symtab, count * syment, &off)) {
 		p->refs_unknown = true;
-		return;
+		return 0;
 	}
 	for (uint64_t i = 0; i < count; i++)
 		mark_foreign(p, im, get(im, off + i * syment, FIELD(im->is64, Sym, st_name)));
+	if (dyn_value(im, DT_VERSYM, &versym) && vaddr_to_offset(im, versym, count * 2, &voff) &&
+	    (rc = add_record_region(p, im, voff, count * 2, "the symbol versions")))
+		return rc;
+	return add_record_region(p, im, off, count * syment, "the dynamic symbol table");
 }
 
 /* ----- where each string goes ----- */
@@ -1001,9 +1039,9 @@ static int plan_build(struct plan *p, struct image *im, const struct wa_elf_edit
 	memcpy(p->str, im->bytes + im->strtab_off, im->strsz);
 	p->str_size = im->strsz;
 	if ((rc = plan_dynamic(p, im, edit)) || (rc = plan_verneed(p, im, edit)) ||
-	    (rc = plan_verdef(p, im)) || (rc = keep_interp(p, im)))
+	    (rc = plan_verdef(p, im)) || (rc = keep_interp(p, im)) ||
+	    (rc = plan_dynsym(p, im)) || (rc = keep_hash_tables(p, im)))
 		return rc;
-	plan_dynsym(p, im);
 	return place_strings(p, im);
 }
 
