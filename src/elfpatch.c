@@ -1276,6 +1276,12 @@ static int check_rewrites(const struct layout *l, const struct image *im, const 
 		if (im->n_sh)
 			r[n++] = (struct region){im->shoff, im->n_sh * im->shentsize,
 						 "the section header table"};
+	} else {
+		/* Not rewritten this time, but no in-place write may land on them
+		 * either (a forged string table over the ELF identification). */
+		r[n++] = (struct region){0, SIZEOF(im->is64, Ehdr), "the ELF header"};
+		r[n++] = (struct region){im->phoff, im->n_ph * im->phentsize,
+					 "the program header table"};
 	}
 	if ((rc = check_written_apart(im, p, r, n, vn_file)))
 		return rc;
