@@ -12,7 +12,6 @@ need them through DT_RPATH or DT_RUNPATH; then checks the text tree, the
 --json document and the exit code.  Exit 0 = pass, 1 = fail, 77 = skipped
 (no gcc, or not an x86-64/aarch64 glibc host).
 """
-import argparse
 import base64
 import hashlib
 import json
@@ -23,24 +22,9 @@ import sys
 import tempfile
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
-
-
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check  # noqa: E402
 
 
 def run(*args, env=None):
@@ -334,27 +318,7 @@ def invalid_inputs(L):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    CTX.update(bin=a.bin, fixtures=a.fixtures)
-    try:
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    print("PASS")
-    return 0
-
+    return casekit.main("lddtree")
 
 if __name__ == "__main__":
     sys.exit(main())

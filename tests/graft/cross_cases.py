@@ -28,7 +28,6 @@ must fail to load under the same conditions.
 Exit 0 = pass, 1 = fail, 77 = skipped (a compiler, readelf or the target's
 libc is missing; a missing qemu only skips the run, with a NOTE).
 """
-import argparse
 import base64
 import csv
 import hashlib
@@ -37,16 +36,14 @@ import json
 import os
 import re
 import shutil
-import stat
 import struct
 import subprocess
 import sys
-import tempfile
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "cross_src")
 DIST, VER = "graftmod", "0.1"
@@ -66,27 +63,8 @@ CROSS = {
 }
 
 
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
-
-
 def note(msg):
     print("NOTE: " + msg)
-
-
-def tmp(*parts):
-    return os.path.join(CTX["tmp"], *parts)
 
 
 def src(name):
@@ -739,34 +717,8 @@ def musl(_):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    ap.add_argument("--schema-dir", default=os.path.join(HERE, "..", "..", "docs"))
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    if a.run not in CASES:
-        print("FAIL: no case %r" % a.run)
-        return 1
-    CTX.update(bin=os.path.abspath(a.bin), schema_dir=os.path.abspath(a.schema_dir))
-    CTX["tmp"] = tempfile.mkdtemp(prefix="wa-graft-cross-")
-    try:
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(CTX["tmp"], ignore_errors=True)
-    print("PASS")
-    return 0
-
+    return casekit.main("graft-cross", options=[
+        ("--schema-dir", {"default": os.path.join(HERE, "..", "..", "docs")})])
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,7 +26,6 @@ validated against repair-v1.schema.json when python3-jsonschema is importable.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (no gcc, Python headers, readelf, /usr/bin/python3 or pip).
 """
-import argparse
 import base64
 import csv
 import hashlib
@@ -38,12 +37,11 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "src")
 PY_BIN = "/usr/bin/python3"
@@ -55,25 +53,6 @@ WHEEL_NAME = "%s-%s-%s.whl" % (DIST, VER, TAG)
 LIBS = DIST + ".libs"
 CORE = "graftmod/_core" + PY_SUFFIX
 MANYLINUX_RE = re.compile(r"^manylinux(1|2010|2014|_\d+_\d+)_x86_64$")
-
-
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
-
-
-def tmp(*parts):
-    return os.path.join(CTX["tmp"], *parts)
 
 
 # ---------------------------------------------------------------- tools
@@ -1052,35 +1031,8 @@ def data_platlib_and_root_modules(_):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    ap.add_argument("--schema-dir", default=os.path.join(HERE, "..", "..", "docs"))
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    if a.run not in CASES:
-        print("FAIL: no case %r" % a.run)
-        return 1
-    CTX.update(bin=os.path.abspath(a.bin), fixtures=a.fixtures and os.path.abspath(a.fixtures),
-               schema_dir=os.path.abspath(a.schema_dir))
-    CTX["tmp"] = tempfile.mkdtemp(prefix="wa-graft-")
-    try:
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        shutil.rmtree(CTX["tmp"], ignore_errors=True)
-    print("PASS")
-    return 0
-
+    return casekit.main("graft", options=[
+        ("--schema-dir", {"default": os.path.join(HERE, "..", "..", "docs")})])
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,7 +30,6 @@ extracted to the temporary directory).
 
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool or the corpus is missing).
 """
-import argparse
 import glob
 import hashlib
 import os
@@ -40,12 +39,11 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "src")
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpus"))
@@ -58,25 +56,6 @@ RPATH_LIBS = "$ORIGIN/../pkg.libs"
 EDIT_A = ["--set-soname", A_NEW, "--replace-needed", B_OLD, B_NEW, "--set-rpath", RPATH_LIBS]
 # b_func(7) = strlen("b7") * 1000 + 7 * 3; a_func adds 100; with libc3, x becomes x + 5
 B7, A7, A7_CHAIN = 2021, 2121, 2136
-
-
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
-
-
-def tmp(*parts):
-    return os.path.join(CTX["tmp"], *parts)
 
 
 def need(tool, why=""):
@@ -1400,40 +1379,13 @@ def idempotent(_):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    ap.add_argument("--patcher")
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    if a.run not in CASES:
-        print("FAIL: no case %r" % a.run)
-        return 1
-    if not a.patcher or not os.access(a.patcher, os.X_OK):
-        print("FAIL: --patcher %r is not an executable" % a.patcher)
-        return 1
-    CTX.update(patcher=os.path.abspath(a.patcher), bin=a.bin, fixtures=a.fixtures)
-    CTX["tmp"] = tempfile.mkdtemp(prefix="wa-patch-")
-    try:
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        if os.environ.get("WA_KEEP_TMP"):
-            print("kept %s" % CTX["tmp"])
-        else:
-            shutil.rmtree(CTX["tmp"], ignore_errors=True)
-    print("PASS")
-    return 0
+    def prepare(ctx):
+        if not ctx["patcher"] or not os.access(ctx["patcher"], os.X_OK):
+            return "--patcher %r is not an executable" % ctx["patcher"]
+        ctx["patcher"] = os.path.abspath(ctx["patcher"])
+        return None
 
+    return casekit.main("patch", options=[("--patcher", {})], prepare=prepare)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+"""The harness the end-to-end case scripts share (tests/*/..._cases.py).
+
+A case script registers functions with @case and ends with
+`sys.exit(casekit.main("prefix"))`.  tests/CMakeLists.txt (wa_add_case_script)
+runs it as
+
+    SCRIPT --list                      case names, ';'-separated
+    SCRIPT --run CASE --bin BIN --fixtures DIR [extra options]
+
+Each run gets a fresh temporary directory (tmp()), removed afterwards
+unless WA_KEEP_TMP is set.  Exit 0 = pass, 1 = fail, 77 = skipped (raise
+Skip).  CTX holds bin, fixtures, tmp and the script's extra options.
+"""
+import argparse
+import os
+import shutil
+import tempfile
+
+SKIP = 77
+CASES = {}
+CTX = {}
+
+
+class Skip(Exception):
+    pass
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def check(cond, msg, *context):
+    if not cond:
+        extra = "".join("\n--- %s" % c for c in context)
+        raise AssertionError(msg + extra)
+
+
+def tmp(*parts):
+    return os.path.join(CTX["tmp"], *parts)
+
+
+def main(prefix, options=(), prepare=None):
+    """Parses the command line, runs one case, returns the exit code.
+
+    options: (flag, argparse keyword arguments) pairs the script adds; their
+    values land in CTX under the flag's dest.  prepare(ctx) may check them
+    and return an error text (the run then fails before the case starts).
+    """
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--run")
+    ap.add_argument("--bin")
+    ap.add_argument("--fixtures")
+    for flag, kwargs in options:
+        ap.add_argument(flag, **kwargs)
+    a = ap.parse_args()
+    if a.list:
+        print(";".join(CASES))
+        return 0
+    if a.run not in CASES:
+        print("FAIL: no case %r" % a.run)
+        return 1
+    CTX.update(vars(a))
+    CTX["bin"] = a.bin and os.path.abspath(a.bin)
+    CTX["fixtures"] = a.fixtures and os.path.abspath(a.fixtures)
+    why = prepare(CTX) if prepare else None
+    if why:
+        print("FAIL: %s" % why)
+        return 1
+    CTX["tmp"] = tempfile.mkdtemp(prefix="wa-%s-" % prefix)
+    try:
+        CASES[a.run](None)
+    except Skip as e:
+        print("SKIP: %s" % e)
+        return SKIP
+    except AssertionError as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        if os.environ.get("WA_KEEP_TMP"):
+            print("kept %s" % CTX["tmp"])
+        else:
+            shutil.rmtree(CTX["tmp"], ignore_errors=True)
+    print("PASS")
+    return 0
