@@ -15,7 +15,7 @@ graftmod/_core.<abi>.so exporting core_value() (= greet_value()) linked with
 -L DIR -lgreet and no rpath, and the wheel around it (Python's zipfile,
 RECORD with sha256).  Cross toolchains without libc development files (no
 crt1.o, no headers) link against the target's runtime /usr/<triple>/lib/
-libc.so.6 with -nostdlib; programs get cross_src/start.c as their entry.
+libc.so.6 with -nostdlib; programs get tests/patch/src/start.c as their entry.
 
 After the static checks (the `grafted` list of --json, the grafted file's ELF
 header, `readelf -dW`/`-VW`, eu-elflint --gnu-ld when installed, PT_LOAD
@@ -46,6 +46,8 @@ import casekit  # noqa: E402
 from casekit import CTX, Skip, case, check, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "cross_src")
+# the program entry the patch suite's cross programs use too
+START_C = os.path.join(HERE, "..", "patch", "src", "start.c")
 DIST, VER = "graftmod", "0.1"
 LIBS = DIST + ".libs"
 GREET = "libgreet.so.1"
@@ -243,7 +245,7 @@ class Toolchain:
             return []
         extra = ["-nostdlib"]
         if program:
-            extra += [src("start.c"), "-Wl,-dynamic-linker," + self.bare["interp"]]
+            extra += [START_C, "-Wl,-dynamic-linker," + self.bare["interp"]]
         if libc:
             extra += [self.bare["libc"], "-Wl,-rpath-link," + os.path.dirname(self.bare["libc"])]
         return extra
