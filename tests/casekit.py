@@ -41,12 +41,23 @@ def tmp(*parts):
     return os.path.join(CTX["tmp"], *parts)
 
 
-def main(prefix, options=(), prepare=None):
+def remove_tree(path):
+    """Removes a case's directory, also after a case made parts of it read-only."""
+    for root, dirs, _ in os.walk(path):
+        for d in dirs:
+            p = os.path.join(root, d)
+            if not os.path.islink(p):
+                os.chmod(p, 0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def main(prefix, options=(), prepare=None, finish=None):
     """Parses the command line, runs one case, returns the exit code.
 
     options: (flag, argparse keyword arguments) pairs the script adds; their
     values land in CTX under the flag's dest.  prepare(ctx) may check them
-    and return an error text (the run then fails before the case starts).
+    and return an error text (the run then fails before the case starts);
+    finish(ctx), after a passing case, may return one too (the case fails).
     """
     ap = argparse.ArgumentParser()
     ap.add_argument("--list", action="store_true")
@@ -82,6 +93,10 @@ def main(prefix, options=(), prepare=None):
         if os.environ.get("WA_KEEP_TMP"):
             print("kept %s" % CTX["tmp"])
         else:
-            shutil.rmtree(CTX["tmp"], ignore_errors=True)
+            remove_tree(CTX["tmp"])
+    why = finish(CTX) if finish else None
+    if why:
+        print("FAIL: %s" % why)
+        return 1
     print("PASS")
     return 0

@@ -10,24 +10,14 @@ stderr fragments and the --json document (validated against the schema when
 python3-jsonschema is installed).  Exit 0 = pass, 1 = fail, 77 = skipped
 (a fixture that needs an optional toolchain is missing).
 """
-import argparse
 import json
 import os
 import subprocess
 import sys
 
-SKIP = 77
-CASES = {}
-CTX = {}
-
-
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check  # noqa: E402
 
 
 def fixture(name):
@@ -45,12 +35,6 @@ def run(*args, stdout_path=None):
         return p.returncode, "", p.stderr
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
 
 
 def show(wheel, *opts, code):
@@ -613,28 +597,7 @@ def several_wheels_with_threads_give_the_same_json(_):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    ap.add_argument("--schema")
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    CTX.update(bin=a.bin, fixtures=a.fixtures, schema=a.schema)
-    try:
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    print("PASS")
-    return 0
-
+    return casekit.main("cli", options=[("--schema", {})])
 
 if __name__ == "__main__":
     sys.exit(main())

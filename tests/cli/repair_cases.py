@@ -20,7 +20,6 @@ documents against it (only when python3-jsonschema is importable).
 Exit 0 = pass, 1 = fail, 77 = skipped (a fixture that needs an optional
 toolchain is missing, pip is unavailable, or the check cannot run as root).
 """
-import argparse
 import base64
 import glob
 import hashlib
@@ -32,29 +31,13 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp  # noqa: E402
 PY_BIN = "/usr/bin/python3"
-
-
-class Skip(Exception):
-    pass
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def check(cond, msg, *context):
-    if not cond:
-        extra = "".join("\n--- %s" % c for c in context)
-        raise AssertionError(msg + extra)
 
 
 # ---------------------------------------------------------------- paths, running
@@ -80,10 +63,6 @@ def example_so():
     if not found:
         raise Skip("the example module was not built here")
     return found[0]
-
-
-def tmp(*parts):
-    return os.path.join(CTX["tmp"], *parts)
 
 
 def env_with(**over):
@@ -1658,47 +1637,22 @@ def snapshot(d):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    ap.add_argument("--schema-dir")
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(CASES))
-        return 0
-    if a.run not in CASES:
-        print("FAIL: no case %r" % a.run)
-        return 1
-    CTX.update(bin=os.path.abspath(a.bin), fixtures=os.path.abspath(a.fixtures), schema_dir=a.schema_dir)
-    before = snapshot(CTX["fixtures"])
-    CTX["tmp"] = tempfile.mkdtemp(prefix="wa-repair-")
-    try:
-        ex = glob.glob(os.path.join(CTX["fixtures"], "wheelaudit_example-0.1-*-linux_x86_64.whl"))
-        CTX["snapshot_ex"] = sha256_file(ex[0]) if ex else None
-        CASES[a.run](None)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL: %s" % e)
-        return 1
-    finally:
-        for root, dirs, _ in os.walk(CTX["tmp"]):
-            for d in dirs:
-                p = os.path.join(root, d)
-                if not os.path.islink(p):
-                    os.chmod(p, 0o755)
-        shutil.rmtree(CTX["tmp"], ignore_errors=True)
-    after = snapshot(CTX["fixtures"])
-    if after != before:
-        changed = sorted(set(after.items()) ^ set(before.items()))
-        print("FAIL: the fixture directory changed: %r" % changed[:5])
-        return 1
-    print("PASS")
-    return 0
+    def prepare(ctx):
+        # the fixture directory is only read: compared before and after
+        ctx["before"] = snapshot(ctx["fixtures"])
+        ex = glob.glob(os.path.join(ctx["fixtures"], "wheelaudit_example-0.1-*-linux_x86_64.whl"))
+        ctx["snapshot_ex"] = sha256_file(ex[0]) if ex else None
+        return None
 
+    def finish(ctx):
+        after = snapshot(ctx["fixtures"])
+        if after != ctx["before"]:
+            changed = sorted(set(after.items()) ^ set(ctx["before"].items()))
+            return "the fixture directory changed: %r" % changed[:5]
+        return None
+
+    return casekit.main("repair", options=[("--schema-dir", {})], prepare=prepare,
+                        finish=finish)
 
 if __name__ == "__main__":
     sys.exit(main())
