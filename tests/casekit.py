@@ -13,6 +13,7 @@ unless WA_KEEP_TMP is set.  Exit 0 = pass, 1 = fail, 77 = skipped (raise
 Skip).  CTX holds bin, fixtures, tmp and the script's extra options.
 """
 import argparse
+import json
 import os
 import shutil
 import tempfile
@@ -39,6 +40,38 @@ def check(cond, msg, *context):
 
 def tmp(*parts):
     return os.path.join(CTX["tmp"], *parts)
+
+
+def validate_repair_doc(doc):
+    """Validates a `repair --json` document against docs/repair-v1.schema.json
+    (which refers to show-v1) from CTX["schema_dir"]; False when
+    python3-jsonschema is not importable (nothing checked)."""
+    d = CTX.get("schema_dir")
+    try:
+        import jsonschema
+    except ImportError:
+        return False
+    schemas = {}
+    for n in ("show-v1.schema.json", "repair-v1.schema.json"):
+        with open(os.path.join(d, n)) as f:
+            schemas[n] = json.load(f)
+    repair_schema = schemas["repair-v1.schema.json"]
+    try:
+        try:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+        except ImportError:
+            store = {s["$id"]: s for s in schemas.values()}
+            resolver = jsonschema.RefResolver(repair_schema["$id"], repair_schema, store=store)
+            jsonschema.Draft202012Validator(repair_schema, resolver=resolver).validate(doc)
+        else:
+            registry = Registry().with_resources(
+                [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in schemas.values()])
+            jsonschema.Draft202012Validator(repair_schema, registry=registry).validate(doc)
+    except jsonschema.ValidationError as e:
+        raise AssertionError("repair --json does not validate against repair-v1.schema.json: %s at %s"
+                             % (e.message, "/".join(map(str, e.absolute_path))))
+    return True
 
 
 def remove_tree(path):

@@ -187,6 +187,22 @@ def pip_install_and_import(out):
     return None
 
 
+def check_output_works(binary, out, tags, problems):
+    """`show` must pass the written wheel, and this machine's python3 must
+    install and import it when it can; returns tags, marked when imported."""
+    s = subprocess.run([binary, "show", "--json", out], capture_output=True, text=True,
+                       timeout=600)
+    if s.returncode != 0:
+        problems.append("show on the output exits %d" % s.returncode)
+    elif host_can_import(out, tags):
+        why = pip_install_and_import(out)
+        if why:
+            problems.append(why)
+        else:
+            return tags + ["(installed+imported)"]
+    return tags
+
+
 def parse_graft_rows(corpus):
     """Wheels the manifest says the reference repair grafted into:
     {wheel: (reference tags, [grafted library names])}."""
@@ -251,16 +267,7 @@ def check_graft(row, binary, corpus):
         if ref_best and most_compatible(tags, "manylinux") != ref_best:
             problems.append("tags %s, the reference's best is %s" % (".".join(tags), ref_best))
         if not problems:
-            s = subprocess.run([binary, "show", "--json", out], capture_output=True,
-                               text=True, timeout=600)
-            if s.returncode != 0:
-                problems.append("show on the output exits %d" % s.returncode)
-            elif host_can_import(out, tags):
-                why = pip_install_and_import(out)
-                if why:
-                    problems.append(why)
-                else:
-                    tags = tags + ["(installed+imported)"]
+            tags = check_output_works(binary, out, tags, problems)
         if problems and p.stderr.strip():
             problems.append("stderr: " + p.stderr.strip().splitlines()[-1][:200])
     finally:
@@ -306,16 +313,7 @@ def check_repair(row, binary, corpus):
                 if wheel_file_tags(out) != sorted(tags):
                     problems.append("WHEEL Tag lines %s differ from %s"
                                     % (wheel_file_tags(out), tags))
-                s = subprocess.run([binary, "show", "--json", out], capture_output=True,
-                                   text=True, timeout=600)
-                if s.returncode != 0:
-                    problems.append("show on the output exits %d" % s.returncode)
-                elif host_can_import(out, tags):
-                    why = pip_install_and_import(out)
-                    if why:
-                        problems.append(why)
-                    else:
-                        tags = tags + ["(installed+imported)"]
+                tags = check_output_works(binary, out, tags, problems)
             for req in row["best"]:
                 if not requirement_holds(req, tags):
                     problems.append("best: none of %s (output %s)" % ("|".join(req),

@@ -43,7 +43,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "cross_src")
 # the program entry the patch suite's cross programs use too
@@ -391,34 +391,6 @@ def repair_json(wheel, ldpaths, wdir):
     check(len(doc.get("wheels", [])) == 1, "repair --json: %d wheel entries" % len(doc.get("wheels", [])))
     validate_repair_doc(doc)
     return rc, doc["wheels"][0], out, err
-
-
-def validate_repair_doc(doc):
-    """Against docs/repair-v1.schema.json when python3-jsonschema is importable."""
-    try:
-        import jsonschema
-    except ImportError:
-        return
-    schemas = {}
-    for n in ("show-v1.schema.json", "repair-v1.schema.json"):
-        with open(os.path.join(CTX["schema_dir"], n)) as f:
-            schemas[n] = json.load(f)
-    top = schemas["repair-v1.schema.json"]
-    try:
-        try:
-            from referencing import Registry, Resource
-            from referencing.jsonschema import DRAFT202012
-        except ImportError:
-            store = {s["$id"]: s for s in schemas.values()}
-            resolver = jsonschema.RefResolver(top["$id"], top, store=store)
-            jsonschema.Draft202012Validator(top, resolver=resolver).validate(doc)
-        else:
-            registry = Registry().with_resources(
-                [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in schemas.values()])
-            jsonschema.Draft202012Validator(top, registry=registry).validate(doc)
-    except jsonschema.ValidationError as e:
-        raise AssertionError("repair --json does not validate against repair-v1.schema.json: %s at %s"
-                             % (e.message, "/".join(map(str, e.absolute_path))))
 
 
 def tags_of(path):

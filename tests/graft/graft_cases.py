@@ -41,7 +41,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp  # noqa: E402
+from casekit import CTX, Skip, case, check, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "src")
 PY_BIN = "/usr/bin/python3"
@@ -423,35 +423,6 @@ def py_values(target, modules):
 
 
 # ---------------------------------------------------------------- JSON
-
-
-def validate_repair_doc(doc):
-    d = CTX.get("schema_dir")
-    try:
-        import jsonschema
-    except ImportError:
-        return False
-    schemas = {}
-    for n in ("show-v1.schema.json", "repair-v1.schema.json"):
-        with open(os.path.join(d, n)) as f:
-            schemas[n] = json.load(f)
-    repair_schema = schemas["repair-v1.schema.json"]
-    try:
-        try:
-            from referencing import Registry, Resource
-            from referencing.jsonschema import DRAFT202012
-        except ImportError:
-            store = {s["$id"]: s for s in schemas.values()}
-            resolver = jsonschema.RefResolver(repair_schema["$id"], repair_schema, store=store)
-            jsonschema.Draft202012Validator(repair_schema, resolver=resolver).validate(doc)
-        else:
-            registry = Registry().with_resources(
-                [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in schemas.values()])
-            jsonschema.Draft202012Validator(repair_schema, registry=registry).validate(doc)
-    except jsonschema.ValidationError as e:
-        raise AssertionError("repair --json does not validate against repair-v1.schema.json: %s at %s"
-                             % (e.message, "/".join(map(str, e.absolute_path))))
-    return True
 
 
 # ================================================================ cases
