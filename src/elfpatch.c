@@ -835,6 +835,19 @@ static bool hash_table_size(const struct image *im, uint64_t h, uint64_t *count,
 	return true;
 }
 
+/* The GNU hash table's header, bloom filter and buckets as far as they are
+ * loaded from the file: the header alone when the rest is not. */
+static uint64_t gnu_hash_head_size(const struct image *im, uint64_t h)
+{
+	uint64_t nbuckets, bloom_size, off, len;
+
+	if (!word_at(im, h, &nbuckets) || !word_at(im, h + 8, &bloom_size) ||
+	    nbuckets > im->size || bloom_size > im->size)
+		return vaddr_to_offset(im, h, 16, &off) ? 16 : 0;
+	len = 16 + bloom_size * (im->is64 ? 8 : 4) + 4 * nbuckets;
+	return vaddr_to_offset(im, h, len, &off) ? len : 16;
+}
+
 /* The symbol hash tables are read, never written: keep them as they are
  * (a forged file may lay one over a region that is rewritten). */
 static int keep_hash_tables(struct plan *p, const struct image *im)
@@ -842,11 +855,19 @@ static int keep_hash_tables(struct plan *p, const struct image *im)
 	uint64_t h = 0, count, len, off;
 	int rc = 0;
 
-	if (dyn_value(im, DT_HASH, &h) && hash_table_size(im, h, &count, &len) &&
-	    vaddr_to_offset(im, h, len, &off))
-		rc = add_record_region(p, im, off, len, "the hash table");
-	if (!rc && dyn_value(im, DT_GNU_HASH, &h) && count_from_gnu_hash(im, h, &count, &len) &&
-	    vaddr_to_offset(im, h, len, &off))
+	if (dyn_value(im, DT_HASH, &h)) {
+		if (!hash_table_size(im, h, &count, &len) || !vaddr_to_offset(im, h, len, &off))
+			len = im->is64 && im->machine == EM_S390 ? 16 : 8; /* the counts */
+		if (vaddr_to_offset(im, h, len, &off))
+			rc = add_record_region(p, im, off, len, "the hash table");
+	}
+	if (rc || !dyn_value(im, DT_GNU_HASH, &h))
+		return rc;
+	/* readers take the header, bloom filter and buckets before any chain:
+	 * keep those even when the chains cannot be walked to their end */
+	if (!count_from_gnu_hash(im, h, &count, &len) || !vaddr_to_offset(im, h, len, &off))
+		len = gnu_hash_head_size(im, h);
+	if (len && vaddr_to_offset(im, h, len, &off))
 		rc = add_record_region(p, im, off, len, "the GNU hash table");
 	return rc;
 }
