@@ -13,6 +13,8 @@ unless WA_KEEP_TMP is set.  Exit 0 = pass, 1 = fail, 77 = skipped (raise
 Skip).  CTX holds bin, fixtures, tmp and the script's extra options.
 """
 import argparse
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -40,6 +42,20 @@ def check(cond, msg, *context):
 
 def tmp(*parts):
     return os.path.join(CTX["tmp"], *parts)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def sha256_file(path):
+    return hashlib.sha256(read(path)).hexdigest()
+
+
+def b64digest(data):
+    """A RECORD digest: urlsafe base64 of the sha256, without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def validate_repair_doc(doc):

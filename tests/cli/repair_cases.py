@@ -36,7 +36,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp  # noqa: E402
+from casekit import b64digest, case, check, CTX, sha256_file, Skip, tmp  # noqa: E402
 PY_BIN = "/usr/bin/python3"
 
 
@@ -122,19 +122,10 @@ def assert_nothing_written(d):
         check(os.listdir(d) == [], "files were written to %s: %r" % (d, os.listdir(d)))
 
 
-def sha256_file(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def retag(wheel, tagset):
     """The file name of `wheel` with its platform tag replaced."""
     base = os.path.basename(wheel)[:-4]
     return base.rsplit("-", 1)[0] + "-" + tagset + ".whl"
-
-
-def b64digest(data):
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def tool_version():

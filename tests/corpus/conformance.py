@@ -187,6 +187,20 @@ def pip_install_and_import(out):
     return None
 
 
+def run_repair(binary, path, out_dir):
+    """`repair --json` into out_dir: (process, the wheel's JSON entry, None),
+    or (process or None, None, what went wrong)."""
+    try:
+        p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
+                           capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return None, None, "timed out"
+    try:
+        return p, json.loads(p.stdout)["wheels"][0], None
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        return p, None, "no usable JSON on stdout (%s)" % e.__class__.__name__
+
+
 def check_output_works(binary, out, tags, problems):
     """`show` must pass the written wheel, and this machine's python3 must
     install and import it when it can; returns tags, marked when imported."""
@@ -235,15 +249,9 @@ def check_graft(row, binary, corpus):
     problems = []
     tags = []
     try:
-        try:
-            p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
-                               capture_output=True, text=True, timeout=600)
-        except subprocess.TimeoutExpired:
-            return False, "timed out", []
-        try:
-            w = json.loads(p.stdout)["wheels"][0]
-        except (ValueError, KeyError, IndexError, TypeError) as e:
-            return False, "no usable JSON on stdout (%s)" % e.__class__.__name__, []
+        p, w, why = run_repair(binary, path, out_dir)
+        if why:
+            return False, why, []
         written = sorted(os.listdir(out_dir))
         if p.returncode == 1 and w.get("missing"):
             if written:
@@ -286,16 +294,10 @@ def check_repair(row, binary, corpus):
     problems = []
     tags = []
     try:
-        try:
-            p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
-                               capture_output=True, text=True, timeout=600)
-        except subprocess.TimeoutExpired:
-            return False, "timed out", []
+        p, w, why = run_repair(binary, path, out_dir)
+        if why:
+            return False, why, []
         written = sorted(os.listdir(out_dir))
-        try:
-            w = json.loads(p.stdout)["wheels"][0]
-        except (ValueError, KeyError, IndexError, TypeError) as e:
-            return False, "no usable JSON on stdout (%s)" % e.__class__.__name__, []
         if p.returncode not in row["exits"]:
             problems.append("exit %d, expected %s" % (p.returncode,
                                                       "|".join(map(str, row["exits"]))))

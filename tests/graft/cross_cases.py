@@ -28,9 +28,7 @@ must fail to load under the same conditions.
 Exit 0 = pass, 1 = fail, 77 = skipped (a compiler, readelf or the target's
 libc is missing; a missing qemu only skips the run, with a NOTE).
 """
-import base64
 import csv
-import hashlib
 import io
 import json
 import os
@@ -43,7 +41,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp, validate_repair_doc  # noqa: E402
+from casekit import b64digest, case, check, CTX, read, sha256_file, Skip, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "cross_src")
 # the program entry the patch suite's cross programs use too
@@ -106,15 +104,6 @@ def sh(cmd, what=None, env=None, cwd=None):
     check(rc == 0, "%s: exit %d" % (what or " ".join(map(str, cmd)), rc),
           "command: " + " ".join(map(str, cmd)), "stdout:\n" + out, "stderr:\n" + err)
     return out
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def sha256_file(path):
-    return hashlib.sha256(read(path)).hexdigest()
 
 
 def grafted_name(soname, original):
@@ -295,10 +284,6 @@ def host_gcc():
 
 
 # ---------------------------------------------------------------- wheels
-
-
-def b64digest(data):
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def build_wheel(tag, files):

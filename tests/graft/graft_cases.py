@@ -26,9 +26,7 @@ validated against repair-v1.schema.json when python3-jsonschema is importable.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (no gcc, Python headers, readelf, /usr/bin/python3 or pip).
 """
-import base64
 import csv
-import hashlib
 import io
 import json
 import os
@@ -41,7 +39,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp, validate_repair_doc  # noqa: E402
+from casekit import b64digest, case, check, CTX, read, sha256_file, Skip, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "src")
 PY_BIN = "/usr/bin/python3"
@@ -192,19 +190,6 @@ def build_module(path, modname, call, *link, extra_src=()):
         "-o", path, os.path.join(SRC, "pymod.c"), *[os.path.join(SRC, s) for s in extra_src], *link],
        "building module " + modname)
     return path
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def sha256_file(path):
-    return hashlib.sha256(read(path)).hexdigest()
-
-
-def b64digest(data):
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 DATE = (2021, 6, 1, 12, 0, 0)

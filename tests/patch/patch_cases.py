@@ -31,7 +31,6 @@ extracted to the temporary directory).
 Exit 0 = pass, 1 = fail, 77 = skipped (a tool or the corpus is missing).
 """
 import glob
-import hashlib
 import os
 import re
 import shutil
@@ -43,7 +42,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check, tmp  # noqa: E402
+from casekit import case, check, CTX, sha256_file, Skip, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "src")
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpus"))
@@ -82,11 +81,6 @@ def sh(cmd, what=None, env=None, cwd=None):
     rc, out, err = run(cmd, env=env, cwd=cwd)
     check(rc == 0, "%s: exit %d" % (what or " ".join(map(str, cmd)), rc), "stdout:\n" + out, "stderr:\n" + err)
     return out
-
-
-def sha256_file(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def mkdirs(*parts):
