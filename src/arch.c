@@ -77,15 +77,9 @@ void wa_arch_from_elf(struct wa_arch *out, const struct wa_elf_info *info)
 		else
 			set(out, "x32", "x32 ABI", "x86-64 with 32-bit pointers");
 		return;
-	case EM_386:
-		set(out, "i686", "", "x86 32-bit");
-		return;
-	case EM_AARCH64:
-		set(out, little ? "aarch64" : "aarch64_be", "", "ARM 64-bit");
-		return;
-	case EM_ARM:
-		describe_arm(out, info);
-		return;
+	case EM_386: set(out, "i686", "", "x86 32-bit"); return;
+	case EM_AARCH64: set(out, little ? "aarch64" : "aarch64_be", "", "ARM 64-bit"); return;
+	case EM_ARM: describe_arm(out, info); return;
 	case EM_PPC64: {
 		unsigned v = info->flags & 3;
 		char abi[32];
@@ -95,9 +89,7 @@ void wa_arch_from_elf(struct wa_arch *out, const struct wa_elf_info *info)
 		    little ? "PowerPC 64-bit little-endian" : "PowerPC 64-bit big-endian");
 		return;
 	}
-	case EM_PPC:
-		set(out, little ? "ppcle" : "ppc", "", "PowerPC 32-bit");
-		return;
+	case EM_PPC: set(out, little ? "ppcle" : "ppc", "", "PowerPC 32-bit"); return;
 	case EM_S390:
 		set(out, is64 ? "s390x" : "s390", "", is64 ? "IBM Z 64-bit" : "IBM S/390 31-bit");
 		return;
@@ -109,33 +101,15 @@ void wa_arch_from_elf(struct wa_arch *out, const struct wa_elf_info *info)
 		set(out, is64 ? "riscv64" : "riscv32", f, is64 ? "RISC-V 64-bit" : "RISC-V 32-bit");
 		return;
 	}
-	case EM_LOONGARCH:
-		set(out, is64 ? "loongarch64" : "loongarch32", "", "LoongArch");
-		return;
-	case EM_MIPS:
-		describe_mips(out, info);
-		return;
-	case EM_SPARCV9:
-		set(out, "sparc64", "", "SPARC 64-bit");
-		return;
-	case EM_SPARC:
-		set(out, "sparc", "", "SPARC 32-bit");
-		return;
-	case EM_IA_64:
-		set(out, "ia64", "", "Itanium");
-		return;
-	case EM_ALPHA:
-		set(out, "alpha", "", "Alpha");
-		return;
-	case EM_PARISC:
-		set(out, "parisc", "", "PA-RISC");
-		return;
-	case EM_SH:
-		set(out, "sh4", "", "SuperH");
-		return;
-	case EM_68K:
-		set(out, "m68k", "", "Motorola 68000");
-		return;
+	case EM_LOONGARCH: set(out, is64 ? "loongarch64" : "loongarch32", "", "LoongArch"); return;
+	case EM_MIPS: describe_mips(out, info); return;
+	case EM_SPARCV9: set(out, "sparc64", "", "SPARC 64-bit"); return;
+	case EM_SPARC: set(out, "sparc", "", "SPARC 32-bit"); return;
+	case EM_IA_64: set(out, "ia64", "", "Itanium"); return;
+	case EM_ALPHA: set(out, "alpha", "", "Alpha"); return;
+	case EM_PARISC: set(out, "parisc", "", "PA-RISC"); return;
+	case EM_SH: set(out, "sh4", "", "SuperH"); return;
+	case EM_68K: set(out, "m68k", "", "Motorola 68000"); return;
 	default: {
 		char name[32];
 
@@ -150,7 +124,7 @@ void wa_arch_from_elf(struct wa_arch *out, const struct wa_elf_info *info)
 static const struct {
 	const char *alias, *canonical;
 } tag_aliases[] = {
-	{"i386", "i686"}, {"i486", "i686"}, {"i586", "i686"}, {"amd64", "x86_64"},
+	{"i386", "i686"},     {"i486", "i686"},     {"i586", "i686"},       {"amd64", "x86_64"},
 	{"arm64", "aarch64"}, {"armv8l", "armv7l"}, {"ppc64el", "ppc64le"},
 };
 
@@ -183,8 +157,8 @@ bool wa_arch_fits_tag(const struct wa_arch *elf_arch, const char *tag_arch)
 
 bool wa_arch_is_32bit(const char *arch)
 {
-	static const char *const bits32[] = {"i686", "armv7l", "armv6l", "armv5l", "armv5tel",
-					     "ppc", "mips", "s390", "riscv32", "x32"};
+	static const char *const bits32[] = {"i686", "armv7l", "armv6l", "armv5l",  "armv5tel",
+					     "ppc",  "mips",   "s390",   "riscv32", "x32"};
 
 	for (size_t i = 0; i < sizeof(bits32) / sizeof(bits32[0]); i++)
 		if (strcmp(arch, bits32[i]) == 0)

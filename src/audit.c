@@ -148,8 +148,8 @@ struct audit_state {
 	/* policies of each family that exist for the wheel's arch, most compatible first */
 	const struct wa_policy **fam[WA_FAMILY_COUNT];
 	size_t n_fam[WA_FAMILY_COUNT];
-	unsigned char **fails; /* [member][policy index in the set] */
-	struct strmap in_wheel;  /* file names and SONAMEs of the wheel's own libraries */
+	unsigned char **fails;  /* [member][policy index in the set] */
+	struct strmap in_wheel; /* file names and SONAMEs of the wheel's own libraries */
 	struct strmap external_by_name;
 	struct strmap blacklisted_libs; /* libraries any policy has a blacklist for */
 	/* per member being evaluated: its distinct DT_NEEDED names that have a
@@ -281,8 +281,8 @@ static bool is_musl_libc_name(const char *n)
 /* Names musl's loader maps to itself (it has one library for all of them). */
 static bool is_musl_builtin(const char *n)
 {
-	static const char *const prefixes[] = {"libc.", "libpthread.", "libm.", "libdl.",
-					       "librt.", "libutil.", "libxnet.", "ld-musl-"};
+	static const char *const prefixes[] = {"libc.",  "libpthread.", "libm.",    "libdl.",
+					       "librt.", "libutil.",    "libxnet.", "ld-musl-"};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(n, prefixes[i], strlen(prefixes[i])) == 0)
@@ -331,7 +331,8 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 		musl = false;
 	}
 	if (m->soabi_libc == WA_LIBC_ANDROID && !glibc && !musl)
-		android = true, why_android = why_android ? why_android : "-linux-android file name";
+		android = true,
+		why_android = why_android ? why_android : "-linux-android file name";
 	if ((glibc && musl) || (glibc && android)) {
 		m->libc = WA_LIBC_CONFLICT;
 		m->libc_evidence = wa_arena_printf(&s->a->arena, "%s and %s", why_glibc,
@@ -504,7 +505,8 @@ static void resolve_in_wheel(struct audit_state *s)
 		if (m->foreign)
 			continue;
 		if (strmap_put(&a->arena, &s->in_wheel, base_name(m->path), &present) ||
-		    (m->elf->soname && strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)) ||
+		    (m->elf->soname &&
+		     strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)) ||
 		    (m->provides && strmap_put(&a->arena, &s->in_wheel, m->provides, &present)))
 			s->oom = true;
 	}
@@ -587,8 +589,8 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 			if (wa_policy_symbol_blacklisted(p, s->bl_needed[k], u->name))
 				bits |= FAIL_BLACKLIST;
 		if (m->libc == WA_LIBC_MUSL && wa_policy_family(p) == WA_FAMILY_MUSLLINUX) {
-			const char *rel = wa_policy_musl_symbol_release(
-				s->opt->policies, u->name, wa_arch_is_32bit(arch));
+			const char *rel = wa_policy_musl_symbol_release(s->opt->policies, u->name,
+									wa_arch_is_32bit(arch));
 
 			if (rel && !wa_policy_musl_release_ok(p, rel))
 				bits |= FAIL_SYMBOL;
@@ -722,15 +724,17 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 			struct wa_finding *fi;
 
 			if (worst == WA_NODE_NOT_ON_ARCH)
-				fi = add_finding(s, WA_FIND_SYMBOL_NOT_ON_ARCH, WA_SEV_ERROR, m->path,
-						 "%s needs %s from %s, which no %s release has: not "
-						 "from this architecture",
-						 m->path, v->version, v->library, s->a->arch);
+				fi = add_finding(
+					s, WA_FIND_SYMBOL_NOT_ON_ARCH, WA_SEV_ERROR, m->path,
+					"%s needs %s from %s, which no %s release has: not "
+					"from this architecture",
+					m->path, v->version, v->library, s->a->arch);
 			else
 				fi = add_finding(s, WA_FIND_SYMBOL_TOO_NEW, WA_SEV_ERROR, m->path,
 						 "%s needs %s from %s, newer than every %s policy",
 						 m->path, v->version, v->library,
-						 f == WA_FAMILY_MANYLINUX ? "manylinux" : "musllinux");
+						 f == WA_FAMILY_MANYLINUX ? "manylinux"
+									  : "musllinux");
 			if (fi) {
 				fi->version = v->version;
 				fi->library = v->library;
@@ -764,8 +768,8 @@ static void musl_rows(struct audit_state *s, const struct wa_audit_member *m)
 		add_row(s, m->path, u->name, wa_arena_printf(&s->a->arena, "musl %s", rel),
 			"libc (musl)", lowest, u->weak);
 		fi = add_finding(s, WA_FIND_MUSL_SYMBOL, WA_SEV_INFO, m->path,
-				 "%s imports %s, first exported by musl %s%s", m->path, u->name, rel,
-				 lowest ? "" : ": no musllinux policy has it");
+				 "%s imports %s, first exported by musl %s%s", m->path, u->name,
+				 rel, lowest ? "" : ": no musllinux policy has it");
 		if (fi) {
 			fi->symbol = u->name;
 			fi->version = rel;
@@ -783,8 +787,8 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 		const struct wa_elf_undef *u = &e->undefs[i];
 
 		for (size_t k = 0; k < (u->verneed >= 0 ? 1 : s->n_bl_needed); k++) {
-			const char *lib = u->verneed >= 0 ? e->needs[u->verneed].library
-							  : s->bl_needed[k];
+			const char *lib =
+				u->verneed >= 0 ? e->needs[u->verneed].library : s->bl_needed[k];
 			const struct wa_policy *first = NULL, *last = NULL, *lowest = NULL;
 			struct wa_finding *fi;
 
@@ -800,8 +804,8 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 				continue;
 			fi = add_finding(s, WA_FIND_BLACKLISTED_SYMBOL, WA_SEV_ERROR, m->path,
 					 "%s uses %s%s from %s, forbidden by %s%s%s", m->path,
-					 u->name, u->weak ? " (weak)" : "", lib, wa_policy_name(first),
-					 first == last ? "" : " ... ",
+					 u->name, u->weak ? " (weak)" : "", lib,
+					 wa_policy_name(first), first == last ? "" : " ... ",
 					 first == last ? "" : wa_policy_name(last));
 			if (fi) {
 				fi->symbol = u->name;
@@ -860,7 +864,8 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 			continue;
 		if (excluded(s, n)) {
 			/* once per member, whichever families are evaluated */
-			if (f == WA_FAMILY_MANYLINUX || !s->a->family_possible[WA_FAMILY_MANYLINUX]) {
+			if (f == WA_FAMILY_MANYLINUX ||
+			    !s->a->family_possible[WA_FAMILY_MANYLINUX]) {
 				fi = add_finding(s, WA_FIND_EXCLUDED_LIBRARY, WA_SEV_INFO, m->path,
 						 "%s needs %s, excluded by --exclude: not grafted, "
 						 "the user must provide it",
@@ -905,9 +910,10 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 		const char *dir = i < e->n_rpath ? e->rpath[i] : e->runpath[i - e->n_rpath];
 
 		if (dir[0] == '/')
-			add_finding(s, WA_FIND_ABSOLUTE_RPATH, WA_SEV_WARNING, m->path,
-				    "%s searches %s (absolute %s), a directory of the build machine",
-				    m->path, dir, i < e->n_rpath ? "DT_RPATH" : "DT_RUNPATH");
+			add_finding(
+				s, WA_FIND_ABSOLUTE_RPATH, WA_SEV_WARNING, m->path,
+				"%s searches %s (absolute %s), a directory of the build machine",
+				m->path, dir, i < e->n_rpath ? "DT_RPATH" : "DT_RUNPATH");
 	}
 	for (size_t i = 0; i < e->n_notes; i++)
 		add_finding(s, WA_FIND_ELF_CROSS_CHECK, WA_SEV_WARNING, m->path, "%s: %s", m->path,
@@ -1020,7 +1026,8 @@ static void evaluate(struct audit_state *s)
 				const struct wa_policy *p = s->fam[f][k];
 				unsigned bits = judge(s, m, p, blocking);
 
-				s->fails[i][policy_index(s->opt->policies, p)] = (unsigned char)bits;
+				s->fails[i][policy_index(s->opt->policies, p)] =
+					(unsigned char)bits;
 				if (!bits && !m->best[f])
 					m->best[f] = p;
 			}
@@ -1037,8 +1044,7 @@ static void evaluate(struct audit_state *s)
 		for (size_t k = 0; k < s->n_fam[f]; k++) {
 			if (!a->best[f] && policy_met(s, s->fam[f][k], 0))
 				a->best[f] = s->fam[f][k];
-			if (!a->best_after_graft[f] &&
-			    policy_met(s, s->fam[f][k], FAIL_EXTERNAL))
+			if (!a->best_after_graft[f] && policy_met(s, s->fam[f][k], FAIL_EXTERNAL))
 				a->best_after_graft[f] = s->fam[f][k];
 		}
 	}
@@ -1126,8 +1132,13 @@ static const char *externals_list(struct audit_state *s)
 static const char *no_tag_reason(struct audit_state *s)
 {
 	static const enum wa_finding_kind order[] = {
-		WA_FIND_LIBPYTHON, WA_FIND_UCS2, WA_FIND_PYFPE, WA_FIND_ISA_LEVEL,
-		WA_FIND_BLACKLISTED_SYMBOL, WA_FIND_SYMBOL_NOT_ON_ARCH, WA_FIND_SYMBOL_TOO_NEW,
+		WA_FIND_LIBPYTHON,
+		WA_FIND_UCS2,
+		WA_FIND_PYFPE,
+		WA_FIND_ISA_LEVEL,
+		WA_FIND_BLACKLISTED_SYMBOL,
+		WA_FIND_SYMBOL_NOT_ON_ARCH,
+		WA_FIND_SYMBOL_TOO_NEW,
 	};
 	const struct wa_audit *a = s->a;
 
@@ -1260,10 +1271,11 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 					    "(%llu bytes); skipped",
 					    wm->name, (unsigned long long)wm->size);
 			if (!wm->is_dir && !wm->in_record)
-				add_finding(s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING,
-					    astr(s, wm->name),
-					    "%s is not listed in RECORD (installers will not track it)",
-					    wm->name);
+				add_finding(
+					s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING,
+					astr(s, wm->name),
+					"%s is not listed in RECORD (installers will not track it)",
+					wm->name);
 			continue;
 		}
 		m = &a->members[k++];
@@ -1323,11 +1335,12 @@ static void check_platform_kind(struct audit_state *s)
 		if (p.kind == WA_PLATFORM_ANDROID) {
 			s->no_policy = true;
 			s->a->libc = WA_LIBC_ANDROID;
-			add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
-				    "%s is an Android platform tag: Android wheels keep their "
-				    "android_* tag and are outside manylinux/musllinux (not audited "
-				    "here)",
-				    wn->platforms[i]);
+			add_finding(
+				s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
+				"%s is an Android platform tag: Android wheels keep their "
+				"android_* tag and are outside manylinux/musllinux (not audited "
+				"here)",
+				wn->platforms[i]);
 			return;
 		}
 		if (p.kind == WA_PLATFORM_OTHER) {
@@ -1469,8 +1482,7 @@ int wa_audit_regraft(struct wa_audit **out, struct wa_wheel *wheel, struct wa_au
 		     struct wa_audit_graft *grafts, size_t n_grafts,
 		     const struct wa_audit_options *opt, struct wa_error *err)
 {
-	struct audit_state s = {.opt = opt, .wheel = wheel, .grafts = grafts,
-				.n_grafts = n_grafts};
+	struct audit_state s = {.opt = opt, .wheel = wheel, .grafts = grafts, .n_grafts = n_grafts};
 	size_t n = wa_wheel_member_count(wheel);
 	int rc;
 

@@ -218,7 +218,8 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 	Elf_Data *data;
 
 	if (!in_file(im, ph->p_offset, ph->p_filesz))
-		return bad(im, err, "the dynamic segment lies past the end of the file (truncated?)");
+		return bad(im, err,
+			   "the dynamic segment lies past the end of the file (truncated?)");
 	count = entsize ? ph->p_filesz / entsize : 0;
 	if (count > im->limits->max_entries)
 		return over_limit(im, err, "dynamic entries", im->limits->max_entries,
@@ -237,50 +238,21 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 		if (!gelf_getdyn(data, (int)i, &dyn))
 			return bad(im, err, "a dynamic entry cannot be read");
 		switch (dyn.d_tag) {
-		case DT_NULL:
-			i = count;
-			break;
-		case DT_NEEDED:
-			d->needed[d->n_needed++] = dyn.d_un.d_val;
-			break;
-		case DT_SONAME:
-			d->soname = dyn.d_un.d_val, d->has_soname = true;
-			break;
-		case DT_RPATH:
-			d->rpath = dyn.d_un.d_val, d->has_rpath = true;
-			break;
-		case DT_RUNPATH:
-			d->runpath = dyn.d_un.d_val, d->has_runpath = true;
-			break;
-		case DT_STRTAB:
-			d->strtab = dyn.d_un.d_ptr, d->has_strtab = true;
-			break;
-		case DT_STRSZ:
-			d->strsz = dyn.d_un.d_val, d->has_strsz = true;
-			break;
-		case DT_SYMTAB:
-			d->symtab = dyn.d_un.d_ptr, d->has_symtab = true;
-			break;
-		case DT_SYMENT:
-			d->syment = dyn.d_un.d_val;
-			break;
-		case DT_HASH:
-			d->hash = dyn.d_un.d_ptr, d->has_hash = true;
-			break;
-		case DT_GNU_HASH:
-			d->gnu_hash = dyn.d_un.d_ptr, d->has_gnu_hash = true;
-			break;
-		case DT_VERSYM:
-			d->versym = dyn.d_un.d_ptr, d->has_versym = true;
-			break;
-		case DT_VERNEED:
-			d->verneed = dyn.d_un.d_ptr, d->has_verneed = true;
-			break;
-		case DT_VERNEEDNUM:
-			d->verneednum = dyn.d_un.d_val, d->has_verneednum = true;
-			break;
-		default:
-			break;
+		case DT_NULL: i = count; break;
+		case DT_NEEDED: d->needed[d->n_needed++] = dyn.d_un.d_val; break;
+		case DT_SONAME: d->soname = dyn.d_un.d_val, d->has_soname = true; break;
+		case DT_RPATH: d->rpath = dyn.d_un.d_val, d->has_rpath = true; break;
+		case DT_RUNPATH: d->runpath = dyn.d_un.d_val, d->has_runpath = true; break;
+		case DT_STRTAB: d->strtab = dyn.d_un.d_ptr, d->has_strtab = true; break;
+		case DT_STRSZ: d->strsz = dyn.d_un.d_val, d->has_strsz = true; break;
+		case DT_SYMTAB: d->symtab = dyn.d_un.d_ptr, d->has_symtab = true; break;
+		case DT_SYMENT: d->syment = dyn.d_un.d_val; break;
+		case DT_HASH: d->hash = dyn.d_un.d_ptr, d->has_hash = true; break;
+		case DT_GNU_HASH: d->gnu_hash = dyn.d_un.d_ptr, d->has_gnu_hash = true; break;
+		case DT_VERSYM: d->versym = dyn.d_un.d_ptr, d->has_versym = true; break;
+		case DT_VERNEED: d->verneed = dyn.d_un.d_ptr, d->has_verneed = true; break;
+		case DT_VERNEEDNUM: d->verneednum = dyn.d_un.d_val, d->has_verneednum = true; break;
+		default: break;
 		}
 	}
 	if (!d->has_strtab) {
@@ -293,8 +265,9 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 	d->str_len = im->size - d->str_off;
 	if (d->has_strsz) {
 		if (d->strsz > d->str_len)
-			return bad(im, err, "the dynamic string table runs past the end of the file "
-					    "(truncated?)");
+			return bad(im, err,
+				   "the dynamic string table runs past the end of the file "
+				   "(truncated?)");
 		d->str_len = d->strsz;
 	}
 	/* One backward scan here makes every later lookup O(1). */
@@ -372,8 +345,8 @@ static int copy_dynamic_strings(struct image *im, struct dynamic *d, struct wa_e
 			return rc;
 	}
 	info->n_needed = d->n_needed;
-	if (d->has_soname && !(info->soname = copy_dyn_string(im, d, d->soname, "the DT_SONAME",
-								 err, &rc)))
+	if (d->has_soname &&
+	    !(info->soname = copy_dyn_string(im, d, d->soname, "the DT_SONAME", err, &rc)))
 		return rc;
 	if (d->has_rpath) {
 		const char *s = copy_dyn_string(im, d, d->rpath, "the DT_RPATH", err, &rc);
@@ -405,7 +378,8 @@ static int count_dynsyms(struct image *im, const struct dynamic *d, size_t *out,
 	*out = 0;
 	if (d->has_hash) {
 		/* 64-bit s390 and Alpha use 8-byte hash-table entries. */
-		bool wide = im->is64 && (im->info->machine == EM_S390 || im->info->machine == EM_ALPHA);
+		bool wide =
+			im->is64 && (im->info->machine == EM_S390 || im->info->machine == EM_ALPHA);
 
 		if (!vaddr_to_offset(im, d->hash, &off) || !in_file(im, off, wide ? 16 : 8))
 			return bad(im, err, "DT_HASH points outside the file");
@@ -440,7 +414,8 @@ static int count_dynsyms(struct image *im, const struct dynamic *d, size_t *out,
 			uint64_t at = chains + 4 * (i - symoffset);
 
 			if (i - maxsym > im->limits->max_symbols || !in_file(im, at, 4))
-				return bad(im, err, "the GNU hash chain runs past the end of the file");
+				return bad(im, err,
+					   "the GNU hash chain runs past the end of the file");
 			if (rd32(im, at) & 1) {
 				*out = (size_t)i + 1;
 				return 0;
@@ -520,8 +495,9 @@ static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *er
 				return over_limit(im, err, "version-needs aux entries", max,
 						  "--max-elf-entries");
 			if (!in_file(im, aux, 16))
-				return bad(im, err,
-					   "a version-needs aux entry lies past the end of the file");
+				return bad(
+					im, err,
+					"a version-needs aux entry lies past the end of the file");
 			flags = rd16(im, aux + 4);
 			other = rd16(im, aux + 6);
 			name = rd32(im, aux + 8);
@@ -548,15 +524,17 @@ static int read_verneed(struct image *im, struct dynamic *d, struct wa_error *er
 				/* as for DT_VERNEEDNUM below: a count the chain does
 				 * not hold means a damaged or forged table */
 				if (j + 1 < vn_cnt)
-					return bad(im, err,
-						   "the version-needs aux chain ends before vn_cnt");
+					return bad(
+						im, err,
+						"the version-needs aux chain ends before vn_cnt");
 				break;
 			}
 			aux += next;
 		}
 		if (!vn_next) {
 			if (d->has_verneednum && k + 1 < limit)
-				return bad(im, err, "the version-needs chain ends before DT_VERNEEDNUM");
+				return bad(im, err,
+					   "the version-needs chain ends before DT_VERNEEDNUM");
 			break;
 		}
 		off += vn_next;
@@ -586,14 +564,17 @@ static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *er
 		return over_limit(im, err, "dynamic symbols", im->limits->max_symbols,
 				  "--max-elf-symbols");
 	if (!vaddr_to_offset(im, d->symtab, &symoff) || !in_file(im, symoff, nsyms * symsize))
-		return bad(im, err, "the dynamic symbol table runs past the end of the file "
-				    "(truncated?)");
+		return bad(im, err,
+			   "the dynamic symbol table runs past the end of the file "
+			   "(truncated?)");
 	syms = elf_getdata_rawchunk(im->elf, (int64_t)symoff, nsyms * symsize, ELF_T_SYM);
 	if (!syms)
 		return bad(im, err, "the dynamic symbol table cannot be read");
 	if (d->has_versym) {
-		if (!vaddr_to_offset(im, d->versym, &versymoff) || !in_file(im, versymoff, nsyms * 2))
-			return bad(im, err, "the symbol version table runs past the end of the file");
+		if (!vaddr_to_offset(im, d->versym, &versymoff) ||
+		    !in_file(im, versymoff, nsyms * 2))
+			return bad(im, err,
+				   "the symbol version table runs past the end of the file");
 		versym = elf_getdata_rawchunk(im->elf, (int64_t)versymoff, nsyms * 2, ELF_T_HALF);
 		if (!versym)
 			return bad(im, err, "the symbol version table cannot be read");
@@ -617,8 +598,8 @@ static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *er
 		if (!name)
 			return bad(im, err, "a symbol name lies outside the string table");
 		if (strlen(name) > im->limits->max_string)
-			return over_limit(im, err, "bytes in one symbol name", im->limits->max_string,
-					  "--max-elf-string");
+			return over_limit(im, err, "bytes in one symbol name",
+					  im->limits->max_string, "--max-elf-string");
 		u = &info->undefs[n_undef++];
 		u->name = keep_string(im, d, name);
 		if (!u->name)
@@ -649,7 +630,8 @@ static void read_property_note(struct image *im, uint64_t off, uint64_t len, uin
 	if (align != 4 && align != 8)
 		align = 4;
 	while (off + 12 <= end) {
-		uint32_t namesz = rd32(im, off), descsz = rd32(im, off + 4), type = rd32(im, off + 8);
+		uint32_t namesz = rd32(im, off), descsz = rd32(im, off + 4),
+			 type = rd32(im, off + 8);
 		uint64_t name_off = off + 12;
 		uint64_t desc_off = (name_off + namesz + align - 1) & ~(align - 1);
 		uint64_t next = (desc_off + descsz + align - 1) & ~(align - 1);
@@ -702,30 +684,34 @@ static int cross_check_sections(struct image *im, const struct dynamic *d, struc
 		return 0;
 	/* Checked on the raw header: libelf reports no sections at all when
 	 * the table lies outside the image, which would hide the damage. */
-	if (!in_file(im, eh.e_shoff,
-		     (uint64_t)(eh.e_shnum ? eh.e_shnum : 1) * eh.e_shentsize))
-		return bad(im, err, "the section header table lies past the end of the file "
-				    "(truncated?)");
+	if (!in_file(im, eh.e_shoff, (uint64_t)(eh.e_shnum ? eh.e_shnum : 1) * eh.e_shentsize))
+		return bad(im, err,
+			   "the section header table lies past the end of the file "
+			   "(truncated?)");
 	if (elf_getshdrnum(im->elf, &shnum) != 0)
 		return bad(im, err, "the section header table cannot be read");
 	if (!shnum)
 		return 0;
 	if (!in_file(im, eh.e_shoff, (uint64_t)shnum * eh.e_shentsize))
-		return bad(im, err, "the section header table lies past the end of the file "
-				    "(truncated?)");
+		return bad(im, err,
+			   "the section header table lies past the end of the file "
+			   "(truncated?)");
 	im->info->has_section_headers = true;
 	while ((scn = elf_nextscn(im->elf, scn))) {
 		GElf_Shdr sh;
 
 		if (!gelf_getshdr(scn, &sh))
 			return bad(im, err, "a section header cannot be read");
-		if (sh.sh_type != SHT_NOBITS && sh.sh_size && !in_file(im, sh.sh_offset, sh.sh_size))
+		if (sh.sh_type != SHT_NOBITS && sh.sh_size &&
+		    !in_file(im, sh.sh_offset, sh.sh_size))
 			return bad(im, err, "a section lies past the end of the file (truncated?)");
-		if (sh.sh_type == SHT_GNU_verneed && d->has_verneednum && sh.sh_info != d->verneednum) {
-			snprintf(msg, sizeof(msg),
-				 "section headers list %u version-needs entries, DT_VERNEEDNUM %llu "
-				 "(the loader uses DT_VERNEEDNUM)",
-				 (unsigned)sh.sh_info, (unsigned long long)d->verneednum);
+		if (sh.sh_type == SHT_GNU_verneed && d->has_verneednum &&
+		    sh.sh_info != d->verneednum) {
+			snprintf(
+				msg, sizeof(msg),
+				"section headers list %u version-needs entries, DT_VERNEEDNUM %llu "
+				"(the loader uses DT_VERNEEDNUM)",
+				(unsigned)sh.sh_info, (unsigned long long)d->verneednum);
 			if (add_note(im, msg))
 				return nomem(im, err);
 		}
@@ -764,8 +750,9 @@ static int read_program_headers(struct image *im, struct dynamic *d, struct wa_e
 	/* libelf quietly shortens a table cut off by the end of the file. */
 	if ((eh.e_phnum != PN_XNUM && phnum != eh.e_phnum) ||
 	    (phnum && !in_file(im, eh.e_phoff, (uint64_t)phnum * eh.e_phentsize)))
-		return bad(im, err, "the program header table runs past the end of the file "
-				    "(truncated?)");
+		return bad(im, err,
+			   "the program header table runs past the end of the file "
+			   "(truncated?)");
 	if (phnum > im->limits->max_entries)
 		return over_limit(im, err, "program headers", im->limits->max_entries,
 				  "--max-elf-entries");
@@ -804,8 +791,7 @@ static int read_program_headers(struct image *im, struct dynamic *d, struct wa_e
 			if (in_file(im, ph.p_offset, ph.p_filesz))
 				read_property_note(im, ph.p_offset, ph.p_filesz, ph.p_align);
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	if (!has_dyn)

@@ -57,10 +57,8 @@ uint64_t wa_elf_patch_min_align(uint16_t machine)
 	case EM_PPC:
 	case EM_PPC64:
 	case EM_MIPS:
-	case 258: /* EM_LOONGARCH, missing from older <elf.h> */
-		return 65536;
-	default:
-		return MIN_PAGE;
+	case 258: /* EM_LOONGARCH, missing from older <elf.h> */ return 65536;
+	default: return MIN_PAGE;
 	}
 }
 
@@ -88,8 +86,8 @@ struct field {
 	size_t off, width;
 };
 
-#define FIELD(is64, T, m)                                                                  \
-	((is64) ? (struct field){offsetof(Elf64_##T, m), sizeof(((Elf64_##T *)0)->m)}      \
+#define FIELD(is64, T, m)                                                                          \
+	((is64) ? (struct field){offsetof(Elf64_##T, m), sizeof(((Elf64_##T *)0)->m)}              \
 		: (struct field){offsetof(Elf32_##T, m), sizeof(((Elf32_##T *)0)->m)})
 #define SIZEOF(is64, T) ((is64) ? sizeof(Elf64_##T) : sizeof(Elf32_##T))
 
@@ -135,7 +133,7 @@ struct image {
 
 	size_t i_dynamic; /* index of PT_DYNAMIC in ph */
 	size_t dynent;
-	struct dyn *dyn;  /* entries before the first DT_NULL */
+	struct dyn *dyn; /* entries before the first DT_NULL */
 	size_t n_dyn;
 	size_t dyn_slots; /* n_dyn + the run of DT_NULLs that follows */
 
@@ -153,8 +151,7 @@ static uint64_t get(const struct image *im, uint64_t at, struct field f)
 	return load_uint(im->bytes + at + f.off, f.width, im->msb);
 }
 
-static void put(const struct image *im, unsigned char *out, uint64_t at, struct field f,
-		uint64_t v)
+static void put(const struct image *im, unsigned char *out, uint64_t at, struct field f, uint64_t v)
 {
 	store_uint(out + at + f.off, f.width, im->msb, v);
 }
@@ -428,10 +425,8 @@ static bool is_string_tag(uint64_t tag)
 	case DT_FILTER:
 	case DT_CONFIG:
 	case DT_DEPAUDIT:
-	case DT_AUDIT:
-		return true;
-	default:
-		return false;
+	case DT_AUDIT: return true;
+	default: return false;
 	}
 }
 
@@ -441,8 +436,8 @@ static int parse_image(struct image *im)
 	int rc;
 
 	if ((rc = parse_ehdr(im, &phnum, &shnum)) || (rc = parse_phdrs(im, phnum)) ||
-	    (rc = parse_shdrs(im, shnum)) || (rc = find_dynamic(im)) ||
-	    (rc = parse_dynamic(im)) || (rc = find_strtab(im)))
+	    (rc = parse_shdrs(im, shnum)) || (rc = find_dynamic(im)) || (rc = parse_dynamic(im)) ||
+	    (rc = find_strtab(im)))
 		return rc;
 	for (size_t i = 0; i < im->n_dyn; i++)
 		if (is_string_tag(im->dyn[i].tag) && !dynstr_at(im, im->dyn[i].val))
@@ -566,8 +561,8 @@ static void mark_foreign(struct plan *p, const struct image *im, uint64_t off)
 		bit_set(p->foreign, string_end(im, off));
 }
 
-static int add_target(struct plan *p, const struct image *im, enum target_kind kind,
-		      uint64_t where, bool has_old, uint64_t old_off, const char *text)
+static int add_target(struct plan *p, const struct image *im, enum target_kind kind, uint64_t where,
+		      bool has_old, uint64_t old_off, const char *text)
 {
 	if (p->n_targets == p->cap_targets) {
 		size_t cap = p->cap_targets ? p->cap_targets * 2 : 16;
@@ -746,7 +741,8 @@ static int plan_verdef(struct plan *p, struct image *im)
 	if (!dyn_value(im, DT_VERDEF, &vaddr))
 		return 0;
 	for (;;) {
-		if ((rc = version_record(im, vaddr, SIZEOF(w, Verdef), "version-definition", &rec)) ||
+		if ((rc = version_record(im, vaddr, SIZEOF(w, Verdef), "version-definition",
+					 &rec)) ||
 		    (rc = add_record_region(p, im, rec, SIZEOF(w, Verdef), "a version record")))
 			return rc;
 		uint64_t cnt = get(im, rec, FIELD(w, Verdef, vd_cnt));
@@ -784,8 +780,7 @@ static bool word_at(const struct image *im, uint64_t vaddr, uint64_t *v)
 
 /* Symbol count from DT_GNU_HASH: past the highest bucket's chain end;
  * *len is the table's size up to that end. */
-static bool count_from_gnu_hash(const struct image *im, uint64_t h, uint64_t *count,
-				uint64_t *len)
+static bool count_from_gnu_hash(const struct image *im, uint64_t h, uint64_t *count, uint64_t *len)
 {
 	uint64_t nbuckets, symoffset, bloom_size, last = 0, v;
 	uint64_t word = im->is64 ? 8 : 4;
@@ -841,8 +836,8 @@ static uint64_t gnu_hash_head_size(const struct image *im, uint64_t h)
 {
 	uint64_t nbuckets, bloom_size, off, len;
 
-	if (!word_at(im, h, &nbuckets) || !word_at(im, h + 8, &bloom_size) ||
-	    nbuckets > im->size || bloom_size > im->size)
+	if (!word_at(im, h, &nbuckets) || !word_at(im, h + 8, &bloom_size) || nbuckets > im->size ||
+	    bloom_size > im->size)
 		return vaddr_to_offset(im, h, 16, &off) ? 16 : 0;
 	len = 16 + bloom_size * (im->is64 ? 8 : 4) + 4 * nbuckets;
 	return vaddr_to_offset(im, h, len, &off) ? len : 16;
@@ -1060,8 +1055,8 @@ static int plan_build(struct plan *p, struct image *im, const struct wa_elf_edit
 	memcpy(p->str, im->bytes + im->strtab_off, im->strsz);
 	p->str_size = im->strsz;
 	if ((rc = plan_dynamic(p, im, edit)) || (rc = plan_verneed(p, im, edit)) ||
-	    (rc = plan_verdef(p, im)) || (rc = keep_interp(p, im)) ||
-	    (rc = plan_dynsym(p, im)) || (rc = keep_hash_tables(p, im)))
+	    (rc = plan_verdef(p, im)) || (rc = keep_interp(p, im)) || (rc = plan_dynsym(p, im)) ||
+	    (rc = keep_hash_tables(p, im)))
 		return rc;
 	return place_strings(p, im);
 }
@@ -1238,8 +1233,8 @@ static size_t first_ending_after(const struct region *w, size_t n, uint64_t off)
  * read.  Sorting makes it linear-logarithmic however many records a
  * forged file chains together.
  */
-static int check_written_apart(const struct image *im, const struct plan *p,
-			       const struct region *r, size_t n, struct field vn_file)
+static int check_written_apart(const struct image *im, const struct plan *p, const struct region *r,
+			       size_t n, struct field vn_file)
 {
 	struct region *w = malloc((n + p->n_targets + 1) * sizeof(*w));
 	size_t m = 0;
@@ -1310,7 +1305,8 @@ static int check_rewrites(const struct layout *l, const struct image *im, const 
 	for (size_t s = 1; relaid && s < im->n_sh; s++) {
 		const struct shdr *sh = &im->sh[s];
 
-		if (sh->type != SHT_SYMTAB || sh->entsize != syment || !in_file(im, sh->offset, sh->size))
+		if (sh->type != SHT_SYMTAB || sh->entsize != syment ||
+		    !in_file(im, sh->offset, sh->size))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			if (ranges_overlap(sh->offset, sh->size, r[i].off, r[i].len))
@@ -1336,8 +1332,8 @@ static int plan_layout(struct layout *l, const struct image *im, const struct pl
 	if ((rc = place_segment(l, im, l->ph_moves && phdr_address_follows_first_load(im))))
 		return rc;
 	layout_contents(l, im, p);
-	if (!im->is64 && (l->seg_off + l->seg_size > UINT32_MAX ||
-			  l->seg_vaddr + l->seg_size > UINT32_MAX))
+	if (!im->is64 &&
+	    (l->seg_off + l->seg_size > UINT32_MAX || l->seg_vaddr + l->seg_size > UINT32_MAX))
 		return bad(im, "the new segment does not fit a 32-bit file");
 	if (l->seg_off + l->seg_size > SIZE_MAX)
 		return nomem(im);
@@ -1388,7 +1384,7 @@ static void write_phdrs(const struct image *im, const struct layout *l, unsigned
 			 * writable section */
 			uint32_t flags = PF_R | (l->dyn_moves ? PF_W : 0);
 
-			p = (struct phdr){PT_LOAD, flags, l->seg_off, l->seg_vaddr,
+			p = (struct phdr){PT_LOAD,      flags,       l->seg_off,  l->seg_vaddr,
 					  l->seg_vaddr, l->seg_size, l->seg_size, l->align};
 		} else {
 			p = im->ph[from++];
@@ -1419,7 +1415,8 @@ static void write_dynamic(const struct image *im, const struct plan *p, unsigned
 
 	for (size_t i = 0; i < slots; i++) {
 		uint64_t at = off + i * im->dynent;
-		struct out_dyn d = i < p->n_dyn ? p->dyn[i] : (struct out_dyn){DT_NULL, 0, NULL, -1};
+		struct out_dyn d =
+			i < p->n_dyn ? p->dyn[i] : (struct out_dyn){DT_NULL, 0, NULL, -1};
 
 		if (d.tag == DT_STRTAB)
 			d.val = str_vaddr;
@@ -1449,8 +1446,8 @@ static void set_target_values(struct plan *p, const struct image *im, unsigned c
 /* In the static symbol table (.symtab: never used at run time), a symbol
  * defined in a moved section (its section symbol, _DYNAMIC) follows it, so
  * that the file stays self-consistent for tools.  .dynsym is left alone. */
-static void move_symbols(const struct image *im, unsigned char *out,
-			 const struct moved_section *m, size_t n_moved)
+static void move_symbols(const struct image *im, unsigned char *out, const struct moved_section *m,
+			 size_t n_moved)
 {
 	bool w = im->is64;
 	size_t syment = SIZEOF(w, Sym);
@@ -1458,7 +1455,8 @@ static void move_symbols(const struct image *im, unsigned char *out,
 	for (size_t i = 1; i < im->n_sh; i++) {
 		const struct shdr *s = &im->sh[i];
 
-		if (s->type != SHT_SYMTAB || s->entsize != syment || !in_file(im, s->offset, s->size))
+		if (s->type != SHT_SYMTAB || s->entsize != syment ||
+		    !in_file(im, s->offset, s->size))
 			continue;
 		for (uint64_t at = s->offset; at + syment <= s->offset + s->size; at += syment) {
 			uint64_t shndx = get(im, at, FIELD(w, Sym, st_shndx));

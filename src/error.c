@@ -12,10 +12,9 @@ struct error_row {
 	const char *text;
 };
 
-static const struct error_row error_rows[] = {
-	{"OK", WA_EXIT_OK, "success"},
+static const struct error_row error_rows[] = {{"OK", WA_EXIT_OK, "success"},
 #define XX(name, exit, text) {#name, exit, text},
-	WA_ERROR_MAP(XX)
+					      WA_ERROR_MAP(XX)
 #undef XX
 };
 

@@ -256,8 +256,8 @@ static bool graftable_name(const char *needed)
  * (its own DT_RPATH, then the requester's chain).
  */
 static int plan_library(struct plan_state *s, const struct wa_ld_request *req,
-			const char *const *parent_chain, size_t n_parent_chain,
-			const char *needed, const char *who, struct wa_error *err)
+			const char *const *parent_chain, size_t n_parent_chain, const char *needed,
+			const char *who, struct wa_error *err)
 {
 	struct wa_graft_lib *l = find_lib(s, needed);
 	struct wa_ld_request own;
@@ -324,9 +324,8 @@ static int plan_library(struct plan_state *s, const struct wa_ld_request *req,
 
 static bool in_wheel(const struct plan_state *s, const char *name)
 {
-	return s->n_in_wheel &&
-	       bsearch(&name, s->in_wheel, s->n_in_wheel, sizeof(*s->in_wheel),
-		       compare_strings) != NULL;
+	return s->n_in_wheel && bsearch(&name, s->in_wheel, s->n_in_wheel, sizeof(*s->in_wheel),
+					compare_strings) != NULL;
 }
 
 /* Names the wheel's own members answer to: file names and SONAMEs. */
@@ -377,8 +376,8 @@ static const struct wa_audit_member **members_by_path(struct plan_state *s, size
 	return v;
 }
 
-static const struct wa_audit_member *member_by_path(const struct wa_audit_member **sorted,
-						    size_t n, const char *path)
+static const struct wa_audit_member *member_by_path(const struct wa_audit_member **sorted, size_t n,
+						    const char *path)
 {
 	struct wa_audit_member key = {.path = path};
 	const struct wa_audit_member *k = &key, **hit;
@@ -488,7 +487,8 @@ int wa_graft_plan_build(struct wa_graft_plan **out, const struct wa_audit *a,
 	plan->n_libs = s.libs.len;
 	plan->n_missing = s.missing.len;
 	if (!rc && s.missing.len) {
-		plan->missing = wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
+		plan->missing =
+			wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
 		if (!plan->missing)
 			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		for (size_t i = 0; !rc && i < s.missing.len; i++)
@@ -704,8 +704,8 @@ static int member_rpath(const struct wa_graft_plan *plan, const char *path,
 			const char *dir_in_wheel, const struct wa_elf_info *e, struct wa_buf *rp)
 {
 	struct wa_buf old_dir = {0};
-	const char *const *entries = e->n_runpath ? (const char *const *)e->runpath
-						  : (const char *const *)e->rpath;
+	const char *const *entries =
+		e->n_runpath ? (const char *const *)e->runpath : (const char *const *)e->rpath;
 	size_t n = e->n_runpath ? e->n_runpath : e->n_rpath;
 	struct wa_ptrvec seen = {0};
 	struct wa_arena scratch;
@@ -731,7 +731,8 @@ static int member_rpath(const struct wa_graft_plan *plan, const char *path,
 		for (size_t k = 0; !rel.oom && k < seen.len; k++)
 			dup |= strcmp(seen.items[k], (char *)rel.data) == 0;
 		if (rel.oom || target.oom ||
-		    (!dup && wa_ptrvec_push(&scratch, &seen, wa_arena_strdup(&scratch, (char *)rel.data))))
+		    (!dup &&
+		     wa_ptrvec_push(&scratch, &seen, wa_arena_strdup(&scratch, (char *)rel.data))))
 			rc = -WA_ENOMEM;
 		else if (!dup) {
 			if (rp->len)

@@ -156,13 +156,13 @@ struct edge {
 };
 
 struct object {
-	const char *path;   /* host path as found, or the member name */
-	const char *ident;  /* real path, or "wheel:" + member name */
+	const char *path;  /* host path as found, or the member name */
+	const char *ident; /* real path, or "wheel:" + member name */
 	const char *found_by;
 	const struct wa_elf_info *info; /* NULL: could not be inspected */
 	bool in_wheel;
-	const char *origin;    /* host directory for $ORIGIN, or NULL */
-	const char *wheel_dir; /* its directory inside the wheel ("" at the top) */
+	const char *origin;             /* host directory for $ORIGIN, or NULL */
+	const char *wheel_dir;          /* its directory inside the wheel ("" at the top) */
 	struct wa_ptrvec names;         /* the names it was requested by */
 	struct wa_ptrvec host_rpath;    /* DT_RPATH chain passed on: own, then the loader's */
 	struct wa_ptrvec wheel_rpath;   /* the same, as directories inside the wheel */
@@ -340,8 +340,8 @@ static char *dir_part(struct wa_arena *a, const char *path)
 
 static bool member_fits(const struct wheel_elf *m, const struct wa_ld_request *req)
 {
-	return m->info && wa_ld_compatible(req, m->info->elf_class, m->info->data,
-					   m->info->machine, m->info->flags);
+	return m->info && wa_ld_compatible(req, m->info->elf_class, m->info->data, m->info->machine,
+					   m->info->flags);
 }
 
 /* The member at dir/name of req's architecture, or -1. */
@@ -482,8 +482,8 @@ static int load_member(struct replay *rp, const struct object *o, long m, const 
 }
 
 /* A host file found for o at path: the loaded object, new or not. */
-static int load_host(struct replay *rp, const struct object *o, const char *path,
-		     const char *why, const char *name, struct object **out, struct wa_error *err)
+static int load_host(struct replay *rp, const struct object *o, const char *path, const char *why,
+		     const char *name, struct object **out, struct wa_error *err)
 {
 	char *real = realpath(path, NULL);
 	struct host_lib *lib;
@@ -630,8 +630,7 @@ static int build_root(struct wa_lddtree *t, struct replay *rp, struct object *ro
 
 /* ---- inputs --------------------------------------------------------------- */
 
-static int tree_new(struct wa_lddtree **out, const char *path, size_t n_roots,
-		    struct wa_error *err)
+static int tree_new(struct wa_lddtree **out, const char *path, size_t n_roots, struct wa_error *err)
 {
 	struct wa_lddtree *t = calloc(1, sizeof(*t));
 

@@ -95,13 +95,13 @@ struct ld_cache {
 
 struct wa_ld_config {
 	struct wa_arena arena;
-	const char *root;       /* "" for the real root, else without a trailing '/' */
-	bool replaced;          /* conf_dirs holds the --ldpaths directories */
-	bool debian_lib;        /* Debian's glibc: $LIB is "lib/<triplet>" */
-	struct wa_ptrvec conf_dirs; /* root-prefixed, normalised, de-duplicated */
+	const char *root;                 /* "" for the real root, else without a trailing '/' */
+	bool replaced;                    /* conf_dirs holds the --ldpaths directories */
+	bool debian_lib;                  /* Debian's glibc: $LIB is "lib/<triplet>" */
+	struct wa_ptrvec conf_dirs;       /* root-prefixed, normalised, de-duplicated */
 	struct wa_ptrvec ld_library_path; /* raw entries */
 	struct wa_ptrvec extra;           /* raw entries */
-	struct ld_cache *cache; /* mutable behind the const config */
+	struct ld_cache *cache;           /* mutable behind the const config */
 };
 
 /* ---- the architecture table ------------------------------------------ */
@@ -114,8 +114,8 @@ struct wa_ld_config {
  */
 struct arch_info {
 	const char *triplet;
-	const char *libdir;   /* "lib64", "lib32", "libx32", "lib64/lp64d", "lib" */
-	const char *lib_dst;  /* upstream $LIB: the last part of slibdir */
+	const char *libdir;  /* "lib64", "lib32", "libx32", "lib64/lp64d", "lib" */
+	const char *lib_dst; /* upstream $LIB: the last part of slibdir */
 	const char *platform;
 };
 
@@ -182,36 +182,29 @@ static struct arch_info arch_of(const struct wa_ld_request *r)
 			return (struct arch_info){"x86_64-linux-gnux32", "libx32", "libx32",
 						  "x86_64"};
 		return (struct arch_info){"x86_64-linux-gnu", "lib64", "lib64", "x86_64"};
-	case EM_386:
-		return (struct arch_info){"i386-linux-gnu", "lib", "lib", "i686"};
+	case EM_386: return (struct arch_info){"i386-linux-gnu", "lib", "lib", "i686"};
 	case EM_AARCH64:
 		return (struct arch_info){is_lsb(r) ? "aarch64-linux-gnu" : "aarch64_be-linux-gnu",
 					  "lib64", "lib64", is_lsb(r) ? "aarch64" : "aarch64_be"};
-	case EM_ARM:
-		return arm_info(r);
+	case EM_ARM: return arm_info(r);
 	case EM_PPC64:
 		return (struct arch_info){is_lsb(r) ? "powerpc64le-linux-gnu"
 						    : "powerpc64-linux-gnu",
 					  "lib64", "lib64", "power8"};
-	case EM_PPC:
-		return (struct arch_info){"powerpc-linux-gnu", "lib", "lib", "ppc"};
+	case EM_PPC: return (struct arch_info){"powerpc-linux-gnu", "lib", "lib", "ppc"};
 	case EM_S390:
 		if (is_64(r))
 			return (struct arch_info){"s390x-linux-gnu", "lib64", "lib64", "z13"};
 		return (struct arch_info){"s390-linux-gnu", "lib", "lib", "z13"};
-	case EM_RISCV:
-		return riscv_info(r);
-	case EM_MIPS:
-		return mips_info(r);
+	case EM_RISCV: return riscv_info(r);
+	case EM_MIPS: return mips_info(r);
 	case EM_LOONGARCH:
 		return (struct arch_info){"loongarch64-linux-gnu", "lib64", "lib64", "loongarch"};
 	case EM_SPARCV9:
 		return (struct arch_info){"sparc64-linux-gnu", "lib64", "lib64", "sparc64"};
 	case EM_SPARC:
-	case EM_SPARC32PLUS:
-		return (struct arch_info){"sparc-linux-gnu", "lib", "lib", "sparc"};
-	default:
-		return (struct arch_info){NULL, "lib", "lib", NULL};
+	case EM_SPARC32PLUS: return (struct arch_info){"sparc-linux-gnu", "lib", "lib", "sparc"};
+	default: return (struct arch_info){NULL, "lib", "lib", NULL};
 	}
 }
 
@@ -219,16 +212,11 @@ static struct arch_info arch_of(const struct wa_ld_request *r)
 static uint32_t abi_bits(uint16_t machine, uint8_t elf_class, uint32_t flags)
 {
 	switch (machine) {
-	case EM_ARM:
-		return flags & (EF_ARM_ABI_FLOAT_HARD | EF_ARM_ABI_FLOAT_SOFT);
-	case EM_MIPS:
-		return elf_class == ELFCLASS32 ? (flags & EF_MIPS_ABI2) : 0;
-	case EM_RISCV:
-		return flags & RISCV_FLOAT_ABI_MASK;
-	case EM_PPC64:
-		return flags & PPC64_ABI_MASK;
-	default:
-		return 0;
+	case EM_ARM: return flags & (EF_ARM_ABI_FLOAT_HARD | EF_ARM_ABI_FLOAT_SOFT);
+	case EM_MIPS: return elf_class == ELFCLASS32 ? (flags & EF_MIPS_ABI2) : 0;
+	case EM_RISCV: return flags & RISCV_FLOAT_ABI_MASK;
+	case EM_PPC64: return flags & PPC64_ABI_MASK;
+	default: return 0;
 	}
 }
 
@@ -247,8 +235,7 @@ bool wa_ld_compatible(const struct wa_ld_request *req, uint8_t elf_class, uint8_
 		/* An object that states no float ABI (old EABI) or no ELF ABI
 		 * version is accepted by either loader. */
 		return !want || !have || want == have;
-	default:
-		return want == have;
+	default: return want == have;
 	}
 }
 
@@ -720,9 +707,9 @@ static uint16_t read16(const unsigned char *b, bool lsb)
 static uint32_t read32(const unsigned char *b, bool lsb)
 {
 	return lsb ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-			     (uint32_t)b[3] << 24
+			       (uint32_t)b[3] << 24
 		   : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-			     (uint32_t)b[0] << 24;
+			       (uint32_t)b[0] << 24;
 }
 
 /* Reads what the loader looks at first: the ELF header. */
@@ -811,8 +798,8 @@ static bool candidate_fits(const struct wa_ld_config *cfg, const struct wa_ld_re
 /* ---- the search -------------------------------------------------------- */
 
 /* Tries dir/needed; returns 1 found (*path set), 0 not there, -1 out of memory. */
-static int try_dir(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-		   const char *dir, const char *needed, char **path)
+static int try_dir(const struct wa_ld_config *cfg, const struct wa_ld_request *req, const char *dir,
+		   const char *needed, char **path)
 {
 	char buf[PATH_MAX + 1];
 	size_t len = strlen(dir);
@@ -1024,8 +1011,8 @@ static int search_phases(const struct wa_ld_config *cfg, const struct wa_ld_requ
 	return 0;
 }
 
-int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-	       const char *needed, char **path, const char **why, struct wa_error *err)
+int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req, const char *needed,
+	       char **path, const char **why, struct wa_error *err)
 {
 	const char *found_by = NULL;
 	int rc;

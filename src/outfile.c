@@ -25,9 +25,9 @@ enum { BUFFER_SIZE = 1 << 20, COPY_CHUNK = 1 << 20 };
 
 struct wa_outfile {
 	int fd;
-	char *tmp_path;   /* owned */
-	char *final_path; /* owned */
-	uint64_t offset;  /* bytes handed to us so far */
+	char *tmp_path;     /* owned */
+	char *final_path;   /* owned */
+	uint64_t offset;    /* bytes handed to us so far */
 	unsigned char *buf; /* owned; pending bytes */
 	size_t buf_len;
 	bool committed;
@@ -128,8 +128,7 @@ int wa_outfile_create(struct wa_outfile **out, const char *final_path, struct wa
 	return 0;
 }
 
-static int write_all(struct wa_outfile *o, const unsigned char *p, size_t len,
-		     struct wa_error *err)
+static int write_all(struct wa_outfile *o, const unsigned char *p, size_t len, struct wa_error *err)
 {
 	while (len) {
 		ssize_t n = write(o->fd, p, len);

@@ -36,7 +36,7 @@ struct strlist {
 
 /* Every numeric node of one family that exists on an architecture. */
 struct fam_nodes {
-	const char *family; /* "GLIBC" */
+	const char *family;      /* "GLIBC" */
 	struct strlist versions; /* ascending: "2.2.5", "2.2.6", ... */
 };
 
@@ -66,7 +66,7 @@ struct policy_arch {
 	const char *arch;
 	struct fam_max *max;
 	size_t nmax;
-	struct strlist non_numeric; /* full node names, cumulative */
+	struct strlist non_numeric;     /* full node names, cumulative */
 	const struct arch_table *table; /* borrowed, set by finish; may be NULL */
 	const char *unverified;         /* reason, set by finish, or NULL */
 };
@@ -272,8 +272,7 @@ static const char *dup_str(struct ctx *c, const char *s)
 }
 
 /* Rejects keys we do not know, so that a typo does not silently drop data. */
-static int check_keys(struct ctx *c, const cJSON *obj, const char *path,
-		      const char *const *allowed)
+static int check_keys(struct ctx *c, const cJSON *obj, const char *path, const char *const *allowed)
 {
 	const cJSON *it;
 
@@ -418,7 +417,8 @@ static int load_arch_table(struct ctx *c, const char *arch, const cJSON *obj, co
 			return rc;
 		/* Sorted order lets "above the newest node" be one comparison. */
 		for (size_t i = 1; i < f->versions.n; i++) {
-			if (wa_version_compare(f->versions.items[i - 1], f->versions.items[i]) >= 0) {
+			if (wa_version_compare(f->versions.items[i - 1], f->versions.items[i]) >=
+			    0) {
 				char r[PATH_MAX_LEN];
 				path_index(r, q, i);
 				return badf(c, r, "'%s' is not above the previous node '%s'",
@@ -495,7 +495,8 @@ static int load_policy_arch(struct ctx *c, struct wa_policy *pol, struct policy_
 		snprintf(p, sizeof(p), "%s.max.%s", path, pa->arch);
 		m = cJSON_GetObjectItemCaseSensitive(max, pa->arch);
 		if (!m)
-			return bad(c, p, "missing (every architecture of the policy needs its maxima)");
+			return bad(c, p,
+				   "missing (every architecture of the policy needs its maxima)");
 		if (!cJSON_IsObject(m))
 			return bad(c, p, "not an object");
 		pa->max = wa_arena_alloc(&c->set->arena,
@@ -538,8 +539,8 @@ static int load_policy_arch(struct ctx *c, struct wa_policy *pol, struct policy_
 				if (!*rest || wa_version_is_numeric(rest))
 					return badf(c, q, "'%s' is not a non-numeric node", node);
 				if (!known)
-					return badf(c, q, "family of '%s' has no maximum for %s", node,
-						    pa->arch);
+					return badf(c, q, "family of '%s' has no maximum for %s",
+						    node, pa->arch);
 			}
 		}
 	}
@@ -549,8 +550,8 @@ static int load_policy_arch(struct ctx *c, struct wa_policy *pol, struct policy_
 
 static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 {
-	static const char *const keys[] = {"name",   "aliases",     "priority",  "libc_version",
-					   "arches", "max",         "non_numeric", "whitelist",
+	static const char *const keys[] = {"name",      "aliases", "priority",    "libc_version",
+					   "arches",    "max",     "non_numeric", "whitelist",
 					   "blacklist", NULL};
 	struct wa_policy *pol;
 	char path[PATH_MAX_LEN], p[PATH_MAX_LEN], q[PATH_MAX_LEN];
@@ -595,8 +596,7 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 	if ((rc = get_string(c, obj, "libc_version", path, true, &pol->libc_version)))
 		return rc;
 	path_key(p, path, "libc_version");
-	if ((rc = parse_libc_version(c, pol->libc_version, p, &pol->libc_major,
-				     &pol->libc_minor)))
+	if ((rc = parse_libc_version(c, pol->libc_version, p, &pol->libc_major, &pol->libc_minor)))
 		return rc;
 
 	path_key(p, path, "arches");
@@ -612,7 +612,8 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 	nonnum = cJSON_GetObjectItemCaseSensitive(obj, "non_numeric");
 	path_key(p, path, "max");
 	if (max && c->family == WA_FAMILY_MUSLLINUX)
-		return bad(c, p, "musl has no symbol versioning: musllinux policies judge no nodes");
+		return bad(c, p,
+			   "musl has no symbol versioning: musllinux policies judge no nodes");
 	if (max && !cJSON_IsObject(max))
 		return bad(c, p, "not an object");
 	if (!max && c->family == WA_FAMILY_MANYLINUX)
@@ -660,8 +661,9 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 		path_key(p, path, "blacklist");
 		if (!cJSON_IsObject(v))
 			return bad(c, p, "not an object");
-		pol->blacklist = wa_arena_alloc(&c->set->arena, sizeof(*pol->blacklist) *
-								  ((size_t)cJSON_GetArraySize(v) + 1));
+		pol->blacklist =
+			wa_arena_alloc(&c->set->arena, sizeof(*pol->blacklist) *
+							       ((size_t)cJSON_GetArraySize(v) + 1));
 		if (!pol->blacklist)
 			return oom(c);
 		cJSON_ArrayForEach(it, v)
@@ -745,8 +747,9 @@ static int load_musl_symbols(struct ctx *c, const cJSON *obj)
 	syms = cJSON_GetObjectItemCaseSensitive(obj, "symbols");
 	if (!cJSON_IsArray(syms))
 		return bad(c, "$.musl_symbols.symbols", syms ? "not an array" : "missing");
-	c->set->musl = wa_arena_alloc(&c->set->arena,
-				      sizeof(*c->set->musl) * ((size_t)cJSON_GetArraySize(syms) + 1));
+	c->set->musl =
+		wa_arena_alloc(&c->set->arena,
+			       sizeof(*c->set->musl) * ((size_t)cJSON_GetArraySize(syms) + 1));
 	if (!c->set->musl)
 		return oom(c);
 	c->set->musl_file = c->file;
@@ -790,9 +793,9 @@ static size_t line_of(const char *json, const char *at)
 int wa_policy_set_add_json(struct wa_policy_set *set, const char *name, const char *json,
 			   size_t len, struct wa_error *err)
 {
-	static const char *const keys[] = {"format",   "format_version", "family",
-					   "libc",     "arches",         "policies",
-					   "exceptions", "musl_symbols", NULL};
+	static const char *const keys[] = {"format",     "format_version", "family",
+					   "libc",       "arches",         "policies",
+					   "exceptions", "musl_symbols",   NULL};
 	struct ctx c = {set, NULL, WA_FAMILY_MANYLINUX, err};
 	const char *end = NULL, *fam = NULL, *libc = NULL, *format = NULL;
 	cJSON *root = NULL;
@@ -828,8 +831,8 @@ int wa_policy_set_add_json(struct wa_policy_set *set, const char *name, const ch
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "format_version");
 	if (!cJSON_IsNumber(v) || v->valuedouble != 1) {
-		rc = bad(&c, "$.format_version", v ? "unsupported version (this build reads 1)"
-						   : "missing");
+		rc = bad(&c, "$.format_version",
+			 v ? "unsupported version (this build reads 1)" : "missing");
 		goto out;
 	}
 	if ((rc = get_string(&c, root, "family", "$", true, &fam)) ||
@@ -967,8 +970,7 @@ static const struct policy_arch *find_parch(const struct wa_policy *p, const cha
 	return NULL;
 }
 
-static const struct fam_max *find_max(const struct policy_arch *pa, const char *family,
-				      size_t flen)
+static const struct fam_max *find_max(const struct policy_arch *pa, const char *family, size_t flen)
 {
 	for (size_t i = 0; i < pa->nmax; i++)
 		if (strlen(pa->max[i].family) == flen &&
@@ -993,8 +995,8 @@ static const struct fam_nodes *find_fam_nodes(const struct arch_table *t, const 
 static int bad_policy(struct wa_error *err, const struct wa_policy *q, const char *sub,
 		      const char *what)
 {
-	return wa_error_set(err, WA_ECONFIG, NULL, "%s: $.policies[%zu]%s: %s", q->file,
-			    q->index, sub, what);
+	return wa_error_set(err, WA_ECONFIG, NULL, "%s: $.policies[%zu]%s: %s", q->file, q->index,
+			    sub, what);
 }
 
 /*
@@ -1011,8 +1013,7 @@ static int check_monotonic(const struct wa_policy_set *set, const struct wa_poli
 
 	for (size_t i = 0; i < p->whitelist.n; i++) {
 		const char *lib = p->whitelist.items[i];
-		if (!strlist_has(&q->whitelist, lib) &&
-		    !find_exception(set, q, "*", "whitelist")) {
+		if (!strlist_has(&q->whitelist, lib) && !find_exception(set, q, "*", "whitelist")) {
 			snprintf(what, sizeof(what),
 				 "drops '%s' that more compatible %s allows, and no exception "
 				 "records why",
@@ -1036,8 +1037,7 @@ static int check_monotonic(const struct wa_policy_set *set, const struct wa_poli
 		}
 		for (size_t f = 0; f < pa->nmax; f++) {
 			const struct fam_max *pm = &pa->max[f];
-			const struct fam_max *qm =
-				find_max(qa, pm->family, strlen(pm->family));
+			const struct fam_max *qm = find_max(qa, pm->family, strlen(pm->family));
 
 			/* Absent in q means not judged at all: never stricter. */
 			if (!qm || !pm->max)
@@ -1096,8 +1096,9 @@ static int link_tables(struct wa_policy_set *set, struct wa_policy *q, struct wa
 			if (!m->max || !fn || strlist_has(&fn->versions, m->max))
 				continue;
 			snprintf(sub, sizeof(sub), ".max.%s.%s", pa->arch, m->family);
-			snprintf(what, sizeof(what), "%s is not a node of %s (see $.arches.%s.nodes.%s)",
-				 m->max, pa->arch, pa->arch, m->family);
+			snprintf(what, sizeof(what),
+				 "%s is not a node of %s (see $.arches.%s.nodes.%s)", m->max,
+				 pa->arch, pa->arch, m->family);
 			return bad_policy(err, q, sub, what);
 		}
 	}
@@ -1495,18 +1496,12 @@ enum wa_node_verdict wa_policy_check_node(const struct wa_policy *p, const char 
 const char *wa_node_verdict_name(enum wa_node_verdict v)
 {
 	switch (v) {
-	case WA_NODE_OK:
-		return "ok";
-	case WA_NODE_UNCHECKED:
-		return "unchecked";
-	case WA_NODE_TOO_NEW:
-		return "too-new";
-	case WA_NODE_EMPTY:
-		return "empty";
-	case WA_NODE_NOT_ON_ARCH:
-		return "not-on-arch";
-	case WA_NODE_NOT_ALLOWED:
-		return "not-allowed";
+	case WA_NODE_OK: return "ok";
+	case WA_NODE_UNCHECKED: return "unchecked";
+	case WA_NODE_TOO_NEW: return "too-new";
+	case WA_NODE_EMPTY: return "empty";
+	case WA_NODE_NOT_ON_ARCH: return "not-on-arch";
+	case WA_NODE_NOT_ALLOWED: return "not-allowed";
 	}
 	return "unknown";
 }
@@ -1568,8 +1563,8 @@ const char *wa_policy_family_at(const struct wa_policy *p, const char *arch, siz
 	return pa->max[i].family;
 }
 
-const char *wa_policy_family_max(const struct wa_policy *p, const char *arch,
-				 const char *family, bool *checked)
+const char *wa_policy_family_max(const struct wa_policy *p, const char *arch, const char *family,
+				 bool *checked)
 {
 	const struct policy_arch *pa = find_parch(p, arch);
 	const struct fam_max *m = pa ? find_max(pa, family, strlen(family)) : NULL;

@@ -68,7 +68,7 @@ struct repair_state {
 	struct wa_ptrvec additions;   /* struct addition *, in output order */
 	struct wa_audit *first_audit; /* before grafting (its strings back the plan) */
 	struct wa_graft_plan *plan;
-	const char *eol; /* line terminator of the input's WHEEL */
+	const char *eol;             /* line terminator of the input's WHEEL */
 	uint16_t dos_time, dos_date; /* of rewritten members */
 	bool oom;
 };
@@ -328,7 +328,8 @@ static int build_wheel_file(struct repair_state *s, struct wa_error *err)
 		}
 		if (i == n)
 			break;
-		if (i < header_end && (line_key_is(l->text, l->body, "Tag") || is_our_generator(l))) {
+		if (i < header_end &&
+		    (line_key_is(l->text, l->body, "Tag") || is_our_generator(l))) {
 			if (i == first_tag)
 				add_tag_lines(s, &t);
 			continue;
@@ -433,7 +434,8 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 				     s->wheel_file.data, s->wheel_file.len, line_eol);
 		} else if (l->member >= 0 && s->patched[l->member].data) {
 			record_entry(s, &t, wa_wheel_member(w, (size_t)l->member)->name,
-				     s->patched[l->member].data, s->patched[l->member].len, line_eol);
+				     s->patched[l->member].data, s->patched[l->member].len,
+				     line_eol);
 		} else if (l->member == (long)record_member) {
 			record_additions(s, &t, line_eol);
 			record_entry(s, &t, record_name, NULL, 0, line_eol);
@@ -488,11 +490,10 @@ static int sink_to_buf(void *ctx, const void *data, size_t len)
 	return b->oom ? -1 : 0;
 }
 
-static int read_member(struct repair_state *s, size_t index, struct wa_buf *b,
-		       struct wa_error *err)
+static int read_member(struct repair_state *s, size_t index, struct wa_buf *b, struct wa_error *err)
 {
-	int rc = wa_zip_read(wa_wheel_zip(s->wheel), index,
-			     s->opt->audit.limits.max_member_bytes, sink_to_buf, b, err);
+	int rc = wa_zip_read(wa_wheel_zip(s->wheel), index, s->opt->audit.limits.max_member_bytes,
+			     sink_to_buf, b, err);
 
 	if (!rc && b->oom)
 		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
@@ -698,7 +699,8 @@ static const char *graft_rejection_reason(struct repair_state *s, const struct w
 		const struct wa_symbol_row *row = second->symbols[i];
 		bool seen = false;
 
-		if (strncmp(row->member, s->plan->libs_dir, prefix) != 0 || row->member[prefix] != '/')
+		if (strncmp(row->member, s->plan->libs_dir, prefix) != 0 ||
+		    row->member[prefix] != '/')
 			continue;
 		for (size_t k = 0; k < i; k++)
 			seen |= strcmp(second->symbols[k]->member, row->member) == 0;
@@ -762,8 +764,8 @@ static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *
 		grafts[i].elf = l->elf;
 		l->elf = NULL; /* the audit takes it */
 	}
-	rc = wa_audit_regraft(&second, s->wheel, s->audit, grafts, s->plan->n_libs,
-			      &s->opt->audit, err);
+	rc = wa_audit_regraft(&second, s->wheel, s->audit, grafts, s->plan->n_libs, &s->opt->audit,
+			      err);
 	free(grafts);
 	if (rc)
 		return rc;
@@ -818,8 +820,8 @@ static int make_dirs(const char *dir, struct wa_error *err)
 		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
 			int e = errno;
 
-			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s", p,
-					  strerror(e));
+			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s",
+					  p, strerror(e));
 			if (err)
 				err->sys_errno = e;
 			break;
@@ -966,7 +968,6 @@ static const char *output_name(struct repair_state *s)
 			       wn->abi, s->r->tagset);
 }
 
-
 /* Writes the archive at output (in the wheel directory) and records it. */
 static int write_output(struct repair_state *s, const char *input, const char *output,
 			bool unchanged_copy, struct wa_error *err)
@@ -999,7 +1000,8 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 		return rc;
 	if (strcmp(a->outcome, "pure") == 0) {
 		if (a->exit_code != WA_EXIT_OK) {
-			reject(s, a->exit_code, "pure wheel: nothing to repair (--allow-pure copies it)");
+			reject(s, a->exit_code,
+			       "pure wheel: nothing to repair (--allow-pure copies it)");
 			return 0;
 		}
 		/* the wheel (and its strings) is freed before r is */
@@ -1069,7 +1071,7 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 		s.dropped = wa_arena_alloc(&r->arena, wa_wheel_member_count(s.wheel) + 1);
 		s.patched = calloc(wa_wheel_member_count(s.wheel) + 1, sizeof(*s.patched));
 		rc = s.dropped && s.patched ? repair_audited(&s, path, err)
-			       : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+					    : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	if (!rc) {
 		r->tags = (const char **)s.tags.items;

@@ -95,11 +95,13 @@ static cJSON *family_object(struct wa_json_report *r, struct wa_audit *a,
 	if (!o)
 		return NULL;
 	put(r, o, "manylinux",
-	    str_or_null(best[WA_FAMILY_MANYLINUX] ? wa_audit_policy_tag(a, best[WA_FAMILY_MANYLINUX])
-						  : NULL));
+	    str_or_null(best[WA_FAMILY_MANYLINUX]
+				? wa_audit_policy_tag(a, best[WA_FAMILY_MANYLINUX])
+				: NULL));
 	put(r, o, "musllinux",
-	    str_or_null(best[WA_FAMILY_MUSLLINUX] ? wa_audit_policy_tag(a, best[WA_FAMILY_MUSLLINUX])
-						  : NULL));
+	    str_or_null(best[WA_FAMILY_MUSLLINUX]
+				? wa_audit_policy_tag(a, best[WA_FAMILY_MUSLLINUX])
+				: NULL));
 	return o;
 }
 
@@ -117,10 +119,11 @@ static cJSON *elf_object(struct wa_json_report *r, const struct wa_audit_member 
 	put(r, o, "arch", cJSON_CreateString(m->arch.name));
 	put(r, o, "abi", cJSON_CreateString(m->arch.abi));
 	put(r, o, "description", cJSON_CreateString(m->arch.description));
-	put(r, o, "type", cJSON_CreateString(e->type == ET_DYN    ? "DYN"
-					     : e->type == ET_EXEC ? "EXEC"
-					     : e->type == ET_REL  ? "REL"
-								  : "OTHER"));
+	put(r, o, "type",
+	    cJSON_CreateString(e->type == ET_DYN    ? "DYN"
+			       : e->type == ET_EXEC ? "EXEC"
+			       : e->type == ET_REL  ? "REL"
+						    : "OTHER"));
 	put(r, o, "interp", str_or_null(e->interp));
 	put(r, o, "soname", str_or_null(e->soname));
 	put(r, o, "needed", string_array(r, e->needed, e->n_needed));
@@ -175,7 +178,8 @@ static cJSON *finding_object(struct wa_json_report *r, struct wa_audit *a,
 	put(r, o, "symbol", str_or_null(f->symbol));
 	put(r, o, "version", str_or_null(f->version));
 	put(r, o, "library", str_or_null(f->library));
-	put(r, o, "lowest_policy", str_or_null(f->lowest ? wa_audit_policy_tag(a, f->lowest) : NULL));
+	put(r, o, "lowest_policy",
+	    str_or_null(f->lowest ? wa_audit_policy_tag(a, f->lowest) : NULL));
 	put(r, o, "message", cJSON_CreateString(f->message ? f->message : ""));
 	return o;
 }
@@ -191,7 +195,8 @@ static cJSON *symbol_object(struct wa_json_report *r, struct wa_audit *a,
 	put(r, o, "symbol", str_or_null(s->symbol));
 	put(r, o, "version", cJSON_CreateString(s->version));
 	put(r, o, "library", cJSON_CreateString(s->library));
-	put(r, o, "lowest_policy", str_or_null(s->lowest ? wa_audit_policy_tag(a, s->lowest) : NULL));
+	put(r, o, "lowest_policy",
+	    str_or_null(s->lowest ? wa_audit_policy_tag(a, s->lowest) : NULL));
 	put(r, o, "weak", cJSON_CreateBool(s->weak));
 	return o;
 }
@@ -314,18 +319,18 @@ static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *re
 int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
 			      const struct wa_repair *rep, const struct wa_error *err)
 {
-	const char *outcome = rep ? rep->outcome
-				  : exit_code == WA_EXIT_INVALID ? "invalid"
-				  : exit_code == WA_EXIT_USAGE	 ? "refused"
-								 : "error";
+	const char *outcome = rep                            ? rep->outcome
+			      : exit_code == WA_EXIT_INVALID ? "invalid"
+			      : exit_code == WA_EXIT_USAGE   ? "refused"
+							     : "error";
 
 	cJSON *w = entry_head(r, path, exit_code, outcome);
 
 	if (!w)
 		return -1;
 	put(r, w, "output", str_or_null(rep ? rep->output : NULL));
-	put(r, w, "tags", rep && rep->output ? string_array(r, rep->tags, rep->n_tags)
-					      : cJSON_CreateArray());
+	put(r, w, "tags",
+	    rep && rep->output ? string_array(r, rep->tags, rep->n_tags) : cJSON_CreateArray());
 	put(r, w, "tagset", str_or_null(rep && rep->output ? rep->tagset : NULL));
 	put(r, w, "reason", str_or_null(rep ? rep->reason : NULL));
 	put(r, w, "notes", rep ? string_array(r, rep->notes, rep->n_notes) : cJSON_CreateArray());
@@ -340,8 +345,8 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
 			     const struct wa_error *err)
 {
-	cJSON *w = entry_head(r, path, exit_code,
-			      exit_code == WA_EXIT_INVALID ? "invalid" : "error");
+	cJSON *w =
+		entry_head(r, path, exit_code, exit_code == WA_EXIT_INVALID ? "invalid" : "error");
 
 	if (!w)
 		return -1;

@@ -60,8 +60,9 @@ static void print_best(const struct out *o, struct wa_audit *a)
 		fprintf(o->f, "  %s: %s", fam[f],
 			a->best[f] ? wa_audit_policy_tag(a, a->best[f]) : "no policy met");
 		if (a->best_after_graft[f] && a->best_after_graft[f] != a->best[f])
-			fprintf(o->f, "; %s once external libraries are grafted (before auditing "
-				      "them)",
+			fprintf(o->f,
+				"; %s once external libraries are grafted (before auditing "
+				"them)",
 				wa_audit_policy_tag(a, a->best_after_graft[f]));
 		fputc('\n', o->f);
 	}
@@ -80,10 +81,10 @@ static void print_member(const struct out *o, struct wa_audit *a, const struct w
 	const struct wa_elf_info *e = m->elf;
 
 	fprintf(o->f, "    %s\n", m->path);
-	fprintf(o->f, "      %s%s%s, ELF%d %s %s\n", m->foreign ? RED(o) : "",
-		m->arch.description, m->foreign ? RESET(o) : "",
-		e->elf_class == ELFCLASS64 ? 64 : 32,
-		e->data == ELFDATA2MSB ? "big-endian" : "little-endian", elf_type_name(e->type, e->interp != NULL));
+	fprintf(o->f, "      %s%s%s, ELF%d %s %s\n", m->foreign ? RED(o) : "", m->arch.description,
+		m->foreign ? RESET(o) : "", e->elf_class == ELFCLASS64 ? 64 : 32,
+		e->data == ELFDATA2MSB ? "big-endian" : "little-endian",
+		elf_type_name(e->type, e->interp != NULL));
 	if (m->foreign) {
 		fprintf(o->f, "      %sforeign: the wheel is %s; not judged against policies%s\n",
 			RED(o), a->arch, RESET(o));
@@ -155,8 +156,9 @@ static void print_findings(const struct out *o, const struct wa_audit *a, bool v
 			break;
 		for (size_t i = 0; i < a->n_findings; i++) {
 			const struct wa_finding *f = a->findings[i];
-			const char *c = sev == WA_SEV_ERROR ? RED(o) : sev == WA_SEV_WARNING ? YELLOW(o)
-											    : "";
+			const char *c = sev == WA_SEV_ERROR     ? RED(o)
+					: sev == WA_SEV_WARNING ? YELLOW(o)
+								: "";
 
 			if ((int)f->severity != sev)
 				continue;
@@ -187,7 +189,8 @@ int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_opti
 	for (size_t i = 0; i < a->n_members; i++)
 		foreign += a->members[i].foreign;
 	fprintf(f, "  %sarchitecture%s %s (from the %s), libc %s, %zu ELF member%s\n", BOLD(&o),
-		RESET(&o), a->arch, strcmp(a->arch_source, "tag") == 0 ? "platform tag" : "ELF members",
+		RESET(&o), a->arch,
+		strcmp(a->arch_source, "tag") == 0 ? "platform tag" : "ELF members",
 		wa_libc_name(a->libc), a->n_members, a->n_members == 1 ? "" : "s");
 	print_best(&o, a);
 	fprintf(f, "  members:\n");

@@ -56,7 +56,8 @@ int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const cha
 
 		if (n == 6)
 			return wa_error_set(err, WA_ENOTWHEEL, NULL,
-					    "file name '%s' has too many '-' separated parts", base);
+					    "file name '%s' has too many '-' separated parts",
+					    base);
 		parts[n++] = p;
 		if (!dash)
 			break;
@@ -64,9 +65,9 @@ int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const cha
 		p = dash + 1;
 	}
 	if (n < 5)
-		return wa_error_set(err, WA_ENOTWHEEL, NULL,
-				    "file name '%s' is not NAME-VERSION[-BUILD]-PY-ABI-PLATFORM.whl",
-				    base);
+		return wa_error_set(
+			err, WA_ENOTWHEEL, NULL,
+			"file name '%s' is not NAME-VERSION[-BUILD]-PY-ABI-PLATFORM.whl", base);
 	for (size_t i = 0; i < n; i++)
 		if (!*parts[i])
 			return wa_error_set(err, WA_ENOTWHEEL, NULL,
@@ -77,8 +78,8 @@ int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const cha
 	/* A build tag must start with a digit (PEP 427). */
 	if (out->build && (out->build[0] < '0' || out->build[0] > '9'))
 		return wa_error_set(err, WA_ENOTWHEEL, NULL,
-				    "file name '%s': build tag '%s' does not start with a digit", base,
-				    out->build);
+				    "file name '%s': build tag '%s' does not start with a digit",
+				    base, out->build);
 	out->python = parts[n - 3];
 	out->abi = parts[n - 2];
 	out->platform = parts[n - 1];

@@ -38,7 +38,7 @@ struct wa_wheel {
 	struct wa_member *members;
 	size_t n_members;
 	struct record_entry **by_member; /* member index -> its RECORD entry or NULL */
-	struct wa_zip *zip; /* owned; read by the thread that calls wa_wheel_scan */
+	struct wa_zip *zip;              /* owned; read by the thread that calls wa_wheel_scan */
 	const char *dist_info;
 	const char *wheel_version;
 	bool purelib;
@@ -158,8 +158,9 @@ static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *e
 		}
 		mode = e.opsys == 3 /* ZIP_OPSYS_UNIX */ ? (e.ext_attr >> 16) & 0xffff : 0;
 		if ((mode & UNIX_TYPE_MASK) == UNIX_TYPE_SYMLINK) {
-			rc = wa_error_set(err, WA_EUNSAFE, m->name,
-					  "member is a symbolic link (wheels hold regular files only)");
+			rc = wa_error_set(
+				err, WA_EUNSAFE, m->name,
+				"member is a symbolic link (wheels hold regular files only)");
 			goto out;
 		}
 		if (e.encrypted) {
@@ -289,9 +290,8 @@ static int find_dist_info(struct wa_wheel *w, struct wa_error *err)
 	}
 	w->dist_info = found;
 	if (count > 1) {
-		char *note = wa_arena_printf(&w->arena,
-					     "%zu .dist-info directories; using '%s'", count,
-					     found);
+		char *note = wa_arena_printf(&w->arena, "%zu .dist-info directories; using '%s'",
+					     count, found);
 		if (!note || wa_ptrvec_push(&w->arena, &w->notes, note))
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
@@ -401,7 +401,8 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 	char *line = text;
 	size_t lineno = 0;
 
-	w->record_lines = wa_arena_alloc(&w->arena, (count_lines(text) + 1) * sizeof(*w->record_lines));
+	w->record_lines =
+		wa_arena_alloc(&w->arena, (count_lines(text) + 1) * sizeof(*w->record_lines));
 	if (!w->record_lines)
 		return wa_error_set(err, WA_ENOMEM, member, "out of memory");
 	while (line && *line) {
@@ -433,12 +434,13 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 		e->size = -1;
 		e->member = find_member(w, e->path);
 		if (e->member < 0)
-			return wa_error_set(err, WA_ERECORD, e->path,
-					    "RECORD line %zu lists '%s', which is not in the archive",
-					    lineno, e->path);
+			return wa_error_set(
+				err, WA_ERECORD, e->path,
+				"RECORD line %zu lists '%s', which is not in the archive", lineno,
+				e->path);
 		if (w->by_member[e->member])
-			return wa_error_set(err, WA_ERECORD, e->path,
-					    "RECORD lists '%s' twice", e->path);
+			return wa_error_set(err, WA_ERECORD, e->path, "RECORD lists '%s' twice",
+					    e->path);
 		if (fields[1] && *fields[1]) {
 			char *eq = strchr(fields[1], '=');
 
@@ -450,13 +452,15 @@ static int parse_record(struct wa_wheel *w, char *text, const char *member, stru
 			e->algorithm = fields[1];
 			e->digest = eq + 1;
 			if (strcmp(e->algorithm, "sha256") != 0) {
-				char *note = wa_arena_printf(&w->arena,
-							     "RECORD gives a %s digest for %s; only "
-							     "sha256 is verified",
-							     e->algorithm, e->path);
+				char *note =
+					wa_arena_printf(&w->arena,
+							"RECORD gives a %s digest for %s; only "
+							"sha256 is verified",
+							e->algorithm, e->path);
 
 				if (!note || wa_ptrvec_push(&w->arena, &w->notes, note))
-					return wa_error_set(err, WA_ENOMEM, member, "out of memory");
+					return wa_error_set(err, WA_ENOMEM, member,
+							    "out of memory");
 			}
 		}
 		if (fields[2] && *fields[2]) {
@@ -575,13 +579,34 @@ void wa_wheel_free(struct wa_wheel *w)
 	free(w);
 }
 
-const char *wa_wheel_path(const struct wa_wheel *w) { return w->path; }
-const struct wa_wheel_name *wa_wheel_filename(const struct wa_wheel *w) { return &w->name; }
-const char *wa_wheel_dist_info(const struct wa_wheel *w) { return w->dist_info; }
-const char *wa_wheel_version(const struct wa_wheel *w) { return w->wheel_version; }
-struct wa_zip *wa_wheel_zip(struct wa_wheel *w) { return w->zip; }
-size_t wa_wheel_wheel_member(const struct wa_wheel *w) { return (size_t)w->wheel_member; }
-size_t wa_wheel_record_member(const struct wa_wheel *w) { return (size_t)w->record_member; }
+const char *wa_wheel_path(const struct wa_wheel *w)
+{
+	return w->path;
+}
+const struct wa_wheel_name *wa_wheel_filename(const struct wa_wheel *w)
+{
+	return &w->name;
+}
+const char *wa_wheel_dist_info(const struct wa_wheel *w)
+{
+	return w->dist_info;
+}
+const char *wa_wheel_version(const struct wa_wheel *w)
+{
+	return w->wheel_version;
+}
+struct wa_zip *wa_wheel_zip(struct wa_wheel *w)
+{
+	return w->zip;
+}
+size_t wa_wheel_wheel_member(const struct wa_wheel *w)
+{
+	return (size_t)w->wheel_member;
+}
+size_t wa_wheel_record_member(const struct wa_wheel *w)
+{
+	return (size_t)w->record_member;
+}
 
 const char *wa_wheel_wheel_text(const struct wa_wheel *w, size_t *len)
 {
@@ -589,7 +614,10 @@ const char *wa_wheel_wheel_text(const struct wa_wheel *w, size_t *len)
 	return w->wheel_text;
 }
 
-size_t wa_wheel_record_line_count(const struct wa_wheel *w) { return w->n_record_lines; }
+size_t wa_wheel_record_line_count(const struct wa_wheel *w)
+{
+	return w->n_record_lines;
+}
 
 const struct wa_record_line *wa_wheel_record_line(const struct wa_wheel *w, size_t i)
 {
@@ -602,13 +630,34 @@ const char *wa_wheel_record_digest(const struct wa_wheel *w, size_t member)
 
 	return e && e->algorithm ? e->algorithm : NULL;
 }
-bool wa_wheel_root_is_purelib(const struct wa_wheel *w) { return w->purelib; }
-size_t wa_wheel_tag_count(const struct wa_wheel *w) { return w->tags.len; }
-const char *wa_wheel_tag(const struct wa_wheel *w, size_t i) { return w->tags.items[i]; }
-size_t wa_wheel_member_count(const struct wa_wheel *w) { return w->n_members; }
-const struct wa_member *wa_wheel_member(const struct wa_wheel *w, size_t i) { return &w->members[i]; }
-size_t wa_wheel_note_count(const struct wa_wheel *w) { return w->notes.len; }
-const char *wa_wheel_note(const struct wa_wheel *w, size_t i) { return w->notes.items[i]; }
+bool wa_wheel_root_is_purelib(const struct wa_wheel *w)
+{
+	return w->purelib;
+}
+size_t wa_wheel_tag_count(const struct wa_wheel *w)
+{
+	return w->tags.len;
+}
+const char *wa_wheel_tag(const struct wa_wheel *w, size_t i)
+{
+	return w->tags.items[i];
+}
+size_t wa_wheel_member_count(const struct wa_wheel *w)
+{
+	return w->n_members;
+}
+const struct wa_member *wa_wheel_member(const struct wa_wheel *w, size_t i)
+{
+	return &w->members[i];
+}
+size_t wa_wheel_note_count(const struct wa_wheel *w)
+{
+	return w->notes.len;
+}
+const char *wa_wheel_note(const struct wa_wheel *w, size_t i)
+{
+	return w->notes.items[i];
+}
 
 /* ===== the scan ===== */
 
@@ -621,8 +670,8 @@ struct scan_shared {
 	/* Held while a big ELF member is in memory, so two threads never hold
 	 * two big members at once: peak memory stays near the largest member. */
 	pthread_mutex_t big_lock;
-	pthread_mutex_t lock;        /* guards the fields below */
-	long err_member;             /* lowest failing member, -1 when none */
+	pthread_mutex_t lock; /* guards the fields below */
+	long err_member;      /* lowest failing member, -1 when none */
 	struct wa_error first_err;
 };
 
@@ -679,9 +728,10 @@ static int reader_sink(void *ctx, const void *data, size_t len)
 	if (r->len + len > r->cap) {
 		/* Start from the declared size (usually right), but never trust a
 		 * huge one before the bytes arrive. */
-		size_t cap = r->cap ? r->cap
-				    : (size_t)(r->declared && r->declared <= (64u << 20) ? r->declared
-											 : 65536);
+		size_t cap =
+			r->cap ? r->cap
+			       : (size_t)(r->declared && r->declared <= (64u << 20) ? r->declared
+										    : 65536);
 		unsigned char *p;
 
 		while (cap < r->len + len)
@@ -740,11 +790,11 @@ static int scan_member(struct scan_shared *s, struct wa_zip *z, size_t i, struct
 	if (rc == -WA_ENOMEM)
 		rc = wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
 	else if (rc == -WA_ELIMIT && r.ratio_exceeded)
-		rc = wa_error_set(err, WA_ELIMIT, m->name,
-				  "member expands more than %llu times its %llu compressed bytes (a "
-				  "zip bomb?); raise the limit with --max-ratio",
-				  (unsigned long long)w->limits.max_ratio,
-				  (unsigned long long)m->comp_size);
+		rc = wa_error_set(
+			err, WA_ELIMIT, m->name,
+			"member expands more than %llu times its %llu compressed bytes (a "
+			"zip bomb?); raise the limit with --max-ratio",
+			(unsigned long long)w->limits.max_ratio, (unsigned long long)m->comp_size);
 	else if (rc == -WA_ELIMIT && !err->message[0])
 		rc = wa_error_set(err, WA_ELIMIT, m->name,
 				  "the wheel decompresses to more than %llu bytes (raise the limit "

@@ -30,9 +30,9 @@ struct wa_zip {
 	char *path;     /* owned */
 	int fd;         /* owned: the same open file, for raw reads (pread only) */
 	uint64_t file_size;
-	struct cdir cdir;        /* parsed on the first raw request */
+	struct cdir cdir; /* parsed on the first raw request */
 	bool cdir_loaded;
-	unsigned char *local;    /* owned: the last local header read (name + extra) */
+	unsigned char *local; /* owned: the last local header read (name + extra) */
 	size_t local_cap;
 };
 
@@ -136,7 +136,8 @@ static const char *find_cdir(int fd, uint64_t size, uint64_t *cd_off, uint64_t *
 	    le32(loc) == ZIP_SIG_EOCD64_LOCATOR) {
 		uint64_t off64 = le64(loc + 8);
 
-		if (off64 > size - 56 || !read_at(fd, rec, 56, off64) || le32(rec) != ZIP_SIG_EOCD64) {
+		if (off64 > size - 56 || !read_at(fd, rec, 56, off64) ||
+		    le32(rec) != ZIP_SIG_EOCD64) {
 			why = "broken ZIP64 end of central directory";
 			goto out;
 		}
@@ -214,7 +215,8 @@ static bool find_duplicate_name(int fd, uint64_t size, char *out, size_t outsize
 	qsort(refs, cd.count, sizeof(*refs), compare_refs);
 	for (size_t i = 1; i < cd.count && !found; i++)
 		if (compare_refs(&refs[i - 1], &refs[i]) == 0) {
-			snprintf(out, outsize, "%.*s", (int)refs[i].len, (const char *)refs[i].name);
+			snprintf(out, outsize, "%.*s", (int)refs[i].len,
+				 (const char *)refs[i].name);
 			found = true;
 		}
 out:
@@ -462,7 +464,8 @@ int wa_zip_entry(struct wa_zip *z, size_t index, struct wa_zip_entry *out, struc
 	out->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 	out->method = (st.valid & ZIP_STAT_COMP_METHOD) ? st.comp_method : 0;
 	out->method_supported = zip_compression_method_supported((zip_int32_t)out->method, 0) != 0;
-	out->encrypted = (st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE;
+	out->encrypted =
+		(st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE;
 	if (zip_file_get_external_attributes(z->archive, index, 0, &opsys, &attr) == 0) {
 		out->opsys = opsys;
 		out->ext_attr = attr;

@@ -35,7 +35,7 @@ enum {
 
 struct wa_zipout {
 	struct wa_outfile *file; /* owned */
-	struct wa_buf central;    /* the central directory, built as entries are written */
+	struct wa_buf central;   /* the central directory, built as entries are written */
 	uint64_t count;
 	bool force_zip64;
 };
@@ -304,8 +304,8 @@ int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_
 	};
 	rc = write_entry(o, &e, err);
 	if (!rc)
-		rc = wa_outfile_write(o->file, store ? data : packed.data,
-				      store ? len : packed.len, err);
+		rc = wa_outfile_write(o->file, store ? data : packed.data, store ? len : packed.len,
+				      err);
 	free(packed.data);
 	return rc;
 }

@@ -22,10 +22,10 @@ struct wa_audit_options {
 	const struct wa_policy_set *policies; /* borrowed, required */
 	struct wa_limits limits;
 	struct wa_elf_limits elf_limits;
-	unsigned threads;       /* 0 = one per core, at most 2 */
-	bool allow_pure;        /* a pure wheel is exit 0 rather than 5 */
-	bool disable_isa_check; /* x86-64-v2+ modules do not rule out policies */
-	const char *plat;       /* --plat target, or NULL */
+	unsigned threads;           /* 0 = one per core, at most 2 */
+	bool allow_pure;            /* a pure wheel is exit 0 rather than 5 */
+	bool disable_isa_check;     /* x86-64-v2+ modules do not rule out policies */
+	const char *plat;           /* --plat target, or NULL */
 	const char *const *exclude; /* --exclude globs: libraries not to count as external */
 	size_t n_exclude;
 };
@@ -34,7 +34,7 @@ struct wa_audit_options {
 void wa_audit_options_init(struct wa_audit_options *opt);
 
 enum wa_libc {
-	WA_LIBC_NONE,     /* no libc dependency (none, or linked statically) */
+	WA_LIBC_NONE, /* no libc dependency (none, or linked statically) */
 	WA_LIBC_GLIBC,
 	WA_LIBC_MUSL,
 	WA_LIBC_ANDROID,  /* bionic */
@@ -45,33 +45,33 @@ const char *wa_libc_name(enum wa_libc libc);
 enum wa_severity { WA_SEV_INFO, WA_SEV_WARNING, WA_SEV_ERROR };
 const char *wa_severity_name(enum wa_severity s);
 
-#define WA_FINDING_MAP(XX)                                                    \
-	XX(FOREIGN_ARCH, "foreign-arch")                                      \
-	XX(TAG_ARCH_MISMATCH, "tag-arch-mismatch")                            \
-	XX(MIXED_LIBC, "mixed-libc")                                          \
-	XX(LIBC_CONFLICT, "libc-conflict")                                    \
-	XX(NO_POLICY_FOR_ARCH, "no-policy-for-arch")                          \
-	XX(UNSUPPORTED_PLATFORM, "unsupported-platform")                      \
-	XX(SYMBOL_TOO_NEW, "symbol-too-new")                                  \
-	XX(SYMBOL_NOT_ON_ARCH, "symbol-not-on-arch")                          \
-	XX(BLACKLISTED_SYMBOL, "blacklisted-symbol")                          \
-	XX(EXTERNAL_LIBRARY, "external-library")                              \
-	XX(EXCLUDED_LIBRARY, "excluded-library")                              \
-	XX(LIBPYTHON, "libpython")                                            \
-	XX(UCS2, "ucs2")                                                      \
-	XX(PYFPE, "pyfpe")                                                    \
-	XX(ISA_LEVEL, "isa-level")                                            \
-	XX(MUSL_SYMBOL, "musl-symbol")                                        \
-	XX(WEAK_VERSION, "weak-version")                                      \
-	XX(STATIC_LIBC_WITH_DEPS, "static-libc-with-deps")                    \
-	XX(SOABI_MISMATCH, "soabi-mismatch")                                  \
-	XX(NOT_ELF_LIBRARY, "not-elf-library")                                \
-	XX(UNLISTED_MEMBER, "unlisted-member")                                \
-	XX(CLAIM_NOT_MET, "claim-not-met")                                    \
-	XX(PLAT_NOT_MET, "plat-not-met")                                      \
-	XX(ABSOLUTE_RPATH, "absolute-rpath")                                  \
-	XX(ELF_CROSS_CHECK, "elf-cross-check")                                \
-	XX(PURELIB_WITH_ELF, "purelib-with-elf")                              \
+#define WA_FINDING_MAP(XX)                                                                         \
+	XX(FOREIGN_ARCH, "foreign-arch")                                                           \
+	XX(TAG_ARCH_MISMATCH, "tag-arch-mismatch")                                                 \
+	XX(MIXED_LIBC, "mixed-libc")                                                               \
+	XX(LIBC_CONFLICT, "libc-conflict")                                                         \
+	XX(NO_POLICY_FOR_ARCH, "no-policy-for-arch")                                               \
+	XX(UNSUPPORTED_PLATFORM, "unsupported-platform")                                           \
+	XX(SYMBOL_TOO_NEW, "symbol-too-new")                                                       \
+	XX(SYMBOL_NOT_ON_ARCH, "symbol-not-on-arch")                                               \
+	XX(BLACKLISTED_SYMBOL, "blacklisted-symbol")                                               \
+	XX(EXTERNAL_LIBRARY, "external-library")                                                   \
+	XX(EXCLUDED_LIBRARY, "excluded-library")                                                   \
+	XX(LIBPYTHON, "libpython")                                                                 \
+	XX(UCS2, "ucs2")                                                                           \
+	XX(PYFPE, "pyfpe")                                                                         \
+	XX(ISA_LEVEL, "isa-level")                                                                 \
+	XX(MUSL_SYMBOL, "musl-symbol")                                                             \
+	XX(WEAK_VERSION, "weak-version")                                                           \
+	XX(STATIC_LIBC_WITH_DEPS, "static-libc-with-deps")                                         \
+	XX(SOABI_MISMATCH, "soabi-mismatch")                                                       \
+	XX(NOT_ELF_LIBRARY, "not-elf-library")                                                     \
+	XX(UNLISTED_MEMBER, "unlisted-member")                                                     \
+	XX(CLAIM_NOT_MET, "claim-not-met")                                                         \
+	XX(PLAT_NOT_MET, "plat-not-met")                                                           \
+	XX(ABSOLUTE_RPATH, "absolute-rpath")                                                       \
+	XX(ELF_CROSS_CHECK, "elf-cross-check")                                                     \
+	XX(PURELIB_WITH_ELF, "purelib-with-elf")                                                   \
 	XX(WHEEL_NOTE, "wheel-note")
 
 enum wa_finding_kind {
@@ -84,10 +84,10 @@ const char *wa_finding_kind_name(enum wa_finding_kind k);
 struct wa_finding {
 	enum wa_finding_kind kind;
 	enum wa_severity severity;
-	const char *member;  /* or NULL */
-	const char *symbol;  /* or NULL */
-	const char *version; /* or NULL */
-	const char *library; /* or NULL */
+	const char *member;             /* or NULL */
+	const char *symbol;             /* or NULL */
+	const char *version;            /* or NULL */
+	const char *library;            /* or NULL */
 	const struct wa_policy *lowest; /* most compatible policy allowing it, or NULL */
 	const char *message;
 };
@@ -106,7 +106,7 @@ struct wa_external {
 	const char *name;
 	const char **needed_by; /* each member once */
 	size_t n_needed_by;
-	size_t needed_by_cap;   /* (storage; grows geometrically) */
+	size_t needed_by_cap; /* (storage; grows geometrically) */
 };
 
 struct wa_audit_member {
@@ -117,9 +117,9 @@ struct wa_audit_member {
 	const char *libc_evidence;
 	enum wa_libc soabi_libc; /* from an extension's file name; NONE when it says nothing */
 	bool foreign;
-	bool grafted;       /* a library repair adds (wa_audit_regraft), not a wheel member */
+	bool grafted;         /* a library repair adds (wa_audit_regraft), not a wheel member */
 	const char *provides; /* grafted: the DT_NEEDED name it stands in for */
-	size_t wheel_index; /* the member's index in the wheel; SIZE_MAX when grafted */
+	size_t wheel_index;   /* the member's index in the wheel; SIZE_MAX when grafted */
 	const bool *needed_in_wheel; /* per DT_NEEDED entry: another member provides it */
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 };
@@ -137,7 +137,7 @@ struct wa_audit {
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 	const struct wa_policy *best_after_graft[WA_FAMILY_COUNT];
 	const struct wa_policy *widest[WA_FAMILY_COUNT]; /* whose whitelist decides "external" */
-	const char **tags; /* the verdict's tag set */
+	const char **tags;                               /* the verdict's tag set */
 	size_t n_tags;
 	const char *tagset;
 	const char *reason; /* or NULL */
@@ -166,9 +166,9 @@ void wa_audit_free(struct wa_audit *a);
 
 /* A library that repair grafts: audited as if it were a member at path. */
 struct wa_audit_graft {
-	const char *path;         /* its member path in the repaired wheel */
-	const char *provides;     /* the DT_NEEDED name it satisfies */
-	struct wa_elf_info *elf;  /* of the library as found; the audit takes it */
+	const char *path;        /* its member path in the repaired wheel */
+	const char *provides;    /* the DT_NEEDED name it satisfies */
+	struct wa_elf_info *elf; /* of the library as found; the audit takes it */
 };
 
 /*

@@ -31,8 +31,8 @@ struct wa_elf_edit {
 	const char *soname;                  /* set (or add) DT_SONAME; NULL: leave it */
 	const struct wa_elf_rename *renames; /* NULL when n_renames is 0 */
 	size_t n_renames;
-	const char *rpath;  /* NULL: leave both; else the new search path ("" allowed) */
-	bool as_runpath;    /* store rpath as DT_RUNPATH instead of DT_RPATH */
+	const char *rpath; /* NULL: leave both; else the new search path ("" allowed) */
+	bool as_runpath;   /* store rpath as DT_RUNPATH instead of DT_RPATH */
 };
 
 /*

@@ -24,18 +24,18 @@ enum wa_exit {
  * One table of error codes: name, exit-code class, default text.
  * The enum below and the lookup functions are generated from it.
  */
-#define WA_ERROR_MAP(XX)                                                       \
-	XX(USAGE, WA_EXIT_USAGE, "usage error")                                \
-	XX(CONFIG, WA_EXIT_USAGE, "invalid configuration")                     \
-	XX(NOTZIP, WA_EXIT_INVALID, "not a readable zip archive")              \
-	XX(NOTWHEEL, WA_EXIT_INVALID, "not a wheel")                           \
-	XX(UNSAFE, WA_EXIT_INVALID, "unsafe member")                           \
-	XX(CORRUPT, WA_EXIT_INVALID, "corrupt member")                         \
-	XX(BADELF, WA_EXIT_INVALID, "malformed ELF file")                      \
-	XX(RECORD, WA_EXIT_INVALID, "RECORD does not match the archive")       \
-	XX(LIMIT, WA_EXIT_INVALID, "resource limit exceeded")                  \
-	XX(NOMEM, WA_EXIT_INTERNAL, "out of memory")                           \
-	XX(IO, WA_EXIT_INTERNAL, "input/output error")                         \
+#define WA_ERROR_MAP(XX)                                                                           \
+	XX(USAGE, WA_EXIT_USAGE, "usage error")                                                    \
+	XX(CONFIG, WA_EXIT_USAGE, "invalid configuration")                                         \
+	XX(NOTZIP, WA_EXIT_INVALID, "not a readable zip archive")                                  \
+	XX(NOTWHEEL, WA_EXIT_INVALID, "not a wheel")                                               \
+	XX(UNSAFE, WA_EXIT_INVALID, "unsafe member")                                               \
+	XX(CORRUPT, WA_EXIT_INVALID, "corrupt member")                                             \
+	XX(BADELF, WA_EXIT_INVALID, "malformed ELF file")                                          \
+	XX(RECORD, WA_EXIT_INVALID, "RECORD does not match the archive")                           \
+	XX(LIMIT, WA_EXIT_INVALID, "resource limit exceeded")                                      \
+	XX(NOMEM, WA_EXIT_INTERNAL, "out of memory")                                               \
+	XX(IO, WA_EXIT_INTERNAL, "input/output error")                                             \
 	XX(INTERNAL, WA_EXIT_INTERNAL, "internal error")
 
 enum wa_error_code {
@@ -43,7 +43,7 @@ enum wa_error_code {
 #define XX(name, exit, text) WA_E##name,
 	WA_ERROR_MAP(XX)
 #undef XX
-	WA_ERROR_COUNT
+		WA_ERROR_COUNT
 };
 
 struct wa_error {

@@ -23,18 +23,18 @@
 #include "wheelaudit/ldpath.h"
 
 struct wa_graft_lib {
-	const char *needed;   /* the DT_NEEDED name it satisfies: "libfoo.so.1" */
-	const char *host_path; /* the file found on this machine */
-	const char *found_by;  /* which search list found it (ldpath.h) */
-	const char *new_name;  /* "libfoo-1a2b3c4d.so.1" (8 hex of the file's sha256) */
-	const char *member;    /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
+	const char *needed;     /* the DT_NEEDED name it satisfies: "libfoo.so.1" */
+	const char *host_path;  /* the file found on this machine */
+	const char *found_by;   /* which search list found it (ldpath.h) */
+	const char *new_name;   /* "libfoo-1a2b3c4d.so.1" (8 hex of the file's sha256) */
+	const char *member;     /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
 	const char **needed_by; /* wheel members and other grafted libraries */
 	size_t n_needed_by, needed_by_cap;
-	void *bytes;           /* the file as read (malloc'd, owned; freed once patched) */
+	void *bytes; /* the file as read (malloc'd, owned; freed once patched) */
 	size_t size;
-	void *patched;         /* after wa_graft_patch_libs (malloc'd, owned) */
+	void *patched; /* after wa_graft_patch_libs (malloc'd, owned) */
 	size_t patched_size;
-	struct wa_elf_info *elf; /* of bytes, then of patched; owned until wa_audit_regraft */
+	struct wa_elf_info *elf;  /* of bytes, then of patched; owned until wa_audit_regraft */
 	const char **rpath_chain; /* DT_RPATH dirs its own dependencies inherit (expanded) */
 	size_t n_rpath_chain;
 };

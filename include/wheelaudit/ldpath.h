@@ -43,12 +43,12 @@ void wa_ld_config_free(struct wa_ld_config *cfg);
 
 /* The requesting object: what the candidate must match, and its search paths. */
 struct wa_ld_request {
-	uint8_t elf_class;  /* ELFCLASS32 / ELFCLASS64 */
-	uint8_t data;       /* ELFDATA2LSB / ELFDATA2MSB */
-	uint16_t machine;   /* EM_* */
-	uint32_t flags;     /* e_flags (ARM hard/soft float must match) */
-	const char *origin; /* host directory of the requester for $ORIGIN, or NULL
-			     * (entries using $ORIGIN are then skipped) */
+	uint8_t elf_class;        /* ELFCLASS32 / ELFCLASS64 */
+	uint8_t data;             /* ELFDATA2LSB / ELFDATA2MSB */
+	uint16_t machine;         /* EM_* */
+	uint32_t flags;           /* e_flags (ARM hard/soft float must match) */
+	const char *origin;       /* host directory of the requester for $ORIGIN, or NULL
+				   * (entries using $ORIGIN are then skipped) */
 	const char *const *rpath; /* DT_RPATH entries, own first then inherited ones,
 				   * each already expanded for its own object;
 				   * ignored when n_runpath > 0 */
@@ -68,8 +68,8 @@ struct wa_ld_request {
  * config (the result is cached, under a lock: several threads may search
  * with one config); files changed on disk meanwhile are not noticed.
  */
-int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-	       const char *needed, char **path, const char **why, struct wa_error *err);
+int wa_ld_find(const struct wa_ld_config *cfg, const struct wa_ld_request *req, const char *needed,
+	       char **path, const char **why, struct wa_error *err);
 
 /* Expands $ORIGIN/${ORIGIN}, $LIB/${LIB}, $PLATFORM/${PLATFORM} in one search-path
  * entry for an object of req's architecture.  Returns a malloc'd string, or NULL

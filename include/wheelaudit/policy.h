@@ -68,7 +68,7 @@ const struct wa_policy *wa_policy_at(const struct wa_policy_set *set, size_t i);
 const struct wa_policy *wa_policy_find(const struct wa_policy_set *set, const char *name,
 				       char *arch_out, size_t arch_size);
 
-const char *wa_policy_name(const struct wa_policy *p);        /* "manylinux_2_17" */
+const char *wa_policy_name(const struct wa_policy *p); /* "manylinux_2_17" */
 enum wa_family wa_policy_family(const struct wa_policy *p);
 int wa_policy_priority(const struct wa_policy *p);
 size_t wa_policy_alias_count(const struct wa_policy *p);
@@ -103,8 +103,8 @@ size_t wa_policy_family_count(const struct wa_policy *p, const char *arch);
 const char *wa_policy_family_at(const struct wa_policy *p, const char *arch, size_t i,
 				const char **max_out);
 /* The maximum of one family; *checked is false when the family is not judged. */
-const char *wa_policy_family_max(const struct wa_policy *p, const char *arch,
-				 const char *family, bool *checked);
+const char *wa_policy_family_max(const struct wa_policy *p, const char *arch, const char *family,
+				 bool *checked);
 
 /* Non-numeric nodes allowed on arch ("GLIBC_ABI_DT_RELR"), all of them, sorted. */
 size_t wa_policy_non_numeric_count(const struct wa_policy *p, const char *arch);

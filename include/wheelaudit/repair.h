@@ -31,10 +31,10 @@ void wa_repair_options_init(struct wa_repair_options *opt);
 
 /* One library copied into the wheel. */
 struct wa_repair_graft {
-	const char *name;     /* the DT_NEEDED name: "libfoo.so.1" */
-	const char *source;   /* the file copied */
-	const char *found_by; /* the search list that found it */
-	const char *member;   /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
+	const char *name;       /* the DT_NEEDED name: "libfoo.so.1" */
+	const char *source;     /* the file copied */
+	const char *found_by;   /* the search list that found it */
+	const char *member;     /* "<dist>.libs/libfoo-1a2b3c4d.so.1" */
 	const char **needed_by; /* members and grafted libraries */
 	size_t n_needed_by;
 };
@@ -47,14 +47,14 @@ struct wa_repair {
 	const char *output;     /* path written, or NULL */
 	const char **tags;      /* platform tags of the output, sorted */
 	size_t n_tags;
-	const char *tagset;     /* tags joined with '.' */
-	const char *reason;     /* why it was rejected, or NULL */
-	const char **notes;     /* remarks about the output (dropped signatures, ...) */
+	const char *tagset; /* tags joined with '.' */
+	const char *reason; /* why it was rejected, or NULL */
+	const char **notes; /* remarks about the output (dropped signatures, ...) */
 	size_t n_notes;
-	size_t copied, rewritten; /* members copied raw / written anew */
+	size_t copied, rewritten;        /* members copied raw / written anew */
 	struct wa_repair_graft *grafted; /* in the order they were found */
 	size_t n_grafted;
-	const char **missing;   /* "libfoo.so.1 (needed by pkg/_x.so)": not found, rejected */
+	const char **missing; /* "libfoo.so.1 (needed by pkg/_x.so)": not found, rejected */
 	size_t n_missing;
 };
 

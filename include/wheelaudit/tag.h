@@ -16,10 +16,10 @@
 struct wa_wheel_name {
 	const char *distribution;
 	const char *version;
-	const char *build; /* NULL when absent */
+	const char *build;  /* NULL when absent */
 	const char *python; /* e.g. "cp311" or "py2.py3" */
 	const char *abi;
-	const char *platform; /* e.g. "manylinux_2_17_x86_64.manylinux2014_x86_64" */
+	const char *platform;   /* e.g. "manylinux_2_17_x86_64.manylinux2014_x86_64" */
 	const char **platforms; /* platform split at '.' */
 	size_t n_platforms;
 };

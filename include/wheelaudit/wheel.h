@@ -30,14 +30,14 @@ struct wa_limits {
 void wa_limits_default(struct wa_limits *l);
 
 struct wa_member {
-	const char *name;  /* borrowed from the wheel */
-	uint64_t size;     /* decompressed size (declared before the scan, actual after) */
-	uint64_t comp_size; /* compressed size as stored */
-	unsigned mode;     /* unix mode bits when recorded, else 0 */
-	bool is_dir;       /* a directory entry ("a/b/") */
-	bool is_elf;       /* starts with the ELF magic (known after the scan) */
-	bool in_record;    /* RECORD lists it */
-	bool record_hashed; /* RECORD gives a digest we verified */
+	const char *name;        /* borrowed from the wheel */
+	uint64_t size;           /* decompressed size (declared before the scan, actual after) */
+	uint64_t comp_size;      /* compressed size as stored */
+	unsigned mode;           /* unix mode bits when recorded, else 0 */
+	bool is_dir;             /* a directory entry ("a/b/") */
+	bool is_elf;             /* starts with the ELF magic (known after the scan) */
+	bool in_record;          /* RECORD lists it */
+	bool record_hashed;      /* RECORD gives a digest we verified */
 	bool looks_like_library; /* named *.so or *.so.N */
 };
 

@@ -24,8 +24,8 @@ struct wa_zip_entry {
 	uint16_t method;    /* ZIP_CM_* */
 	bool method_supported;
 	bool encrypted;
-	uint8_t opsys;      /* ZIP_OPSYS_* of the external attributes */
-	uint32_t ext_attr;  /* external attributes (unix mode in the high 16 bits) */
+	uint8_t opsys;     /* ZIP_OPSYS_* of the external attributes */
+	uint32_t ext_attr; /* external attributes (unix mode in the high 16 bits) */
 };
 
 /* Opens path read-only, with libzip's consistency checks.  *out owned by the caller. */

@@ -72,10 +72,26 @@ bool cli_parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return false;
 	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
+	case 'K':
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+	case 't':
+		shift = 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (*end || (shift && v > (~0ULL >> shift)))
@@ -119,7 +135,8 @@ int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 		return 0;
 	case CLI_OPT_MAX_RATIO:
 		if (!cli_parse_size(arg, &args->audit.limits.max_ratio))
-			return cli_usage_error("--max-ratio: '%s' is not a number (0: no limit)", arg);
+			return cli_usage_error("--max-ratio: '%s' is not a number (0: no limit)",
+					       arg);
 		return 0;
 	case CLI_OPT_MAX_MEMBERS: {
 		uint64_t n;
@@ -130,9 +147,11 @@ int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 		return 0;
 	}
 	case CLI_OPT_MAX_ELF_ENTRIES:
-		return parse_positive(arg, "--max-elf-entries", &args->audit.elf_limits.max_entries);
+		return parse_positive(arg, "--max-elf-entries",
+				      &args->audit.elf_limits.max_entries);
 	case CLI_OPT_MAX_ELF_SYMBOLS:
-		return parse_positive(arg, "--max-elf-symbols", &args->audit.elf_limits.max_symbols);
+		return parse_positive(arg, "--max-elf-symbols",
+				      &args->audit.elf_limits.max_symbols);
 	case CLI_OPT_MAX_ELF_STRING:
 		return parse_positive(arg, "--max-elf-string", &args->audit.elf_limits.max_string);
 	case CLI_OPT_THREADS: {
@@ -152,8 +171,7 @@ int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
 		else if (strcmp(arg, "auto") != 0)
 			return cli_usage_error("--color: '%s' is not auto, always or never", arg);
 		return 0;
-	default:
-		return -1;
+	default: return -1;
 	}
 }
 
@@ -168,6 +186,7 @@ int cli_check_plat(const struct wa_policy_set *set, const char *plat, const char
 int cli_bad_option(const char *command, char **argv)
 {
 	if (optopt && optopt < 256)
-		return cli_usage_error("%s: unknown option '-%c' or missing value", command, optopt);
+		return cli_usage_error("%s: unknown option '-%c' or missing value", command,
+				       optopt);
 	return cli_usage_error("%s: unknown or incomplete option '%s'", command, argv[optind - 1]);
 }

@@ -34,37 +34,39 @@ enum {
 	CLI_OPT_OWN = 300,
 };
 
-#define CLI_AUDIT_LONG_OPTIONS                                                \
-	{"json", no_argument, NULL, CLI_OPT_JSON},                            \
-	{"plat", required_argument, NULL, CLI_OPT_PLAT},                      \
-	{"allow-pure", no_argument, NULL, CLI_OPT_ALLOW_PURE},                \
-	{"disable-isa-check", no_argument, NULL, CLI_OPT_NO_ISA},             \
-	{"policy-dir", required_argument, NULL, CLI_OPT_POLICY_DIR},          \
-	{"max-member-size", required_argument, NULL, CLI_OPT_MAX_MEMBER},     \
-	{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},       \
-	{"max-ratio", required_argument, NULL, CLI_OPT_MAX_RATIO},            \
-	{"max-members", required_argument, NULL, CLI_OPT_MAX_MEMBERS},        \
-	{"max-elf-entries", required_argument, NULL, CLI_OPT_MAX_ELF_ENTRIES}, \
-	{"max-elf-symbols", required_argument, NULL, CLI_OPT_MAX_ELF_SYMBOLS}, \
-	{"max-elf-string", required_argument, NULL, CLI_OPT_MAX_ELF_STRING},   \
-	{"threads", required_argument, NULL, CLI_OPT_THREADS},                \
-	{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                      \
-	{"color", required_argument, NULL, CLI_OPT_COLOR},                    \
-	{"help", no_argument, NULL, 'h'}
+#define CLI_AUDIT_LONG_OPTIONS                                                                     \
+	{"json", no_argument, NULL, CLI_OPT_JSON},                                                 \
+		{"plat", required_argument, NULL, CLI_OPT_PLAT},                                   \
+		{"allow-pure", no_argument, NULL, CLI_OPT_ALLOW_PURE},                             \
+		{"disable-isa-check", no_argument, NULL, CLI_OPT_NO_ISA},                          \
+		{"policy-dir", required_argument, NULL, CLI_OPT_POLICY_DIR},                       \
+		{"max-member-size", required_argument, NULL, CLI_OPT_MAX_MEMBER},                  \
+		{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},                    \
+		{"max-ratio", required_argument, NULL, CLI_OPT_MAX_RATIO},                         \
+		{"max-members", required_argument, NULL, CLI_OPT_MAX_MEMBERS},                     \
+		{"max-elf-entries", required_argument, NULL, CLI_OPT_MAX_ELF_ENTRIES},             \
+		{"max-elf-symbols", required_argument, NULL, CLI_OPT_MAX_ELF_SYMBOLS},             \
+		{"max-elf-string", required_argument, NULL, CLI_OPT_MAX_ELF_STRING},               \
+		{"threads", required_argument, NULL, CLI_OPT_THREADS},                             \
+		{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                                   \
+		{"color", required_argument, NULL, CLI_OPT_COLOR},                                 \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 /* --help lines of the shared options that read the same for every command. */
-#define CLI_AUDIT_OPTIONS_HELP                                                          \
-	"  --disable-isa-check      do not rule out policies for x86-64-v2/v3/v4 modules\n" \
-	"  --policy-dir DIR         load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)\n" \
-	"  --max-member-size BYTES  decompressed bytes allowed per member (default 2G)\n" \
-	"  --max-wheel-size BYTES   decompressed bytes allowed per wheel (default 16G)\n" \
-	"  --max-ratio N            decompressed/compressed ratio allowed per member\n" \
-	"                           beyond 1 MiB (default 1100; 0 = none; zip bombs)\n" \
-	"  --max-members N          members allowed in the archive (default 200000)\n" \
-	"  --max-elf-entries N      program headers, dynamic and version-needs entries\n" \
-	"                           per ELF file (default 1M)\n" \
-	"  --max-elf-symbols N      dynamic symbols per ELF file (default 16M)\n" \
-	"  --max-elf-string BYTES   length of one name in an ELF file (default 1M)\n" \
+#define CLI_AUDIT_OPTIONS_HELP                                                                     \
+	"  --disable-isa-check      do not rule out policies for x86-64-v2/v3/v4 modules\n"        \
+	"  --policy-dir DIR         load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)\n"    \
+	"  --max-member-size BYTES  decompressed bytes allowed per member (default 2G)\n"          \
+	"  --max-wheel-size BYTES   decompressed bytes allowed per wheel (default 16G)\n"          \
+	"  --max-ratio N            decompressed/compressed ratio allowed per member\n"            \
+	"                           beyond 1 MiB (default 1100; 0 = none; zip bombs)\n"            \
+	"  --max-members N          members allowed in the archive (default 200000)\n"             \
+	"  --max-elf-entries N      program headers, dynamic and version-needs entries\n"          \
+	"                           per ELF file (default 1M)\n"                                   \
+	"  --max-elf-symbols N      dynamic symbols per ELF file (default 16M)\n"                  \
+	"  --max-elf-string BYTES   length of one name in an ELF file (default 1M)\n"              \
 	"  --threads N              threads reading members (default: 2 when available)\n"
 
 /* What the shared options set. */

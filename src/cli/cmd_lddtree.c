@@ -60,17 +60,10 @@ static int parse_args(int argc, char **argv, struct lddtree_args *args)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		case OPT_LDPATHS:
-			args->ldpaths = optarg;
-			break;
-		case OPT_JSON:
-			args->json = true;
-			break;
-		default:
-			return cli_bad_option("lddtree", argv);
+		case 'h': fputs(usage, stdout); return -1;
+		case OPT_LDPATHS: args->ldpaths = optarg; break;
+		case OPT_JSON: args->json = true; break;
+		default: return cli_bad_option("lddtree", argv);
 		}
 	}
 	if (optind >= argc)
@@ -175,9 +168,9 @@ static cJSON *json_error(const char *path, const struct wa_error *err)
 	if (!in || !cJSON_AddStringToObject(in, "path", path) ||
 	    !cJSON_AddArrayToObject(in, "members") || !(e = cJSON_AddObjectToObject(in, "error")) ||
 	    !cJSON_AddStringToObject(e, "code", wa_error_name(err->code)) ||
-	    !cJSON_AddStringToObject(e, "message", err->message[0]
-							   ? err->message
-							   : wa_error_default_text(err->code)) ||
+	    !cJSON_AddStringToObject(e, "message",
+				     err->message[0] ? err->message
+						     : wa_error_default_text(err->code)) ||
 	    !cJSON_AddItemToObject(e, "member",
 				   string_or_null(err->member[0] ? err->member : NULL))) {
 		cJSON_Delete(in);

@@ -94,8 +94,7 @@ static void print_header(const struct wa_policy *p)
 
 /* Families judged on any of the shown arches, in order of first appearance. */
 #define MAX_FAMILIES 16
-static size_t collect_families(const struct wa_policy *p, const char *only_arch,
-			       const char **fams)
+static size_t collect_families(const struct wa_policy *p, const char *only_arch, const char **fams)
 {
 	size_t n = 0;
 
@@ -279,8 +278,9 @@ static void print_one_text(const struct wa_policy *p, const char *only_arch)
 
 			if (only_arch && strcmp(arch, "*") != 0 && strcmp(arch, only_arch) != 0)
 				continue;
-			snprintf(label, sizeof(label), "- %s, %s%s:", strcmp(arch, "*") ? arch : "all arches",
-				 key, unverified ? " (unverified)" : "");
+			snprintf(label, sizeof(label),
+				 "- %s, %s%s:", strcmp(arch, "*") ? arch : "all arches", key,
+				 unverified ? " (unverified)" : "");
 			print_prose(label, reason, 4);
 		}
 	}
@@ -303,9 +303,10 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "aliases"));
 	for (size_t i = 0; ok && i < wa_policy_alias_count(p); i++)
 		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_alias(p, i)));
-	ok = ok && cJSON_AddStringToObject(o, "family",
-					   wa_policy_family(p) == WA_FAMILY_MUSLLINUX ? "musllinux"
-										       : "manylinux");
+	ok = ok &&
+	     cJSON_AddStringToObject(o, "family",
+				     wa_policy_family(p) == WA_FAMILY_MUSLLINUX ? "musllinux"
+										: "manylinux");
 	ok = ok && cJSON_AddNumberToObject(o, "priority", wa_policy_priority(p));
 	ok = ok && cJSON_AddStringToObject(o, "libc", libc_name(p));
 	ok = ok && cJSON_AddStringToObject(o, "libc_version", ver);
@@ -335,8 +336,9 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 			continue;
 		ok = (arr = cJSON_AddArrayToObject(x, arch)) != NULL;
 		for (size_t i = 0; ok && i < wa_policy_non_numeric_count(p, arch); i++)
-			ok = cJSON_AddItemToArray(
-				arr, cJSON_CreateString(wa_policy_non_numeric_at(p, arch, i)));
+			ok = cJSON_AddItemToArray(arr,
+						  cJSON_CreateString(
+							  wa_policy_non_numeric_at(p, arch, i)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "whitelist"));
 	for (size_t i = 0; ok && i < wa_policy_whitelist_count(p); i++)
@@ -347,8 +349,9 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 		const char *lib = wa_policy_blacklist_at(p, i, &ns);
 		ok = (arr = cJSON_AddArrayToObject(x, lib)) != NULL;
 		for (size_t j = 0; ok && j < ns; j++)
-			ok = cJSON_AddItemToArray(
-				arr, cJSON_CreateString(wa_policy_blacklist_symbol(p, i, j)));
+			ok = cJSON_AddItemToArray(arr,
+						  cJSON_CreateString(
+							  wa_policy_blacklist_symbol(p, i, j)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "exceptions"));
 	for (size_t i = 0; ok && i < wa_policy_exception_count(p); i++) {
@@ -441,15 +444,9 @@ int cmd_policies(int argc, char **argv, const struct wa_policy_set *set)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a':
-			arch = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return WA_EXIT_OK;
+		case 'a': arch = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(usage, stdout); return WA_EXIT_OK;
 		case ':':
 			fprintf(stderr, "wheelaudit policies: option '%s' needs a value\n",
 				argv[optind - 1]);

@@ -46,8 +46,7 @@ static const char usage[] =
 	"                           (WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
 	"                           LD_LIBRARY_PATH)\n"
 	"  --json                   print one JSON result document (docs/repair-v1.schema.json)\n"
-	"  --allow-pure             copy a wheel without ELF members unchanged (else exit 5)\n"
-	CLI_AUDIT_OPTIONS_HELP
+	"  --allow-pure             copy a wheel without ELF members unchanged (else exit 5)\n" CLI_AUDIT_OPTIONS_HELP
 	"  --verbose                a line per wheel written; full reports on rejection\n"
 	"  --color WHEN             auto (default), always or never, for reports on stderr\n"
 	"  -h, --help               this help\n"
@@ -140,30 +139,21 @@ static int parse_args(int argc, char **argv, struct repair_args *args)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hw:", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
+		case 'h': fputs(usage, stdout); return -1;
 		case 'w':
 			if (!*optarg)
 				return cli_usage_error("--wheel-dir: empty directory name");
 			args->repair.wheel_dir = optarg;
 			continue;
-		case OPT_ONLY_PLAT:
-			args->repair.only_plat = true;
-			continue;
-		case OPT_LDPATHS:
-			args->repair.ld.ldpaths = optarg;
-			continue;
+		case OPT_ONLY_PLAT: args->repair.only_plat = true; continue;
+		case OPT_LDPATHS: args->repair.ld.ldpaths = optarg; continue;
 		case OPT_EXCLUDE:
 			rc = add_exclude(args, optarg);
 			if (rc)
 				return rc;
 			continue;
-		case CLI_OPT_PLAT:
-			plat_source = "--plat";
-			break;
-		default:
-			break;
+		case CLI_OPT_PLAT: plat_source = "--plat"; break;
+		default: break;
 		}
 		rc = cli_audit_option(c, optarg, &args->common);
 		if (rc > 0)
@@ -204,8 +194,8 @@ static void verbose_summary(const char *path, const struct wa_repair *rep)
 			rep->grafted[i].name, rep->grafted[i].source, rep->grafted[i].member);
 }
 
-static int repair_one(const struct repair_args *args, const char *path,
-		      struct wa_json_report *json, struct wa_json_report *rejected)
+static int repair_one(const struct repair_args *args, const char *path, struct wa_json_report *json,
+		      struct wa_json_report *rejected)
 {
 	struct wa_repair *rep = NULL;
 	struct wa_error err;
@@ -264,8 +254,7 @@ int cmd_repair(int argc, char **argv, const struct wa_policy_set *set)
 		exit_code = cli_combine_exit(exit_code, repair_one(&args, argv[i], json, rejected));
 	if (json && wa_json_report_write(json, stdout))
 		exit_code = cli_combine_exit(exit_code, WA_EXIT_INTERNAL);
-	if (rejected && wa_json_report_count(rejected) &&
-	    wa_json_report_write(rejected, stderr))
+	if (rejected && wa_json_report_count(rejected) && wa_json_report_write(rejected, stderr))
 		exit_code = cli_combine_exit(exit_code, WA_EXIT_INTERNAL);
 out:
 	wa_json_report_free(json);

@@ -27,8 +27,7 @@ static const char usage[] =
 	"options:\n"
 	"  --json                   print one JSON document (docs/show-v1.schema.json)\n"
 	"  --plat TAG               exit 0 only when TAG (e.g. manylinux2014_x86_64) is met\n"
-	"  --allow-pure             a wheel without ELF members exits 0 instead of 5\n"
-	CLI_AUDIT_OPTIONS_HELP
+	"  --allow-pure             a wheel without ELF members exits 0 instead of 5\n" CLI_AUDIT_OPTIONS_HELP
 	"  --verbose                every symbol row and informational finding\n"
 	"  --color WHEN             auto (default), always or never; NO_COLOR disables\n"
 	"  -h, --help               this help\n"

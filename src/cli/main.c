@@ -155,7 +155,8 @@ int main(int argc, char **argv)
 		return WA_EXIT_INTERNAL;
 	}
 	dir = policy_dir_from(argc, argv);
-	if (dir ? wa_policy_set_load_dir(&set, dir, &err) : wa_policy_set_load_builtin(&set, &err)) {
+	if (dir ? wa_policy_set_load_dir(&set, dir, &err)
+		: wa_policy_set_load_builtin(&set, &err)) {
 		fprintf(stderr, "wheelaudit: error: policy tables: %s\n", err.message);
 		return dir ? WA_EXIT_USAGE : WA_EXIT_INTERNAL;
 	}

@@ -18,10 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * A broken contract (say, a failure without an error code) is as much a
  * bug as a crash, so it is turned into one: libFuzzer keeps the input.
  */
-#define FUZZ_CHECK(cond)                                                                 \
-	do {                                                                             \
-		if (!(cond))                                                             \
-			fuzz_fail(__FILE__, __LINE__, #cond);                            \
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fuzz_fail(__FILE__, __LINE__, #cond);                                      \
 	} while (0)
 
 _Noreturn void fuzz_fail(const char *file, int line, const char *what);

@@ -270,8 +270,7 @@ static void run_edit(const uint8_t *data, size_t size, const struct edit_spec *s
 	wa_error_clear(&err);
 	rc = wa_elf_patch(&out, &out_size, data, size, &e, "pkg/_mod.so", &err);
 	if (getenv("WA_FUZZ_VERBOSE"))
-		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what,
-			rc ? err.message : "patched");
+		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what, rc ? err.message : "patched");
 	if (rc) {
 		check_failure(rc, out, out_size, &err);
 		free(to);

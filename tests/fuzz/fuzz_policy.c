@@ -28,8 +28,8 @@ static const struct wa_embedded_file *builtin(const char *name)
 static void probe_nodes(const struct wa_policy *p, const char *arch, const char *family,
 			const char *max)
 {
-	static const char *const rests[] = {"0", "2.17", "99999999999999999999", "PRIVATE",
-					    "", "1..2"};
+	static const char *const rests[] = {"0",       "2.17", "99999999999999999999",
+					    "PRIVATE", "",     "1..2"};
 	static const char *const libs[] = {"libc.so.6", "libstdc++.so.6", "libgcc_s.so.1"};
 	char node[300];
 

@@ -61,7 +61,8 @@ static void render(const struct wa_audit *a, const char *path, int rc, const str
 		FUZZ_CHECK(wa_report_text(sink, a, &topt) == 0);
 	FUZZ_CHECK(wa_json_report_new(&r, "fuzz") == 0);
 	if (rc)
-		FUZZ_CHECK(wa_json_report_add_error(r, path, wa_error_exit_code(err->code), err) == 0);
+		FUZZ_CHECK(wa_json_report_add_error(r, path, wa_error_exit_code(err->code), err) ==
+			   0);
 	else
 		FUZZ_CHECK(wa_json_report_add_audit(r, a) == 0);
 	FUZZ_CHECK(wa_json_report_write(r, sink) == 0);
@@ -100,7 +101,8 @@ static void write_elf_wheel(const char *path, const uint8_t *body, size_t size)
 		char b64[64];
 
 		if (n == 0)
-			snprintf(names[n], sizeof(names[n]), "fz/_mod.cpython-311-x86_64-linux-gnu.so");
+			snprintf(names[n], sizeof(names[n]),
+				 "fz/_mod.cpython-311-x86_64-linux-gnu.so");
 		else
 			snprintf(names[n], sizeof(names[n]), "fz.libs/lib%zu.so", n);
 		FUZZ_CHECK(wa_sha256_init(&h) == 0);

@@ -23,7 +23,7 @@ static struct wa_arch arch_of(uint16_t machine, uint8_t cls, uint8_t data, uint3
 	info.elf_class = cls;
 	info.data = data;
 	info.flags = flags;
-	info.type = 3; /* ET_DYN */
+	info.type = 3;              /* ET_DYN */
 	memset(&a, 0x55, sizeof a); /* everything must be overwritten */
 	wa_arch_from_elf(&a, &info);
 	assert_non_null(memchr(a.name, '\0', sizeof a.name));

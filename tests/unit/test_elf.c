@@ -103,8 +103,8 @@ static const struct wa_elf_undef *find_undef(const struct wa_elf_info *i, const 
 }
 
 /* The symbol is bound to version of library. */
-static void assert_symbol_version(const struct wa_elf_info *i, const char *sym,
-				  const char *library, const char *version)
+static void assert_symbol_version(const struct wa_elf_info *i, const char *sym, const char *library,
+				  const char *version)
 {
 	const struct wa_elf_undef *u = find_undef(i, sym);
 
@@ -116,8 +116,8 @@ static void assert_symbol_version(const struct wa_elf_info *i, const char *sym,
 	assert_string_equal(i->needs[u->verneed].library, library);
 }
 
-static void assert_header(const struct wa_elf_info *i, uint16_t machine, uint8_t cls,
-			  uint8_t data, uint32_t flags)
+static void assert_header(const struct wa_elf_info *i, uint16_t machine, uint8_t cls, uint8_t data,
+			  uint32_t flags)
 {
 	assert_int_equal(i->machine, machine);
 	assert_int_equal(i->elf_class, cls);

@@ -318,10 +318,14 @@ static size_t read_phdrs(const unsigned char *b, size_t size, struct phdr *out, 
 		size_t at = phoff + i * phent;
 
 		out[i] = (struct phdr){
-			GET(b, is64, msb, at, Phdr, p_type),   GET(b, is64, msb, at, Phdr, p_flags),
-			GET(b, is64, msb, at, Phdr, p_offset), GET(b, is64, msb, at, Phdr, p_vaddr),
-			GET(b, is64, msb, at, Phdr, p_paddr),  GET(b, is64, msb, at, Phdr, p_filesz),
-			GET(b, is64, msb, at, Phdr, p_memsz),  GET(b, is64, msb, at, Phdr, p_align),
+			GET(b, is64, msb, at, Phdr, p_type),
+			GET(b, is64, msb, at, Phdr, p_flags),
+			GET(b, is64, msb, at, Phdr, p_offset),
+			GET(b, is64, msb, at, Phdr, p_vaddr),
+			GET(b, is64, msb, at, Phdr, p_paddr),
+			GET(b, is64, msb, at, Phdr, p_filesz),
+			GET(b, is64, msb, at, Phdr, p_memsz),
+			GET(b, is64, msb, at, Phdr, p_align),
 		};
 	}
 	return n;
@@ -397,7 +401,8 @@ static struct phdr assert_grown(const void *before, size_t before_size, const vo
 				size_t after_size)
 {
 	struct phdr a[16], b[16], added = {0};
-	size_t na = read_phdrs(before, before_size, a, 16), nb = read_phdrs(after, after_size, b, 16);
+	size_t na = read_phdrs(before, before_size, a, 16),
+	       nb = read_phdrs(after, after_size, b, 16);
 	size_t ia = 0, loads_a = 0;
 	uint64_t top = 0, max_align = 0, delta = UINT64_MAX;
 	bool seen_new = false;
@@ -432,7 +437,8 @@ static struct phdr assert_grown(const void *before, size_t before_size, const vo
 	assert_true(seen_new);
 	assert_int_equal(added.align, max_align);
 	assert_int_equal(added.offset % added.align, added.vaddr % added.align);
-	assert_true(added.vaddr / max_align * max_align >= (top + max_align - 1) / max_align * max_align);
+	assert_true(added.vaddr / max_align * max_align >=
+		    (top + max_align - 1) / max_align * max_align);
 	assert_true(added.offset >= before_size);
 	if (keeps_delta(a, na, before, after))
 		assert_int_equal(added.vaddr - added.offset, delta);
@@ -540,7 +546,7 @@ static void grow_32_be_executable_moves_phdr_table(void **state)
 	size_t n = read_phdrs(p.bytes, p.size, ph, 16);
 	assert_int_equal(ph[0].type, PT_PHDR);
 	assert_int_equal(ph[0].offset, added.offset); /* the table moved to the new segment */
-	assert_int_equal(added.flags, PF_R | PF_W);    /* it holds .dynamic */
+	assert_int_equal(added.flags, PF_R | PF_W);   /* it holds .dynamic */
 	for (size_t i = 0; i < n; i++)
 		if (ph[i].type == PT_DYNAMIC)
 			assert_true(ph[i].offset >= added.offset);
@@ -755,8 +761,10 @@ static void invalid_edit_is_an_internal_error(void **state)
 /* ----- hostile input ----- */
 
 static const struct wa_elf_rename hostile_rename = {"libz.so.1", "libz-0123abcd.so.1"};
-static const struct wa_elf_edit hostile_edit = {
-	.soname = "libnew.so", .renames = &hostile_rename, .n_renames = 1, .rpath = "$ORIGIN"};
+static const struct wa_elf_edit hostile_edit = {.soname = "libnew.so",
+						.renames = &hostile_rename,
+						.n_renames = 1,
+						.rpath = "$ORIGIN"};
 
 static void every_truncation_is_refused(void **state)
 {
@@ -862,8 +870,8 @@ static void corrupted_bytes_never_crash(void **state)
 				size_t size = 0;
 
 				m.b[i] = values[v];
-				int rc = wa_elf_patch(&out, &size, m.b, m.size, &hostile_edit, "m.so",
-						      &err);
+				int rc = wa_elf_patch(&out, &size, m.b, m.size, &hostile_edit,
+						      "m.so", &err);
 				assert_true(rc == 0 || rc == -WA_EBADELF);
 				assert_true(rc == 0 || out == NULL);
 				free(out);
@@ -926,8 +934,7 @@ static void compiled_fixtures_are_patched(void **state)
 			assert_string_not_equal(p.info->needs[i].library, "libz.so.1");
 			if (strcmp(names[k], "zmod.so") == 0 &&
 			    strncmp(p.info->needs[i].version, "ZLIB", 4) == 0)
-				assert_string_equal(p.info->needs[i].library,
-						    "libz-0123abcd.so.1");
+				assert_string_equal(p.info->needs[i].library, "libz-0123abcd.so.1");
 		}
 		patched_free(&p);
 		free(b);

@@ -137,7 +137,7 @@ static void b64url_of_rfc4648_vectors_matches(void **state)
 	static const struct {
 		const char *in, *out;
 	} v[] = {
-		{"f", "Zg"},     {"fo", "Zm8"},       {"foo", "Zm9v"},
+		{"f", "Zg"},        {"fo", "Zm8"},        {"foo", "Zm9v"},
 		{"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
 	};
 	char s[64];

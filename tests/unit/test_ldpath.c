@@ -152,8 +152,10 @@ static const struct wa_ld_request x86_64_req = {
 static struct wa_ld_config *load(const struct root *r, const char *ldpaths, const char *llp,
 				 const char *extra)
 {
-	struct wa_ld_options opt = {
-		.root = r->dir, .ldpaths = ldpaths, .ld_library_path = llp, .extra_paths = extra};
+	struct wa_ld_options opt = {.root = r->dir,
+				    .ldpaths = ldpaths,
+				    .ld_library_path = llp,
+				    .extra_paths = extra};
 	struct wa_ld_config *cfg = NULL;
 	struct wa_error err;
 
@@ -243,10 +245,19 @@ static void conf_order_includes_and_loops(void **state)
 	cfg = load(r, NULL, NULL, NULL);
 	n = wa_ld_system_dirs(cfg, &x86_64_req, &dirs);
 	const char *want[] = {
-		"/opt/first", "/opt/a", "/opt/sub", "/usr/lib/x86_64-linux-gnu", "/opt/b",
-		"/opt/typed", "/opt/last",
+		"/opt/first",
+		"/opt/a",
+		"/opt/sub",
+		"/usr/lib/x86_64-linux-gnu",
+		"/opt/b",
+		"/opt/typed",
+		"/opt/last",
 		/* defaults: the triplet dir given by extra.conf keeps its first place */
-		"/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+		"/lib/x86_64-linux-gnu",
+		"/lib64",
+		"/usr/lib64",
+		"/lib",
+		"/usr/lib",
 	};
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < n; i++)
@@ -258,10 +269,13 @@ static void missing_conf_gives_defaults_per_arch(void **state)
 {
 	struct root *r = *state;
 	struct wa_ld_config *cfg = load(r, NULL, NULL, NULL);
-	struct wa_ld_request i386 = {.elf_class = ELFCLASS32, .data = ELFDATA2LSB,
+	struct wa_ld_request i386 = {.elf_class = ELFCLASS32,
+				     .data = ELFDATA2LSB,
 				     .machine = EM_386};
-	struct wa_ld_request armhf = {.elf_class = ELFCLASS32, .data = ELFDATA2LSB,
-				      .machine = EM_ARM, .flags = 0x05000400};
+	struct wa_ld_request armhf = {.elf_class = ELFCLASS32,
+				      .data = ELFDATA2LSB,
+				      .machine = EM_ARM,
+				      .flags = 0x05000400};
 	struct wa_ld_request arm = armhf;
 	const char *const *dirs;
 	size_t n;
@@ -309,9 +323,9 @@ static void ldpaths_replace_conf_and_defaults(void **state)
 static void precedence_of_every_list(void **state)
 {
 	static const char *const order[][2] = {
-		{"/rpath", "rpath"},         {"/llp", "LD_LIBRARY_PATH"},
+		{"/rpath", "rpath"},           {"/llp", "LD_LIBRARY_PATH"},
 		{"/extra", "LD_LIBRARY_PATH"}, {"/runpath", "runpath"},
-		{"/conf", "ld.so.conf"},     {"/usr/lib/x86_64-linux-gnu", "default"},
+		{"/conf", "ld.so.conf"},       {"/usr/lib/x86_64-linux-gnu", "default"},
 		{"/usr/lib", "default"},
 	};
 	struct root *r = *state;
@@ -441,11 +455,13 @@ static void wrong_candidates_are_skipped(void **state)
 	struct root *r = *state;
 	struct wa_ld_config *cfg;
 	char ldp[2000];
-	struct wa_ld_request armhf = {.elf_class = ELFCLASS32, .data = ELFDATA2LSB,
-				      .machine = EM_ARM, .flags = 0x05000400};
+	struct wa_ld_request armhf = {.elf_class = ELFCLASS32,
+				      .data = ELFDATA2LSB,
+				      .machine = EM_ARM,
+				      .flags = 0x05000400};
 
-	snprintf(ldp, sizeof(ldp), "%s:%s:%s:%s:%s:%s:%s", at(r, "/d1"), at(r, "/d2"),
-		 at(r, "/d3"), at(r, "/d4"), at(r, "/d5"), at(r, "/d6"), at(r, "/d7"));
+	snprintf(ldp, sizeof(ldp), "%s:%s:%s:%s:%s:%s:%s", at(r, "/d1"), at(r, "/d2"), at(r, "/d3"),
+		 at(r, "/d4"), at(r, "/d5"), at(r, "/d6"), at(r, "/d7"));
 	write_elf(r, "/d1/libk.so", ELFCLASS64, ELFDATA2LSB, EM_AARCH64, 0); /* machine */
 	write_elf(r, "/d2/libk.so", ELFCLASS32, ELFDATA2LSB, EM_X86_64, 0);  /* class (x32) */
 	write_elf(r, "/d3/libk.so", ELFCLASS64, ELFDATA2MSB, EM_X86_64, 0);  /* byte order */
@@ -497,12 +513,17 @@ static void tokens_expand_per_architecture(void **state)
 	struct root *r = *state;
 	struct wa_ld_config *cfg = load(r, NULL, NULL, NULL);
 	struct wa_ld_request req = x86_64_req;
-	struct wa_ld_request i386 = {.elf_class = ELFCLASS32, .data = ELFDATA2LSB,
-				     .machine = EM_386, .origin = "/o"};
-	struct wa_ld_request a64 = {.elf_class = ELFCLASS64, .data = ELFDATA2LSB,
+	struct wa_ld_request i386 = {.elf_class = ELFCLASS32,
+				     .data = ELFDATA2LSB,
+				     .machine = EM_386,
+				     .origin = "/o"};
+	struct wa_ld_request a64 = {.elf_class = ELFCLASS64,
+				    .data = ELFDATA2LSB,
 				    .machine = EM_AARCH64};
-	struct wa_ld_request rv = {.elf_class = ELFCLASS64, .data = ELFDATA2LSB,
-				   .machine = EM_RISCV, .flags = 0x5};
+	struct wa_ld_request rv = {.elf_class = ELFCLASS64,
+				   .data = ELFDATA2LSB,
+				   .machine = EM_RISCV,
+				   .flags = 0x5};
 
 	req.origin = "/x/y";
 	expect_expand(cfg, &req, "$ORIGIN/lib", "/x/y/lib");

@@ -41,21 +41,21 @@ static void expect(const char *policy, const char *arch, const char *lib, const 
 
 struct boundary {
 	const char *policy;
-	const char *ok;       /* highest GLIBC node allowed */
-	const char *too_new;  /* next existing node */
+	const char *ok;      /* highest GLIBC node allowed */
+	const char *too_new; /* next existing node */
 };
 
 static void policy_glibc_boundaries_x86_64(void **state)
 {
 	static const struct boundary b[] = {
-		{"manylinux_2_5", "2.5", "2.6"},     {"manylinux_2_12", "2.12", "2.13"},
-		{"manylinux_2_17", "2.17", "2.18"},  {"manylinux_2_24", "2.24", "2.25"},
-		{"manylinux_2_26", "2.26", "2.27"},  {"manylinux_2_27", "2.27", "2.28"},
-		{"manylinux_2_28", "2.28", "2.29"},  {"manylinux_2_31", "2.31", "2.32"},
-		{"manylinux_2_34", "2.34", "2.35"},  {"manylinux_2_35", "2.35", "2.36"},
-		{"manylinux_2_36", "2.36", "2.38"},  {"manylinux_2_37", "2.36", "2.38"},
-		{"manylinux_2_38", "2.38", "2.39"},  {"manylinux_2_39", "2.39", "2.40"},
-		{"manylinux_2_40", "2.40", "2.41"},  {"manylinux_2_41", "2.41", "2.42"},
+		{"manylinux_2_5", "2.5", "2.6"},    {"manylinux_2_12", "2.12", "2.13"},
+		{"manylinux_2_17", "2.17", "2.18"}, {"manylinux_2_24", "2.24", "2.25"},
+		{"manylinux_2_26", "2.26", "2.27"}, {"manylinux_2_27", "2.27", "2.28"},
+		{"manylinux_2_28", "2.28", "2.29"}, {"manylinux_2_31", "2.31", "2.32"},
+		{"manylinux_2_34", "2.34", "2.35"}, {"manylinux_2_35", "2.35", "2.36"},
+		{"manylinux_2_36", "2.36", "2.38"}, {"manylinux_2_37", "2.36", "2.38"},
+		{"manylinux_2_38", "2.38", "2.39"}, {"manylinux_2_39", "2.39", "2.40"},
+		{"manylinux_2_40", "2.40", "2.41"}, {"manylinux_2_41", "2.41", "2.42"},
 	};
 	char node[32];
 
@@ -73,13 +73,13 @@ static void policy_glibc_boundaries_x86_64(void **state)
 static void policy_glibc_boundaries_aarch64(void **state)
 {
 	static const struct boundary b[] = {
-		{"manylinux_2_17", "2.18", "2.22"},  {"manylinux_2_24", "2.24", "2.25"},
-		{"manylinux_2_26", "2.26", "2.27"},  {"manylinux_2_27", "2.27", "2.28"},
-		{"manylinux_2_28", "2.28", "2.29"},  {"manylinux_2_31", "2.31", "2.32"},
-		{"manylinux_2_34", "2.34", "2.35"},  {"manylinux_2_35", "2.35", "2.36"},
-		{"manylinux_2_36", "2.36", "2.38"},  {"manylinux_2_37", "2.36", "2.38"},
-		{"manylinux_2_38", "2.38", "2.39"},  {"manylinux_2_39", "2.39", "2.40"},
-		{"manylinux_2_40", "2.40", "2.41"},  {"manylinux_2_41", "2.41", "2.42"},
+		{"manylinux_2_17", "2.18", "2.22"}, {"manylinux_2_24", "2.24", "2.25"},
+		{"manylinux_2_26", "2.26", "2.27"}, {"manylinux_2_27", "2.27", "2.28"},
+		{"manylinux_2_28", "2.28", "2.29"}, {"manylinux_2_31", "2.31", "2.32"},
+		{"manylinux_2_34", "2.34", "2.35"}, {"manylinux_2_35", "2.35", "2.36"},
+		{"manylinux_2_36", "2.36", "2.38"}, {"manylinux_2_37", "2.36", "2.38"},
+		{"manylinux_2_38", "2.38", "2.39"}, {"manylinux_2_39", "2.39", "2.40"},
+		{"manylinux_2_40", "2.40", "2.41"}, {"manylinux_2_41", "2.41", "2.42"},
 	};
 	char node[32];
 
@@ -193,15 +193,15 @@ static void policy_aarch64_2_17_blacklists_2_18_symbols(void **state)
 	assert_true(wa_policy_symbol_blacklisted(p, "libc.so.6", "__issignaling"));
 	assert_true(wa_policy_symbol_blacklisted(p, "libc.so.6", "__cxa_thread_atexit_impl"));
 	assert_true(wa_policy_symbol_blacklisted(p, "libm.so.6", "__issignalingl"));
-	assert_true(wa_policy_symbol_blacklisted(p, "libpthread.so.0",
-						 "pthread_setattr_default_np"));
+	assert_true(
+		wa_policy_symbol_blacklisted(p, "libpthread.so.0", "pthread_setattr_default_np"));
 	assert_false(wa_policy_symbol_blacklisted(p, "libc.so.6", "malloc"));
 	assert_false(wa_policy_symbol_blacklisted(p, "libm.so.6", "pthread_getattr_default_np"));
 	assert_true(wa_policy_symbol_blacklisted(p, "libz.so.1", "uncompress2"));
-	assert_false(wa_policy_symbol_blacklisted(find("manylinux_2_24"), "libc.so.6",
-						  "__issignaling"));
-	assert_false(wa_policy_symbol_blacklisted(find("manylinux_2_34"), "libz.so.1",
-						  "uncompress2"));
+	assert_false(
+		wa_policy_symbol_blacklisted(find("manylinux_2_24"), "libc.so.6", "__issignaling"));
+	assert_false(
+		wa_policy_symbol_blacklisted(find("manylinux_2_34"), "libz.so.1", "uncompress2"));
 	assert_true(wa_policy_symbol_blacklisted(find("manylinux_2_36"), "libz.so.1",
 						 "crc32_combine_gen"));
 	assert_false(wa_policy_symbol_blacklisted(find("manylinux_2_37"), "libz.so.1",
@@ -385,12 +385,12 @@ static void policy_accessors_describe_a_policy(void **state)
 /* ------------------------------------------------------------------ */
 
 #define HEAD "{\"format\":\"wheelaudit-policies\",\"format_version\":1,\"family\":\"manylinux\","
-#define NODES                                                                                  \
-	"\"arches\":{\"x86_64\":{\"nodes\":{\"GLIBC\":[\"2.2.5\",\"2.17\",\"2.28\"],"          \
+#define NODES                                                                                      \
+	"\"arches\":{\"x86_64\":{\"nodes\":{\"GLIBC\":[\"2.2.5\",\"2.17\",\"2.28\"],"              \
 	"\"ZLIB\":[\"1.2.0\"]}}},"
-#define POL(name, prio, glibc, wl)                                                             \
-	"{\"name\":\"" name "\",\"priority\":" #prio ",\"libc_version\":\"2.17\","             \
-	"\"arches\":[\"x86_64\"],\"max\":{\"x86_64\":{\"GLIBC\":" glibc ",\"ZLIB\":null}},"    \
+#define POL(name, prio, glibc, wl)                                                                 \
+	"{\"name\":\"" name "\",\"priority\":" #prio ",\"libc_version\":\"2.17\","                 \
+	"\"arches\":[\"x86_64\"],\"max\":{\"x86_64\":{\"GLIBC\":" glibc ",\"ZLIB\":null}},"        \
 	"\"whitelist\":[" wl "]}"
 
 /* Loads one table into a fresh set and finishes it; returns the code. */
@@ -427,7 +427,7 @@ static void policy_loader_accepts_a_minimal_table(void **state)
 
 	(void)state;
 	assert_int_equal(load_one(HEAD NODES "\"policies\":[" POL("manylinux_9_1", 10, "\"2.17\"",
-								   "\"libc.so.6\"") "]}",
+								  "\"libc.so.6\"") "]}",
 				  &err),
 			 0);
 }
@@ -441,8 +441,9 @@ static void policy_loader_reports_path_of_errors(void **state)
 	expect_config_error(HEAD "\"bogus\":1}", "$.bogus: unknown key");
 	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.x\"", "") "]}",
 			    "$.policies[0].max.x86_64.GLIBC: not a version");
-	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"", "") ","
-			    POL("manylinux_b", 9, "17", "") "]}",
+	expect_config_error(HEAD NODES
+			    "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"",
+						 "") "," POL("manylinux_b", 9, "17", "") "]}",
 			    "$.policies[1].max.x86_64.GLIBC: not a version");
 	expect_config_error(HEAD NODES "\"policies\":[" POL("musllinux_a", 10, "\"2.17\"", "") "]}",
 			    "$.policies[0].name");
@@ -450,10 +451,11 @@ static void policy_loader_reports_path_of_errors(void **state)
 			    "$.policies[0].priority: missing");
 	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.18\"", "") "]}",
 			    "$.policies[0].max.x86_64.GLIBC: 2.18 is not a node of x86_64");
-	expect_config_error(HEAD "\"arches\":{\"x86_64\":{\"nodes\":{\"GLIBC\":[\"2.17\",\"2.5\"]}}}}",
+	expect_config_error(HEAD
+			    "\"arches\":{\"x86_64\":{\"nodes\":{\"GLIBC\":[\"2.17\",\"2.5\"]}}}}",
 			    "$.arches.x86_64.nodes.GLIBC[1]");
 	expect_config_error(HEAD "\"arches\":{\"x86_64\":{\"nodes\":{\"GLIBC\":[\"2.17\"]},"
-			    "\"only_from\":{\"GLIBC_2.0\":[\"libgcc_s.so.1\"]}}}}",
+				 "\"only_from\":{\"GLIBC_2.0\":[\"libgcc_s.so.1\"]}}}}",
 			    "$.arches.x86_64.only_from.GLIBC_2.0");
 	{
 		/* A set without policies is wrong as a whole, not in one file. */
@@ -461,18 +463,21 @@ static void policy_loader_reports_path_of_errors(void **state)
 		assert_int_equal(load_one(HEAD "\"policies\":[]}", &err), -WA_ECONFIG);
 		assert_non_null(strstr(err.message, "no policy tables"));
 	}
-	expect_config_error(HEAD "\"exceptions\":[{\"policy\":\"x\",\"arch\":\"*\",\"key\":\"max\"}]}",
+	expect_config_error(HEAD
+			    "\"exceptions\":[{\"policy\":\"x\",\"arch\":\"*\",\"key\":\"max\"}]}",
 			    "$.exceptions[0].reason: missing");
 }
 
 static void policy_loader_checks_names_and_priorities(void **state)
 {
 	(void)state;
-	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"", "") ","
-			    POL("manylinux_a", 9, "\"2.28\"", "") "]}",
+	expect_config_error(HEAD NODES
+			    "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"",
+						 "") "," POL("manylinux_a", 9, "\"2.28\"", "") "]}",
 			    "'manylinux_a' is also used");
-	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"", "") ","
-			    POL("manylinux_b", 10, "\"2.28\"", "") "]}",
+	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"",
+							    "") "," POL("manylinux_b", 10,
+									"\"2.28\"", "") "]}",
 			    "strictly ordered");
 }
 
@@ -480,24 +485,29 @@ static void policy_loader_checks_monotonicity(void **state)
 {
 	(void)state;
 	/* The less compatible policy (priority 9) has a lower maximum. */
-	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.28\"", "") ","
-			    POL("manylinux_b", 9, "\"2.17\"", "") "]}",
+	expect_config_error(HEAD NODES
+			    "\"policies\":[" POL("manylinux_a", 10, "\"2.28\"",
+						 "") "," POL("manylinux_b", 9, "\"2.17\"", "") "]}",
 			    "$.policies[1].max.x86_64.GLIBC: 2.17 is below 2.28");
 	/* ... or drops a whitelisted library. */
-	expect_config_error(HEAD NODES "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"",
-							   "\"libc.so.6\"") ","
-			    POL("manylinux_b", 9, "\"2.28\"", "") "]}",
+	expect_config_error(HEAD NODES
+			    "\"policies\":[" POL("manylinux_a", 10, "\"2.17\"",
+						 "\"libc.so.6\"") "," POL("manylinux_b", 9,
+									  "\"2.28\"", "") "]}",
 			    "$.policies[1].whitelist: drops 'libc.so.6'");
 	/* A recorded exception with a reason makes the first one acceptable. */
 	{
 		struct wa_error err;
-		assert_int_equal(load_one(HEAD NODES "\"policies\":[" POL("manylinux_a", 10,
-									  "\"2.28\"", "") ","
-					  POL("manylinux_b", 9, "\"2.17\"", "") "],"
-					  "\"exceptions\":[{\"policy\":\"manylinux_b\",\"arch\":"
-					  "\"x86_64\",\"key\":\"max.GLIBC\",\"reason\":\"test\"}]}",
-					  &err),
-				 0);
+		assert_int_equal(
+			load_one(
+				HEAD NODES
+				"\"policies\":[" POL("manylinux_a", 10, "\"2.28\"", "") "," POL(
+					"manylinux_b", 9, "\"2.17\"",
+					"") "],"
+					    "\"exceptions\":[{\"policy\":\"manylinux_b\",\"arch\":"
+					    "\"x86_64\",\"key\":\"max.GLIBC\",\"reason\":\"test\"}]}",
+				&err),
+			0);
 	}
 }
 
@@ -505,8 +515,8 @@ static void policy_loads_a_directory(void **state)
 {
 	char dir[] = "/tmp/wa-policy-test-XXXXXX";
 	char path[256];
-	const char *json = HEAD NODES "\"policies\":[" POL("manylinux_7_1", 10, "\"2.17\"",
-							   "\"libc.so.6\"") "]}";
+	const char *json = HEAD NODES
+		"\"policies\":[" POL("manylinux_7_1", 10, "\"2.17\"", "\"libc.so.6\"") "]}";
 	struct wa_policy_set *set = NULL;
 	struct wa_error err = {0};
 	FILE *f;

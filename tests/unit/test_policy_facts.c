@@ -151,8 +151,9 @@ struct nodeset {
 	const char *gcc;
 };
 
-#define X86_64_G "2.2.5 2.2.6 2.3 2.3.2 2.3.3 2.3.4 2.4 2.5 2.6 2.7 2.8 2.9 2.10 2.11 2.12 " \
-	"2.13 2.14 2.15 2.16 2.17 2.18 2.22 2.23 2.24 2.25 2.26 2.27 2.28 2.29 2.30 2.31 " \
+#define X86_64_G                                                                                   \
+	"2.2.5 2.2.6 2.3 2.3.2 2.3.3 2.3.4 2.4 2.5 2.6 2.7 2.8 2.9 2.10 2.11 2.12 "                \
+	"2.13 2.14 2.15 2.16 2.17 2.18 2.22 2.23 2.24 2.25 2.26 2.27 2.28 2.29 2.30 2.31 "         \
 	"2.32 2.33 2.34 2.35 2.36 2.38 2.39 2.40 2.41"
 #define G_4_18 "2.4 2.5 2.6 2.7 2.8 2.9 2.10 2.11 2.12 2.13 2.14 2.15 2.16 2.17 2.18"
 #define G_22_36 "2.22 2.23 2.24 2.25 2.26 2.27 2.28 2.29 2.30 2.31 2.32 2.33 2.34 2.35 2.36"
@@ -181,20 +182,22 @@ static const struct nodeset nodesets[] = {
 	 "2.2 2.2.1 2.2.2 2.2.3 2.2.4 2.2.6 2.3 2.3.2 2.3.3 2.3.4 " G_4_18 " 2.19 " G_22_36
 	 " " G_38_41,
 	 "3.0 3.3 3.3.1 3.4 3.4.2 3.4.4 4.0.0 4.1.0 4.2.0 4.3.0 4.7.0 7.0.0 14.0.0"},
-	{"riscv64",
-	 "2.0 2.27 2.28 2.29 2.30 2.31 2.32 2.33 2.34 2.35 2.36 2.37 " G_38_41,
+	{"riscv64", "2.0 2.27 2.28 2.29 2.30 2.31 2.32 2.33 2.34 2.35 2.36 2.37 " G_38_41,
 	 "3.0 3.3 3.3.1 3.4 3.4.2 3.4.4 4.0.0 4.2.0 4.3.0 4.4.0 4.5.0 4.7.0 7.0.0 14.0.0"},
 	{"loongarch64", "2.0 2.36 " G_38_41,
 	 "3.0 3.3 3.3.1 3.4 3.4.2 3.4.4 4.0.0 4.2.0 4.3.0 4.4.0 4.5.0 4.7.0 7.0.0 14.0.0"},
 };
 
-#define GLIBCXX_ALL "3.4 3.4.1 3.4.2 3.4.3 3.4.4 3.4.5 3.4.6 3.4.7 3.4.8 3.4.9 3.4.10 3.4.11 " \
-	"3.4.12 3.4.13 3.4.14 3.4.15 3.4.16 3.4.17 3.4.18 3.4.19 3.4.20 3.4.21 3.4.22 3.4.23 " \
+#define GLIBCXX_ALL                                                                                \
+	"3.4 3.4.1 3.4.2 3.4.3 3.4.4 3.4.5 3.4.6 3.4.7 3.4.8 3.4.9 3.4.10 3.4.11 "                 \
+	"3.4.12 3.4.13 3.4.14 3.4.15 3.4.16 3.4.17 3.4.18 3.4.19 3.4.20 3.4.21 3.4.22 3.4.23 "     \
 	"3.4.24 3.4.25 3.4.26 3.4.27 3.4.28 3.4.29 3.4.30 3.4.31 3.4.32 3.4.33"
-#define CXXABI_ALL "1.3 1.3.1 1.3.2 1.3.3 1.3.4 1.3.5 1.3.6 1.3.7 1.3.8 1.3.9 1.3.10 1.3.11 " \
+#define CXXABI_ALL                                                                                 \
+	"1.3 1.3.1 1.3.2 1.3.3 1.3.4 1.3.5 1.3.6 1.3.7 1.3.8 1.3.9 1.3.10 1.3.11 "                 \
 	"1.3.12 1.3.13 1.3.14 1.3.15"
 #define LIBATOMIC_ALL "1.0 1.1 1.2"
-#define ZLIB_ALL "1.2.0 1.2.0.2 1.2.0.8 1.2.2 1.2.2.3 1.2.2.4 1.2.3.3 1.2.3.4 1.2.3.5 " \
+#define ZLIB_ALL                                                                                   \
+	"1.2.0 1.2.0.2 1.2.0.8 1.2.2 1.2.2.3 1.2.2.4 1.2.3.3 1.2.3.4 1.2.3.5 "                     \
 	"1.2.5.1 1.2.5.2 1.2.7.1 1.2.9 1.2.12"
 
 static const char *nodes_of(const char *arch, int fam)
@@ -203,21 +206,15 @@ static const char *nodes_of(const char *arch, int fam)
 		if (strcmp(nodesets[i].arch, arch) != 0)
 			continue;
 		switch (fam) {
-		case 0:
-			return nodesets[i].glibc;
-		case 3:
-			return nodesets[i].gcc;
+		case 0: return nodesets[i].glibc;
+		case 3: return nodesets[i].gcc;
 		}
 	}
 	switch (fam) {
-	case 1:
-		return GLIBCXX_ALL;
-	case 2:
-		return CXXABI_ALL;
-	case 4:
-		return LIBATOMIC_ALL;
-	case 5:
-		return ZLIB_ALL;
+	case 1: return GLIBCXX_ALL;
+	case 2: return CXXABI_ALL;
+	case 4: return LIBATOMIC_ALL;
+	case 5: return ZLIB_ALL;
 	}
 	return NULL;
 }
@@ -291,7 +288,8 @@ static void facts_table_matches_policies(void **state)
 			if (!row->max[f]) {
 				/* ∅: even the oldest node of the family fails. */
 				char first[32];
-				snprintf(first, sizeof(first), "%.*s", (int)strcspn(list, " "), list);
+				snprintf(first, sizeof(first), "%.*s", (int)strcspn(list, " "),
+					 list);
 				v = check(p, row->arch, fam, first);
 				if (v != WA_NODE_EMPTY)
 					fail_msg("%s %s %s_%s: %s, expected empty", row->policy,
@@ -301,8 +299,8 @@ static void facts_table_matches_policies(void **state)
 			}
 			v = check(p, row->arch, fam, row->max[f]);
 			if (v != WA_NODE_OK)
-				fail_msg("%s %s %s_%s: %s, expected ok", row->policy, row->arch, fam,
-					 row->max[f], wa_node_verdict_name(v));
+				fail_msg("%s %s %s_%s: %s, expected ok", row->policy, row->arch,
+					 fam, row->max[f], wa_node_verdict_name(v));
 			/* The next existing node is too new ... */
 			if (next_node(list, row->max[f], next, sizeof(next))) {
 				v = check(p, row->arch, fam, next);
@@ -348,7 +346,8 @@ static void facts_table_covers_every_arch(void **state)
 				found = strcmp(rows[r].policy, wa_policy_name(p)) == 0 &&
 					strcmp(rows[r].arch, wa_policy_arch(p, a)) == 0;
 			if (!found)
-				fail_msg("%s %s has no row", wa_policy_name(p), wa_policy_arch(p, a));
+				fail_msg("%s %s has no row", wa_policy_name(p),
+					 wa_policy_arch(p, a));
 			pairs++;
 		}
 	}
@@ -362,13 +361,13 @@ static void facts_glibc_counts_match(void **state)
 		const char *arch, *policy;
 		int count;
 	} counts[] = {
-		{"x86_64", "manylinux_2_5", 8},    {"x86_64", "manylinux_2_17", 20},
-		{"x86_64", "manylinux_2_37", 36},  {"x86_64", "manylinux_2_41", 40},
-		{"i686", "manylinux_2_5", 17},     {"i686", "manylinux_2_41", 50},
-		{"aarch64", "manylinux_2_17", 3},  {"aarch64", "manylinux_2_41", 22},
-		{"armv7l", "manylinux_2_17", 15},  {"ppc64le", "manylinux_2_17", 2},
-		{"ppc64", "manylinux_2_17", 30},   {"s390x", "manylinux_2_24", 29},
-		{"riscv64", "manylinux_2_31", 6},  {"loongarch64", "manylinux_2_37", 2},
+		{"x86_64", "manylinux_2_5", 8},   {"x86_64", "manylinux_2_17", 20},
+		{"x86_64", "manylinux_2_37", 36}, {"x86_64", "manylinux_2_41", 40},
+		{"i686", "manylinux_2_5", 17},    {"i686", "manylinux_2_41", 50},
+		{"aarch64", "manylinux_2_17", 3}, {"aarch64", "manylinux_2_41", 22},
+		{"armv7l", "manylinux_2_17", 15}, {"ppc64le", "manylinux_2_17", 2},
+		{"ppc64", "manylinux_2_17", 30},  {"s390x", "manylinux_2_24", 29},
+		{"riscv64", "manylinux_2_31", 6}, {"loongarch64", "manylinux_2_37", 2},
 	};
 	const struct wa_policy_set *set = *state;
 

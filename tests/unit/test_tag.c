@@ -65,9 +65,9 @@ static void name_given_as_path_uses_only_the_last_component(void **state)
 	struct wa_wheel_name n;
 	struct wa_error err;
 
-	assert_int_equal(wa_wheel_name_parse(&n, *state,
-					     "/tmp/dir-with-dashes-1/foo-1.0-cp36-abi3-linux_i686.whl",
-					     &err),
+	assert_int_equal(wa_wheel_name_parse(
+				 &n, *state,
+				 "/tmp/dir-with-dashes-1/foo-1.0-cp36-abi3-linux_i686.whl", &err),
 			 0);
 	assert_string_equal(n.distribution, "foo");
 	assert_string_equal(n.abi, "abi3");
@@ -80,10 +80,11 @@ static void name_with_compressed_tag_sets_splits_platforms(void **state)
 	struct wa_error err;
 
 	assert_int_equal(
-		wa_wheel_name_parse(&n, *state,
-				    "numpy-1.26.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"
-				    ".whl",
-				    &err),
+		wa_wheel_name_parse(
+			&n, *state,
+			"numpy-1.26.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"
+			".whl",
+			&err),
 		0);
 	assert_string_equal(n.platform, "manylinux_2_17_x86_64.manylinux2014_x86_64");
 	assert_int_equal(n.n_platforms, 2);
@@ -99,11 +100,11 @@ static void name_with_compressed_tag_sets_splits_platforms(void **state)
 static void name_rejections_are_notwheel(void **state)
 {
 	static const char *bad[] = {
-		"foo-1.0-py3-none-any.zip",            /* not .whl */
-		"foo-1.0-py3-none.whl",                /* four parts */
-		"foo-1.0-x-y-py3-none-any.whl",        /* seven parts */
-		"foo--py3-none-any.whl",               /* empty part */
-		"foo-1.0-build-py3-none-any.whl",      /* build tag without a digit */
+		"foo-1.0-py3-none-any.zip",       /* not .whl */
+		"foo-1.0-py3-none.whl",           /* four parts */
+		"foo-1.0-x-y-py3-none-any.whl",   /* seven parts */
+		"foo--py3-none-any.whl",          /* empty part */
+		"foo-1.0-build-py3-none-any.whl", /* build tag without a digit */
 		".whl",
 		"",
 	};

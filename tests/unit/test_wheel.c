@@ -66,8 +66,8 @@ static int count_elf(void *ctx, size_t member, const char *name, const void *byt
 	return 0;
 }
 
-static int inspect_elf(void *ctx, size_t member, const char *name, const void *bytes,
-		       size_t size, struct wa_error *err)
+static int inspect_elf(void *ctx, size_t member, const char *name, const void *bytes, size_t size,
+		       struct wa_error *err)
 {
 	struct wa_elf_info *info = NULL;
 
@@ -199,7 +199,8 @@ static void wheel_unlisted_member_is_not_in_record(void **state)
 	const struct wa_member *m = member_named(w, "unlisted/extra.py");
 	assert_non_null(m);
 	assert_false(m->in_record);
-	assert_true(member_named(w, "unlisted/_example.cpython-311-x86_64-linux-gnu.so")->in_record);
+	assert_true(
+		member_named(w, "unlisted/_example.cpython-311-x86_64-linux-gnu.so")->in_record);
 	wa_error_clear(&err);
 	assert_int_equal(wa_wheel_scan(w, 1, count_elf, &c, &err), 0);
 	assert_false(member_named(w, "unlisted/extra.py")->record_hashed);

@@ -84,8 +84,11 @@ static void write_sample(const char *path, bool zip64)
 	struct wa_zipout_options opt = {.force_zip64 = zip64};
 	struct wa_zipout *z = NULL;
 	struct wa_error err;
-	struct wa_zipout_meta stored = {.method = 0, .dos_time = 0x6000, .dos_date = 0x5821,
-					.version_made_by = 0x031e, .external_attr = 0100644u << 16};
+	struct wa_zipout_meta stored = {.method = 0,
+					.dos_time = 0x6000,
+					.dos_date = 0x5821,
+					.version_made_by = 0x031e,
+					.external_attr = 0100644u << 16};
 	struct wa_zipout_meta deflated = stored;
 
 	deflated.method = 8;
