@@ -13,6 +13,7 @@
  *   4. then the verdict, claims in the file name and --plat.
  */
 #include "wheelaudit/audit.h"
+#include "wheelaudit/path.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -240,17 +241,10 @@ static unsigned default_threads(void)
 
 /* ===== file-name facts ===== */
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* The libc an extension module's file name asks for: "x.cpython-311-x86_64-linux-gnu.so". */
 static enum wa_libc soabi_libc(const char *path, const char **cpython)
 {
-	const char *base = base_name(path);
+	const char *base = wa_path_base(path);
 	const char *tag = strstr(base, ".cpython-");
 
 	*cpython = NULL;
@@ -354,7 +348,7 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 
 static bool is_extension_name(const char *path)
 {
-	const char *base = base_name(path);
+	const char *base = wa_path_base(path);
 
 	return strstr(base, ".cpython-") || strstr(base, ".abi3.so") ||
 	       strstr(base, ".pypy") != NULL;
@@ -504,7 +498,7 @@ static void resolve_in_wheel(struct audit_state *s)
 
 		if (m->foreign)
 			continue;
-		if (strmap_put(&a->arena, &s->in_wheel, base_name(m->path), &present) ||
+		if (strmap_put(&a->arena, &s->in_wheel, wa_path_base(m->path), &present) ||
 		    (m->elf->soname &&
 		     strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)) ||
 		    (m->provides && strmap_put(&a->arena, &s->in_wheel, m->provides, &present)))
@@ -1434,7 +1428,7 @@ static int audit_begin(struct audit_state *s, struct wa_error *err)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	wa_arena_init(&s->a->arena);
 	s->a->path = astr(s, path);
-	s->a->wheel = astr(s, base_name(path));
+	s->a->wheel = astr(s, wa_path_base(path));
 	s->elf_by_member = calloc(n ? n : 1, sizeof(*s->elf_by_member));
 	if (!s->elf_by_member || s->oom)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");

@@ -11,6 +11,7 @@
  * size before use; a file is untrusted input.
  */
 #include "wheelaudit/elf.h"
+#include "wheelaudit/bytes.h"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -82,25 +83,17 @@ static bool in_file(const struct image *im, uint64_t off, uint64_t len)
 
 static uint16_t rd16(const struct image *im, uint64_t off)
 {
-	const unsigned char *p = im->bytes + off;
-
-	return im->big_endian ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+	return (uint16_t)wa_load_uint(im->bytes + off, 2, im->big_endian);
 }
 
 static uint32_t rd32(const struct image *im, uint64_t off)
 {
-	const unsigned char *p = im->bytes + off;
-
-	if (im->big_endian)
-		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return (uint32_t)wa_load_uint(im->bytes + off, 4, im->big_endian);
 }
 
 static uint64_t rd64(const struct image *im, uint64_t off)
 {
-	uint64_t hi = rd32(im, off), lo = rd32(im, off + 4);
-
-	return im->big_endian ? hi << 32 | lo : lo << 32 | hi;
+	return wa_load_uint(im->bytes + off, 8, im->big_endian);
 }
 
 /* Translates a virtual address to a file offset through PT_LOAD, as the loader maps it. */

@@ -23,6 +23,7 @@
  * Design and refused cases: docs/elf-patching.md.
  */
 #include "wheelaudit/elfpatch.h"
+#include "wheelaudit/bytes.h"
 
 #include <elf.h>
 #include <stdarg.h>
@@ -63,23 +64,6 @@ uint64_t wa_elf_patch_min_align(uint16_t machine)
 }
 
 /* ===== byte order and field layout ===== */
-
-static uint64_t load_uint(const unsigned char *p, size_t width, bool msb)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < width; i++)
-		v = v << 8 | p[msb ? i : width - 1 - i];
-	return v;
-}
-
-static void store_uint(unsigned char *p, size_t width, bool msb, uint64_t v)
-{
-	for (size_t i = 0; i < width; i++) {
-		p[msb ? width - 1 - i : i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-}
 
 /* Where a member of an ELF structure lies, for the file's class. */
 struct field {
@@ -148,12 +132,12 @@ static bool in_file(const struct image *im, uint64_t off, uint64_t len)
 
 static uint64_t get(const struct image *im, uint64_t at, struct field f)
 {
-	return load_uint(im->bytes + at + f.off, f.width, im->msb);
+	return wa_load_uint(im->bytes + at + f.off, f.width, im->msb);
 }
 
 static void put(const struct image *im, unsigned char *out, uint64_t at, struct field f, uint64_t v)
 {
-	store_uint(out + at + f.off, f.width, im->msb, v);
+	wa_store_uint(out + at + f.off, f.width, im->msb, v);
 }
 
 static int bad(const struct image *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -774,7 +758,7 @@ static bool word_at(const struct image *im, uint64_t vaddr, uint64_t *v)
 
 	if (!vaddr_to_offset(im, vaddr, 4, &off))
 		return false;
-	*v = load_uint(im->bytes + off, 4, im->msb);
+	*v = wa_load_uint(im->bytes + off, 4, im->msb);
 	return true;
 }
 

@@ -23,6 +23,8 @@
 
 #include "wheelaudit/elfpatch.h"
 #include "wheelaudit/hash.h"
+#include "wheelaudit/buf.h"
+#include "wheelaudit/path.h"
 
 struct plan_state {
 	struct wa_graft_plan *plan;
@@ -44,13 +46,6 @@ static const char *pstr(struct plan_state *s, const char *str)
 	return p;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static int compare_strings(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -62,7 +57,7 @@ static int compare_strings(const void *x, const void *y)
  * keeps its whole self as the stem. */
 static const char *hashed_name(struct plan_state *s, const char *needed, const char hex8[9])
 {
-	const char *base = base_name(needed);
+	const char *base = wa_path_base(needed);
 	const char *so = base;
 
 	while ((so = strstr(so, ".so")) != NULL) {
@@ -342,7 +337,7 @@ static int collect_in_wheel(struct plan_state *s, struct wa_error *err)
 
 		if (m->foreign || !m->elf)
 			continue;
-		s->in_wheel[n++] = base_name(m->path);
+		s->in_wheel[n++] = wa_path_base(m->path);
 		if (m->elf->soname)
 			s->in_wheel[n++] = m->elf->soname;
 	}

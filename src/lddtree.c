@@ -23,6 +23,7 @@
 
 #include "wheelaudit/elf.h"
 #include "wheelaudit/wheel.h"
+#include "wheelaudit/path.h"
 
 /* Deeper chains than this are shown cut (no real program nests so deep). */
 #define MAX_DISPLAY_DEPTH 256
@@ -323,13 +324,6 @@ static int prepare_paths(struct replay *rp, struct object *o, const struct objec
 	return rc;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* The directory part of a member name ("" at the top). */
 static char *dir_part(struct wa_arena *a, const char *path)
 {
@@ -366,7 +360,7 @@ static long wheel_at(const struct wheel_set *ws, const char *dir, const char *na
 /* True when member lies directly in dir ("" is the top). */
 static bool in_dir(const char *member, const char *dir)
 {
-	const char *base = base_name(member);
+	const char *base = wa_path_base(member);
 	size_t dlen = base == member ? 0 : (size_t)(base - member - 1);
 
 	return dlen == strlen(dir) && strncmp(member, dir, dlen) == 0;
@@ -383,7 +377,7 @@ static long wheel_by_name(const struct wheel_set *ws, const struct object *o, co
 
 		if (!member_fits(m, req))
 			continue;
-		if (strcmp(base_name(m->name), name) != 0 &&
+		if (strcmp(wa_path_base(m->name), name) != 0 &&
 		    !(m->info->soname && strcmp(m->info->soname, name) == 0))
 			continue;
 		if (in_dir(m->name, o->wheel_dir))

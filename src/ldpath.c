@@ -36,6 +36,8 @@
 #include <unistd.h>
 
 #include "wheelaudit/arena.h"
+#include "wheelaudit/buf.h"
+#include "wheelaudit/bytes.h"
 
 #ifndef EM_LOONGARCH
 #define EM_LOONGARCH 258
@@ -699,19 +701,6 @@ out:
 	pthread_mutex_unlock(&c->lock);
 }
 
-static uint16_t read16(const unsigned char *b, bool lsb)
-{
-	return lsb ? (uint16_t)(b[0] | b[1] << 8) : (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t read32(const unsigned char *b, bool lsb)
-{
-	return lsb ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-			       (uint32_t)b[3] << 24
-		   : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-			       (uint32_t)b[0] << 24;
-}
-
 /* Reads what the loader looks at first: the ELF header. */
 static void parse_header(const unsigned char *h, ssize_t n, struct probe *p)
 {
@@ -730,14 +719,14 @@ static void parse_header(const unsigned char *h, ssize_t n, struct probe *p)
 					 : (ssize_t)sizeof(Elf32_Ehdr);
 	if (n < need)
 		return;
-	type = read16(h + 16, lsb);
+	type = (uint16_t)wa_load_uint(h + 16, 2, !lsb);
 	if (type != ET_DYN && type != ET_EXEC)
 		return;
 	p->state = PROBE_ELF;
 	p->elf_class = h[EI_CLASS];
 	p->data = h[EI_DATA];
-	p->machine = read16(h + 18, lsb);
-	p->flags = read32(h + (h[EI_CLASS] == ELFCLASS64 ? 48 : 36), lsb);
+	p->machine = (uint16_t)wa_load_uint(h + 18, 2, !lsb);
+	p->flags = (uint32_t)wa_load_uint(h + (h[EI_CLASS] == ELFCLASS64 ? 48 : 36), 4, !lsb);
 }
 
 /* Opens path as the loader would and reads its header; never blocks on a FIFO. */

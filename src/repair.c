@@ -27,6 +27,8 @@
 #include "wheelaudit/hash.h"
 #include "wheelaudit/wheel.h"
 #include "wheelaudit/zipout.h"
+#include "wheelaudit/buf.h"
+#include "wheelaudit/path.h"
 
 #ifndef WA_VERSION
 #define WA_VERSION "0"
@@ -89,13 +91,6 @@ static void add_note(struct repair_state *s, const char *note)
 }
 
 /* ===== RECORD must match the archive exactly ===== */
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
 
 static bool is_signature(const struct wa_wheel *w, const char *name)
 {
@@ -478,7 +473,7 @@ static bool is_data_script(const struct wa_wheel *w, const char *name, const cha
 
 	if (strncmp(name, di, n) != 0 || strncmp(name + n, ".data/scripts/", 14) != 0)
 		return false;
-	*base = base_name(name);
+	*base = wa_path_base(name);
 	return **base != '\0';
 }
 
@@ -1008,7 +1003,7 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 		r->tagset = rstr(s, wa_wheel_filename(s->wheel)->platform);
 		return write_output(s, path,
 				    wa_arena_printf(&r->arena, "%s/%s", s->opt->wheel_dir,
-						    base_name(path)),
+						    wa_path_base(path)),
 				    true, err);
 	}
 	if (strcmp(a->outcome, "needs-graft") == 0) {

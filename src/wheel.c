@@ -16,6 +16,7 @@
 #include "wheelaudit/elf.h"
 #include "wheelaudit/hash.h"
 #include "wheelaudit/zip.h"
+#include "wheelaudit/buf.h"
 
 /* Unix file-type bits in a zip entry's external attributes (as in st_mode). */
 enum { UNIX_TYPE_MASK = 0170000, UNIX_TYPE_SYMLINK = 0120000 };

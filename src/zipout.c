@@ -21,7 +21,9 @@
 
 #include "wheelaudit/arena.h"
 #include "wheelaudit/outfile.h"
+#include "wheelaudit/buf.h"
 #include "zip_format.h"
+#include "wheelaudit/bytes.h"
 
 enum {
 	FLAG_DATA_DESCRIPTOR = 0x0008,
@@ -42,30 +44,28 @@ struct wa_zipout {
 
 /* ===== little-endian byte building ===== */
 
+/* Appends v as width little-endian bytes. */
+static void put_le(struct wa_buf *b, size_t width, uint64_t v)
+{
+	unsigned char p[8];
+
+	wa_store_uint(p, width, false, v);
+	wa_buf_add(b, p, width);
+}
+
 static void put16(struct wa_buf *b, uint32_t v)
 {
-	unsigned char p[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
-
-	wa_buf_add(b, p, 2);
+	put_le(b, 2, v);
 }
 
 static void put32(struct wa_buf *b, uint32_t v)
 {
-	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-			      (unsigned char)(v >> 24)};
-
-	wa_buf_add(b, p, 4);
+	put_le(b, 4, v);
 }
 
 static void put64(struct wa_buf *b, uint64_t v)
 {
-	put32(b, (uint32_t)v);
-	put32(b, (uint32_t)(v >> 32));
-}
-
-static uint16_t get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
+	put_le(b, 8, v);
 }
 
 /* ===== entries ===== */
@@ -87,11 +87,11 @@ struct entry {
 static void put_extra_without_zip64(struct wa_buf *b, const unsigned char *x, size_t len)
 {
 	for (size_t pos = 0; pos + 4 <= len;) {
-		size_t sz = get16(x + pos + 2);
+		size_t sz = wa_le16(x + pos + 2);
 
 		if (pos + 4 + sz > len)
 			break;
-		if (get16(x + pos) != ZIP_EXTRA_ZIP64)
+		if (wa_le16(x + pos) != ZIP_EXTRA_ZIP64)
 			wa_buf_add(b, x + pos, 4 + sz);
 		pos += 4 + sz;
 	}
