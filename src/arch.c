@@ -124,8 +124,17 @@ void wa_arch_from_elf(struct wa_arch *out, const struct wa_elf_info *info)
 static const struct {
 	const char *alias, *canonical;
 } tag_aliases[] = {
-	{"i386", "i686"},     {"i486", "i686"},     {"i586", "i686"},       {"amd64", "x86_64"},
-	{"arm64", "aarch64"}, {"armv8l", "armv7l"}, {"ppc64el", "ppc64le"},
+	{"i386", "i686"},
+	{"i486", "i686"},
+	{"i586", "i686"},
+	{"amd64", "x86_64"},
+	{"arm64", "aarch64"},
+	{"armv8l", "armv7l"},
+	{"ppc64el", "ppc64le"},
+	/* Android names ABIs, not machines (PEP 738) */
+	{"arm64_v8a", "aarch64"},
+	{"armeabi_v7a", "armv7l"},
+	{"x86", "i686"},
 };
 
 const char *wa_arch_canonical_tag(const char *tag_arch)

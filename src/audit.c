@@ -33,18 +33,6 @@ enum {
 
 /* ===== names ===== */
 
-const char *wa_libc_name(enum wa_libc libc)
-{
-	switch (libc) {
-	case WA_LIBC_NONE: return "none";
-	case WA_LIBC_GLIBC: return "glibc";
-	case WA_LIBC_MUSL: return "musl";
-	case WA_LIBC_ANDROID: return "android";
-	case WA_LIBC_CONFLICT: return "conflict";
-	}
-	return "unknown";
-}
-
 const char *wa_severity_name(enum wa_severity s)
 {
 	return s == WA_SEV_ERROR ? "error" : s == WA_SEV_WARNING ? "warning" : "info";
@@ -158,6 +146,7 @@ struct audit_state {
 	const char **bl_needed;
 	size_t n_bl_needed;
 	size_t *undef_order, *need_start;
+	bool candidate[WA_FAMILY_COUNT]; /* families the platform tags allow */
 	bool mismatch, no_policy, oom;
 };
 
@@ -256,7 +245,7 @@ static enum wa_libc soabi_libc(const char *path, const char **cpython)
 	if (strstr(tag, "-linux-musl"))
 		return WA_LIBC_MUSL;
 	if (strstr(tag, "-linux-android"))
-		return WA_LIBC_ANDROID;
+		return WA_LIBC_BIONIC;
 	return WA_LIBC_NONE;
 }
 
@@ -324,7 +313,7 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 		/* bionic's libc.so is also named libc.so: its LIBC version wins */
 		musl = false;
 	}
-	if (m->soabi_libc == WA_LIBC_ANDROID && !glibc && !musl)
+	if (m->soabi_libc == WA_LIBC_BIONIC && !glibc && !musl)
 		android = true,
 		why_android = why_android ? why_android : "-linux-android file name";
 	if ((glibc && musl) || (glibc && android)) {
@@ -338,7 +327,7 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 	else if (musl)
 		m->libc = WA_LIBC_MUSL, m->libc_evidence = why_musl;
 	else if (android)
-		m->libc = WA_LIBC_ANDROID, m->libc_evidence = why_android;
+		m->libc = WA_LIBC_BIONIC, m->libc_evidence = why_android;
 	else
 		m->libc = WA_LIBC_NONE, m->libc_evidence = "no libc in DT_NEEDED, PT_INTERP or "
 							   "symbol versions";
@@ -367,8 +356,7 @@ static void decide_wheel_arch(struct audit_state *s)
 		struct wa_platform p;
 
 		wa_platform_parse(&p, wn->platforms[i]);
-		if (p.kind == WA_PLATFORM_LINUX || p.kind == WA_PLATFORM_MANYLINUX ||
-		    p.kind == WA_PLATFORM_MUSLLINUX) {
+		if (p.kind == WA_PLATFORM_LINUX || p.kind == WA_PLATFORM_POLICY) {
 			snprintf(a->arch, sizeof(a->arch), "%s", wa_arch_canonical_tag(p.arch));
 			a->arch_source = "tag";
 			return;
@@ -428,23 +416,60 @@ static void collect_family_policies(struct audit_state *s)
 		const struct wa_policy *p = wa_policy_at(set, i);
 		enum wa_family f = wa_policy_family(p);
 
-		if (wa_policy_has_arch(p, s->a->arch))
+		if (s->candidate[f] && wa_policy_has_arch(p, s->a->arch))
 			s->fam[f][s->n_fam[f]++] = p;
 	}
 	for (int f = 0; f < WA_FAMILY_COUNT; f++)
 		s->a->widest[f] = s->n_fam[f] ? s->fam[f][s->n_fam[f] - 1] : NULL;
 }
 
-/* Narrows the possible families from each member's libc and file name. */
+/* The candidate families' names, "manylinux or musllinux", for messages. */
+static const char *candidate_names(struct audit_state *s)
+{
+	char buf[256] = "";
+	size_t used = 0, n = 0, total = 0;
+
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		total += s->candidate[f];
+	for (int f = 0; f < WA_FAMILY_COUNT && used < sizeof(buf); f++) {
+		int k;
+
+		if (!s->candidate[f])
+			continue;
+		n++;
+		k = snprintf(buf + used, sizeof(buf) - used, "%s%s",
+			     n == 1       ? ""
+			     : n == total ? " or "
+					  : ", ",
+			     wa_family_name((enum wa_family)f));
+		if (k > 0)
+			used += (size_t)k;
+	}
+	return astr(s, buf);
+}
+
+/* The first family the wheel can be judged by (findings said once, not per family). */
+static enum wa_family first_possible_family(const struct wa_audit *a)
+{
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		if (a->family_possible[f])
+			return (enum wa_family)f;
+	return WA_FAMILY_COUNT;
+}
+
+/*
+ * Narrows the candidate families to those of the members' C library (from
+ * their ELF data, or for a libc-free extension module from its file name:
+ * only interpreters of that libc import it).  Two C libraries in one wheel
+ * are a mismatch; a C library no candidate family is built on leaves no
+ * policy to judge by.
+ */
 static void decide_families(struct audit_state *s)
 {
 	struct wa_audit *a = s->a;
-	bool many = true, musl = true;
-	const char *glibc_member = NULL, *musl_member = NULL;
-	bool android = false;
+	const char *by_libc[WA_LIBC_CONFLICT + 1] = {0};
+	enum wa_libc found = WA_LIBC_NONE;
 
-	if (a->libc == WA_LIBC_ANDROID)
-		return; /* an android_* tag: no family applies (check_platform_kind) */
 	for (size_t i = 0; i < a->n_members; i++) {
 		const struct wa_audit_member *m = &a->members[i];
 		enum wa_libc l = m->libc;
@@ -452,36 +477,40 @@ static void decide_families(struct audit_state *s)
 		if (m->foreign)
 			continue;
 		if (l == WA_LIBC_NONE)
-			l = m->soabi_libc; /* only interpreters of that libc import it */
-		if (l == WA_LIBC_GLIBC)
-			musl = false, glibc_member = glibc_member ? glibc_member : m->path;
-		else if (l == WA_LIBC_MUSL)
-			many = false, musl_member = musl_member ? musl_member : m->path;
-		else if (l == WA_LIBC_ANDROID)
-			android = true;
-		else if (l == WA_LIBC_CONFLICT) {
+			l = m->soabi_libc;
+		if (l == WA_LIBC_CONFLICT) {
 			s->mismatch = true;
 			add_finding(s, WA_FIND_LIBC_CONFLICT, WA_SEV_ERROR, m->path,
 				    "member %s shows evidence of two C libraries (%s)", m->path,
 				    m->libc_evidence);
+		} else if (l != WA_LIBC_NONE && !by_libc[l]) {
+			by_libc[l] = m->path;
+			if (found != WA_LIBC_NONE && a->libc != WA_LIBC_CONFLICT) {
+				s->mismatch = true;
+				add_finding(s, WA_FIND_MIXED_LIBC, WA_SEV_ERROR, m->path,
+					    "%s and %s members in one wheel: %s is %s, %s is %s",
+					    wa_libc_name(found), wa_libc_name(l), by_libc[found],
+					    wa_libc_name(found), m->path, wa_libc_name(l));
+				a->libc = WA_LIBC_CONFLICT;
+			}
+			if (found == WA_LIBC_NONE)
+				found = l;
 		}
 	}
-	if (glibc_member && musl_member) {
-		s->mismatch = true;
-		add_finding(s, WA_FIND_MIXED_LIBC, WA_SEV_ERROR, musl_member,
-			    "glibc and musl members in one wheel: %s is glibc, %s is musl",
-			    glibc_member, musl_member);
-		a->libc = WA_LIBC_CONFLICT;
-	} else if (android) {
-		many = musl = false;
-		a->libc = WA_LIBC_ANDROID;
-		add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
-			    "Android (bionic) objects: no manylinux or musllinux policy applies");
-	} else {
-		a->libc = glibc_member ? WA_LIBC_GLIBC : musl_member ? WA_LIBC_MUSL : WA_LIBC_NONE;
-	}
-	a->family_possible[WA_FAMILY_MANYLINUX] = many && !s->mismatch;
-	a->family_possible[WA_FAMILY_MUSLLINUX] = musl && !s->mismatch;
+	if (a->libc == WA_LIBC_CONFLICT)
+		return;
+	a->libc = found;
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		a->family_possible[f] =
+			s->candidate[f] && !s->mismatch &&
+			(found == WA_LIBC_NONE || wa_family_libc((enum wa_family)f) == found);
+	if (s->mismatch || s->no_policy || found == WA_LIBC_NONE ||
+	    first_possible_family(a) != WA_FAMILY_COUNT)
+		return;
+	s->no_policy = true;
+	add_finding(s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, by_libc[found],
+		    "%s objects (%s): no %s policy applies to them", wa_libc_name(found),
+		    by_libc[found], candidate_names(s));
 }
 
 /* ===== judging one member against the policies ===== */
@@ -524,9 +553,11 @@ static bool is_libpython(const char *name)
 /* True when the library comes with the C library itself on this family. */
 static bool libc_provides(enum wa_family f, const char *name)
 {
-	if (f == WA_FAMILY_MUSLLINUX)
-		return is_musl_builtin(name);
-	return is_loader_name(name);
+	switch (wa_family_libc(f)) {
+	case WA_LIBC_MUSL: return is_musl_builtin(name);
+	case WA_LIBC_GLIBC: return is_loader_name(name);
+	default: return false;
+	}
 }
 
 /* --exclude: the user provides this library some other way. */
@@ -582,7 +613,8 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 		for (size_t k = 0; k < s->n_bl_needed; k++)
 			if (wa_policy_symbol_blacklisted(p, s->bl_needed[k], u->name))
 				bits |= FAIL_BLACKLIST;
-		if (m->libc == WA_LIBC_MUSL && wa_policy_family(p) == WA_FAMILY_MUSLLINUX) {
+		if (m->libc == WA_LIBC_MUSL &&
+		    wa_family_libc(wa_policy_family(p)) == WA_LIBC_MUSL) {
 			const char *rel = wa_policy_musl_symbol_release(s->opt->policies, u->name,
 									wa_arch_is_32bit(arch));
 
@@ -617,7 +649,7 @@ static bool blocking_findings(struct audit_state *s, const struct wa_audit_membe
 		if (!ucs2 && strncmp(n, "PyUnicodeUCS2_", 14) == 0) {
 			struct wa_finding *f = add_finding(
 				s, WA_FIND_UCS2, WA_SEV_ERROR, m->path,
-				"%s was built for a UCS2 (narrow-unicode) Python: %s; no manylinux "
+				"%s was built for a UCS2 (narrow-unicode) Python: %s; no supported "
 				"interpreter is such a build",
 				m->path, n);
 			if (f)
@@ -727,8 +759,7 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 				fi = add_finding(s, WA_FIND_SYMBOL_TOO_NEW, WA_SEV_ERROR, m->path,
 						 "%s needs %s from %s, newer than every %s policy",
 						 m->path, v->version, v->library,
-						 f == WA_FAMILY_MANYLINUX ? "manylinux"
-									  : "musllinux");
+						 wa_family_name(f));
 			if (fi) {
 				fi->version = v->version;
 				fi->library = v->library;
@@ -737,9 +768,10 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 	}
 }
 
-static void musl_rows(struct audit_state *s, const struct wa_audit_member *m)
+/* musl has no symbol versions: the symbols it first exported in a later
+ * release date the module instead (family f is built on musl). */
+static void musl_rows(struct audit_state *s, const struct wa_audit_member *m, enum wa_family f)
 {
-	const enum wa_family f = WA_FAMILY_MUSLLINUX;
 	const struct wa_elf_info *e = m->elf;
 
 	if (m->libc != WA_LIBC_MUSL || !s->n_fam[f])
@@ -763,7 +795,7 @@ static void musl_rows(struct audit_state *s, const struct wa_audit_member *m)
 			"libc (musl)", lowest, u->weak);
 		fi = add_finding(s, WA_FIND_MUSL_SYMBOL, WA_SEV_INFO, m->path,
 				 "%s imports %s, first exported by musl %s%s", m->path, u->name,
-				 rel, lowest ? "" : ": no musllinux policy has it");
+				 rel, lowest ? "" : ": no policy of the family has it");
 		if (fi) {
 			fi->symbol = u->name;
 			fi->version = rel;
@@ -858,8 +890,7 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 			continue;
 		if (excluded(s, n)) {
 			/* once per member, whichever families are evaluated */
-			if (f == WA_FAMILY_MANYLINUX ||
-			    !s->a->family_possible[WA_FAMILY_MANYLINUX]) {
+			if (f == first_possible_family(s->a)) {
 				fi = add_finding(s, WA_FIND_EXCLUDED_LIBRARY, WA_SEV_INFO, m->path,
 						 "%s needs %s, excluded by --exclude: not grafted, "
 						 "the user must provide it",
@@ -873,7 +904,7 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
 				 "%s needs %s, which is not on the %s whitelist: it must be "
 				 "grafted into the wheel (or --exclude'd if users provide it)",
-				 m->path, n, f == WA_FAMILY_MANYLINUX ? "manylinux" : "musllinux");
+				 m->path, n, wa_family_name(f));
 		if (fi)
 			fi->library = n;
 	}
@@ -1029,8 +1060,10 @@ static void evaluate(struct audit_state *s)
 			blacklist_findings(s, m, (enum wa_family)f);
 			external_findings(s, m, (enum wa_family)f);
 		}
-		if (a->family_possible[WA_FAMILY_MUSLLINUX])
-			musl_rows(s, m);
+		for (int f = 0; f < WA_FAMILY_COUNT; f++)
+			if (a->family_possible[f] &&
+			    wa_family_libc((enum wa_family)f) == WA_LIBC_MUSL)
+				musl_rows(s, m, (enum wa_family)f);
 	}
 	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
 		if (!a->family_possible[f])
@@ -1044,7 +1077,7 @@ static void evaluate(struct audit_state *s)
 	}
 }
 
-/* Checks each manylinux/musllinux tag the file name claims. */
+/* Checks each policy tag the file name claims. */
 static bool check_claims(struct audit_state *s)
 {
 	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
@@ -1056,11 +1089,9 @@ static bool check_claims(struct audit_state *s)
 		const struct wa_policy *p;
 
 		wa_platform_parse(&pl, wn->platforms[i]);
-		if (pl.kind != WA_PLATFORM_MANYLINUX && pl.kind != WA_PLATFORM_MUSLLINUX)
+		if (pl.kind != WA_PLATFORM_POLICY)
 			continue;
-		snprintf(name, sizeof(name), "%s_%d_%d",
-			 pl.kind == WA_PLATFORM_MANYLINUX ? "manylinux" : "musllinux", pl.major,
-			 pl.minor);
+		wa_family_policy_name(name, sizeof(name), pl.family, pl.major, pl.minor);
 		p = wa_policy_find(s->opt->policies, name, NULL, 0);
 		if (p && wa_policy_has_arch(p, s->a->arch) &&
 		    s->a->family_possible[wa_policy_family(p)] && policy_met(s, p, 0))
@@ -1137,9 +1168,10 @@ static const char *no_tag_reason(struct audit_state *s)
 	const struct wa_audit *a = s->a;
 
 	if (s->externals.len) {
-		const struct wa_policy *g = a->best_after_graft[WA_FAMILY_MANYLINUX]
-						    ? a->best_after_graft[WA_FAMILY_MANYLINUX]
-						    : a->best_after_graft[WA_FAMILY_MUSLLINUX];
+		const struct wa_policy *g = NULL;
+
+		for (int f = 0; f < WA_FAMILY_COUNT && !g; f++)
+			g = a->best_after_graft[f];
 
 		return wa_arena_printf(&s->a->arena,
 				       "needs external libraries: %s; %s%s once they are grafted",
@@ -1166,7 +1198,7 @@ static void decide_verdict(struct audit_state *s)
 
 	claims_ok = s->mismatch || s->no_policy || check_claims(s);
 	plat_ok = s->mismatch || s->no_policy || check_plat(s);
-	if (!s->mismatch && !s->no_policy && a->libc != WA_LIBC_ANDROID)
+	if (!s->mismatch && !s->no_policy)
 		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++) {
 			const struct wa_policy *p = a->best[f2];
 
@@ -1179,37 +1211,35 @@ static void decide_verdict(struct audit_state *s)
 							 a->arch));
 		}
 	if (s->mismatch) {
-		a->exit_code = WA_EXIT_MISMATCH;
-		a->outcome = "mismatch";
+		a->outcome = WA_OUTCOME_MISMATCH;
 		f = first_of(s, WA_FIND_TAG_ARCH_MISMATCH);
 		f = f ? f : first_of(s, WA_FIND_FOREIGN_ARCH);
 		f = f ? f : first_of(s, WA_FIND_MIXED_LIBC);
 		f = f ? f : first_of(s, WA_FIND_LIBC_CONFLICT);
 		a->reason = f ? f->message : "architecture or libc mismatch";
-	} else if (s->no_policy || a->libc == WA_LIBC_ANDROID) {
-		a->exit_code = WA_EXIT_POLICY;
-		a->outcome = "no-policy";
+	} else if (s->no_policy) {
+		a->outcome = WA_OUTCOME_NO_POLICY;
 		f = first_of(s, WA_FIND_NO_POLICY_FOR_ARCH);
 		f = f ? f : first_of(s, WA_FIND_UNSUPPORTED_PLATFORM);
 		a->reason = f ? f->message : "no policy applies";
 	} else if (!tags.len) {
-		a->exit_code = WA_EXIT_POLICY;
+		bool graft_helps = false;
+
 		/* "needs-graft" only when grafting would actually lead to a tag */
-		a->outcome = s->externals.len && (a->best_after_graft[WA_FAMILY_MANYLINUX] ||
-						  a->best_after_graft[WA_FAMILY_MUSLLINUX])
-				     ? "needs-graft"
-				     : "policy-violation";
+		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++)
+			graft_helps |= a->best_after_graft[f2] != NULL;
+		a->outcome = s->externals.len && graft_helps ? WA_OUTCOME_NEEDS_GRAFT
+							     : WA_OUTCOME_POLICY_VIOLATION;
 		a->reason = no_tag_reason(s);
 	} else if (!claims_ok || !plat_ok) {
-		a->exit_code = WA_EXIT_POLICY;
-		a->outcome = "policy-violation";
+		a->outcome = WA_OUTCOME_POLICY_VIOLATION;
 		f = first_of(s, claims_ok ? WA_FIND_PLAT_NOT_MET : WA_FIND_CLAIM_NOT_MET);
 		a->reason = f ? f->message : NULL;
 	} else {
-		a->exit_code = WA_EXIT_OK;
-		a->outcome = "compliant";
+		a->outcome = WA_OUTCOME_COMPLIANT;
 	}
-	if (!tags.len && a->libc == WA_LIBC_ANDROID)
+	/* without a policy tag: the wheel's own tag where the family keeps it */
+	if (!tags.len && !a->retag)
 		push_tag(s, &tags, astr(s, wa_wheel_filename(s->wheel)->platform));
 	else if (!tags.len)
 		push_tag(s, &tags, wa_arena_printf(&a->arena, "linux_%s", a->arch));
@@ -1307,8 +1337,8 @@ static void finish_pure(struct audit_state *s)
 	struct wa_audit *a = s->a;
 	const char **tags = aalloc(s, sizeof(*tags));
 
-	a->exit_code = s->opt->allow_pure ? WA_EXIT_OK : WA_EXIT_PURE;
-	a->outcome = "pure";
+	a->outcome = WA_OUTCOME_PURE;
+	a->pure_ok = s->opt->allow_pure;
 	a->reason = "pure wheel: no ELF members, nothing to audit";
 	if (tags) {
 		tags[0] = astr(s, wa_wheel_filename(s->wheel)->platform);
@@ -1318,26 +1348,25 @@ static void finish_pure(struct audit_state *s)
 	}
 }
 
+/*
+ * The families that may judge the wheel, from its platform tags: a family
+ * whose wheels keep their own tag (Android) judges only wheels tagged for
+ * it; the others judge Linux wheels, whatever policy tag they claim.
+ */
 static void check_platform_kind(struct audit_state *s)
 {
 	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+	bool own[WA_FAMILY_COUNT] = {false}, any_own = false;
+
+	s->a->retag = true;
 
 	for (size_t i = 0; i < wn->n_platforms; i++) {
 		struct wa_platform p;
 
 		wa_platform_parse(&p, wn->platforms[i]);
-		if (p.kind == WA_PLATFORM_ANDROID) {
-			s->no_policy = true;
-			s->a->libc = WA_LIBC_ANDROID;
-			add_finding(
-				s, WA_FIND_UNSUPPORTED_PLATFORM, WA_SEV_ERROR, NULL,
-				"%s is an Android platform tag: Android wheels keep their "
-				"android_* tag and are outside manylinux/musllinux (not audited "
-				"here)",
-				wn->platforms[i]);
-			return;
-		}
-		if (p.kind == WA_PLATFORM_OTHER) {
+		if (p.kind == WA_PLATFORM_POLICY && !wa_family_retag(p.family)) {
+			own[p.family] = any_own = true;
+		} else if (p.kind == WA_PLATFORM_OTHER) {
 			s->mismatch = true;
 			add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
 				    "the wheel is tagged %s, not a Linux platform, but holds Linux "
@@ -1346,25 +1375,31 @@ static void check_platform_kind(struct audit_state *s)
 			return;
 		}
 	}
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		s->candidate[f] = any_own ? own[f] : wa_family_retag((enum wa_family)f);
+	s->a->retag = !any_own;
 }
 
 static void check_policy_exists(struct audit_state *s)
 {
-	if (s->mismatch || s->no_policy || s->n_fam[0] || s->n_fam[1])
+	if (s->mismatch || s->no_policy)
 		return;
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		if (s->n_fam[f])
+			return;
 	s->no_policy = true;
 	for (size_t i = 0; i < s->a->n_members; i++) {
 		const struct wa_audit_member *m = &s->a->members[i];
 
 		if (!m->foreign) {
 			add_finding(s, WA_FIND_NO_POLICY_FOR_ARCH, WA_SEV_ERROR, NULL,
-				    "no manylinux or musllinux policy exists for %s (%s is %s)",
+				    "no %s policy exists for %s (%s is %s)", candidate_names(s),
 				    s->a->arch, m->path, m->arch.description);
 			return;
 		}
 	}
-	add_finding(s, WA_FIND_NO_POLICY_FOR_ARCH, WA_SEV_ERROR, NULL,
-		    "no manylinux or musllinux policy exists for %s", s->a->arch);
+	add_finding(s, WA_FIND_NO_POLICY_FOR_ARCH, WA_SEV_ERROR, NULL, "no %s policy exists for %s",
+		    candidate_names(s), s->a->arch);
 }
 
 static void take_lists(struct audit_state *s)
@@ -1520,6 +1555,13 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 		rc = wa_audit_run(out, w, opt, err);
 	wa_wheel_free(w);
 	return rc;
+}
+
+int wa_audit_exit(const struct wa_audit *a)
+{
+	if (a->outcome == WA_OUTCOME_PURE && a->pure_ok)
+		return WA_EXIT_OK;
+	return wa_outcome_exit(a->outcome, a->outcome);
 }
 
 void wa_audit_free(struct wa_audit *a)

@@ -8,6 +8,8 @@
  */
 #include "wheelaudit/policy.h"
 
+#include "wheelaudit/arch.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -121,8 +123,6 @@ struct wa_policy_set {
 	struct strlist known_arches; /* sorted union of every policy's arches */
 	bool finished;
 };
-
-static const char *const family_names[WA_FAMILY_COUNT] = {"manylinux", "musllinux"};
 
 /* ------------------------------------------------------------------ */
 /* Versions                                                             */
@@ -465,6 +465,7 @@ static int load_arch_table(struct ctx *c, const char *arch, const cJSON *obj, co
 	return 0;
 }
 
+/* The policy's platform version in its family's form: "2.17", or an API level "24". */
 static int parse_libc_version(struct ctx *c, const char *v, const char *path, int *major,
 			      int *minor)
 {
@@ -473,6 +474,13 @@ static int parse_libc_version(struct ctx *c, const char *v, const char *path, in
 
 	errno = 0;
 	a = strtol(v, &end, 10);
+	if (wa_family_version_form(c->family) == WA_VERSION_LEVEL) {
+		if (end == v || *end || a < 0 || a > 1000 || errno)
+			return bad(c, path, "not an API level");
+		*major = (int)a;
+		*minor = 0;
+		return 0;
+	}
 	if (end == v || *end != '.' || a < 0 || a > 1000)
 		return bad(c, path, "not a major.minor version");
 	v = end + 1;
@@ -573,9 +581,9 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 	if ((rc = get_string(c, obj, "name", path, true, &pol->name)))
 		return rc;
 	path_key(p, path, "name");
-	if (strncmp(pol->name, family_names[c->family], strlen(family_names[c->family])) != 0)
+	if (strncmp(pol->name, wa_family_name(c->family), strlen(wa_family_name(c->family))) != 0)
 		return badf(c, p, "'%s' does not start with '%s' (the file's family)", pol->name,
-			    family_names[c->family]);
+			    wa_family_name(c->family));
 
 	path_key(p, path, "aliases");
 	v = cJSON_GetObjectItemCaseSensitive(obj, "aliases");
@@ -611,12 +619,12 @@ static int load_policy(struct ctx *c, const cJSON *obj, size_t index)
 	max = cJSON_GetObjectItemCaseSensitive(obj, "max");
 	nonnum = cJSON_GetObjectItemCaseSensitive(obj, "non_numeric");
 	path_key(p, path, "max");
-	if (max && c->family == WA_FAMILY_MUSLLINUX)
-		return bad(c, p,
-			   "musl has no symbol versioning: musllinux policies judge no nodes");
+	if (max && wa_family_nodes(c->family) == WA_NODES_FORBIDDEN)
+		return badf(c, p, "%s has no symbol versioning: %s policies judge no nodes",
+			    wa_libc_name(wa_family_libc(c->family)), wa_family_name(c->family));
 	if (max && !cJSON_IsObject(max))
 		return bad(c, p, "not an object");
-	if (!max && c->family == WA_FAMILY_MANYLINUX)
+	if (!max && wa_family_nodes(c->family) == WA_NODES_REQUIRED)
 		return bad(c, p, "missing");
 	pol->has_max = max != NULL;
 	path_key(p, path, "non_numeric");
@@ -731,8 +739,8 @@ static int load_musl_symbols(struct ctx *c, const cJSON *obj)
 	size_t i = 0;
 	int rc;
 
-	if (c->family != WA_FAMILY_MUSLLINUX)
-		return bad(c, path, "only a musllinux table can list musl symbols");
+	if (wa_family_libc(c->family) != WA_LIBC_MUSL)
+		return bad(c, path, "only the table of a musl family can list musl symbols");
 	if (c->set->musl)
 		return badf(c, path, "musl symbols already given in %s", c->set->musl_file);
 	if (!cJSON_IsObject(obj))
@@ -796,7 +804,7 @@ int wa_policy_set_add_json(struct wa_policy_set *set, const char *name, const ch
 	static const char *const keys[] = {"format",     "format_version", "family",
 					   "libc",       "arches",         "policies",
 					   "exceptions", "musl_symbols",   NULL};
-	struct ctx c = {set, NULL, WA_FAMILY_MANYLINUX, err};
+	struct ctx c = {set, NULL, (enum wa_family)0, err};
 	const char *end = NULL, *fam = NULL, *libc = NULL, *format = NULL;
 	cJSON *root = NULL;
 	const cJSON *v, *it;
@@ -838,19 +846,15 @@ int wa_policy_set_add_json(struct wa_policy_set *set, const char *name, const ch
 	if ((rc = get_string(&c, root, "family", "$", true, &fam)) ||
 	    (rc = get_string(&c, root, "libc", "$", false, &libc)))
 		goto out;
-	if (strcmp(fam, "manylinux") == 0) {
-		c.family = WA_FAMILY_MANYLINUX;
-	} else if (strcmp(fam, "musllinux") == 0) {
-		c.family = WA_FAMILY_MUSLLINUX;
-	} else {
-		rc = bad(&c, "$.family", "neither \"manylinux\" nor \"musllinux\"");
+	if (!wa_family_find(fam, strlen(fam), &c.family)) {
+		rc = bad(&c, "$.family", "not a known policy family (family.h)");
 		goto out;
 	}
 
 	v = cJSON_GetObjectItemCaseSensitive(root, "arches");
 	if (v) {
-		if (c.family == WA_FAMILY_MUSLLINUX) {
-			rc = bad(&c, "$.arches", "musl has no symbol versioning: no node sets");
+		if (wa_family_nodes(c.family) == WA_NODES_FORBIDDEN) {
+			rc = bad(&c, "$.arches", "the family judges no nodes: no node sets");
 			goto out;
 		}
 		if (!cJSON_IsObject(v)) {
@@ -914,7 +918,7 @@ void wa_policy_set_free(struct wa_policy_set *set)
 	free(set);
 }
 
-/* manylinux before musllinux, then highest priority (most compatible) first. */
+/* In family-table order, then highest priority (most compatible) first. */
 static int cmp_policy(const void *a, const void *b)
 {
 	const struct wa_policy *x = *(const struct wa_policy *const *)a;
@@ -1375,7 +1379,8 @@ const struct wa_policy *wa_policy_find(const struct wa_policy_set *set, const ch
 				best_arch = "";
 				best_len = SIZE_MAX;
 			} else if (name[n] == '_' && n > best_len &&
-				   strlist_has(&set->known_arches, name + n + 1)) {
+				   strlist_has(&set->known_arches,
+					       wa_arch_canonical_tag(name + n + 1))) {
 				/* "manylinux_2_1" must not swallow "manylinux_2_17_x86_64":
 				 * the suffix must be exactly a known architecture, and the
 				 * longest matching name wins. */
@@ -1442,7 +1447,7 @@ bool wa_policy_lib_allowed(const struct wa_policy *p, const char *soname)
 {
 	if (strlist_has(&p->whitelist, soname))
 		return true;
-	return p->family == WA_FAMILY_MUSLLINUX && is_musl_libc_name(soname) &&
+	return wa_family_libc(p->family) == WA_LIBC_MUSL && is_musl_libc_name(soname) &&
 	       strlist_has(&p->whitelist, "libc.so");
 }
 
@@ -1525,7 +1530,7 @@ bool wa_policy_musl_release_ok(const struct wa_policy *p, const char *release)
 	char *end;
 	long major, minor = 0;
 
-	if (p->family != WA_FAMILY_MUSLLINUX || !wa_version_is_numeric(release))
+	if (wa_family_libc(p->family) != WA_LIBC_MUSL || !wa_version_is_numeric(release))
 		return false;
 	major = strtol(release, &end, 10);
 	if (*end == '.')

@@ -456,10 +456,10 @@ static int build_record(struct repair_state *s, struct wa_error *err)
 }
 
 /* A rejection is a result: the audit in r says why. */
-static void reject(struct repair_state *s, int exit_code, const char *reason)
+static void reject(struct repair_state *s, enum wa_outcome cause, const char *reason)
 {
-	s->r->exit_code = exit_code;
-	s->r->outcome = "rejected";
+	s->r->outcome = WA_OUTCOME_REJECTED;
+	s->r->cause = cause;
 	s->r->reason = reason;
 }
 
@@ -741,7 +741,7 @@ static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	if (s->plan->n_missing) {
 		*rejected = true;
-		reject(s, WA_EXIT_POLICY, missing_reason(s));
+		reject(s, WA_OUTCOME_NEEDS_GRAFT, missing_reason(s));
 		return 0;
 	}
 	/* patched now: the second audit takes the libraries' ELF data */
@@ -767,9 +767,9 @@ static int plan_grafts(struct repair_state *s, bool *rejected, struct wa_error *
 	s->first_audit = s->audit;
 	s->audit = second;
 	s->r->audit = second;
-	if (second->exit_code != WA_EXIT_OK) {
+	if (second->outcome != WA_OUTCOME_COMPLIANT) {
 		*rejected = true;
-		reject(s, second->exit_code, graft_rejection_reason(s, second));
+		reject(s, second->outcome, graft_rejection_reason(s, second));
 	}
 	return 0;
 }
@@ -979,8 +979,7 @@ static int write_output(struct repair_state *s, const char *input, const char *o
 	if (rc)
 		return rc;
 	s->r->output = output;
-	s->r->outcome = unchanged_copy ? "copied" : "repaired";
-	s->r->exit_code = WA_EXIT_OK;
+	s->r->outcome = unchanged_copy ? WA_OUTCOME_COPIED : WA_OUTCOME_REPAIRED;
 	return 0;
 }
 
@@ -993,9 +992,9 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 
 	if (rc)
 		return rc;
-	if (strcmp(a->outcome, "pure") == 0) {
-		if (a->exit_code != WA_EXIT_OK) {
-			reject(s, a->exit_code,
+	if (a->outcome == WA_OUTCOME_PURE) {
+		if (!s->opt->audit.allow_pure) {
+			reject(s, a->outcome,
 			       "pure wheel: nothing to repair (--allow-pure copies it)");
 			return 0;
 		}
@@ -1006,15 +1005,15 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 						    wa_path_base(path)),
 				    true, err);
 	}
-	if (strcmp(a->outcome, "needs-graft") == 0) {
+	if (a->outcome == WA_OUTCOME_NEEDS_GRAFT) {
 		bool rejected = false;
 
 		rc = plan_grafts(s, &rejected, err);
 		if (rc || rejected)
 			return rc;
 		a = s->audit;
-	} else if (a->exit_code != WA_EXIT_OK) {
-		reject(s, a->exit_code, a->reason ? a->reason : "no policy is met");
+	} else if (a->outcome != WA_OUTCOME_COMPLIANT) {
+		reject(s, a->outcome, a->reason ? a->reason : "no policy is met");
 		return 0;
 	}
 	decide_tags(s);
@@ -1022,7 +1021,7 @@ static int repair_audited(struct repair_state *s, const char *path, struct wa_er
 	if (s->oom || !r->tagset)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	if (!s->tags.len) {
-		reject(s, WA_EXIT_POLICY, "no policy is met");
+		reject(s, WA_OUTCOME_POLICY_VIOLATION, "no policy is met");
 		return 0;
 	}
 	for (size_t i = 0; i < wa_wheel_member_count(s->wheel); i++)

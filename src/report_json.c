@@ -94,14 +94,9 @@ static cJSON *family_object(struct wa_json_report *r, struct wa_audit *a,
 
 	if (!o)
 		return NULL;
-	put(r, o, "manylinux",
-	    str_or_null(best[WA_FAMILY_MANYLINUX]
-				? wa_audit_policy_tag(a, best[WA_FAMILY_MANYLINUX])
-				: NULL));
-	put(r, o, "musllinux",
-	    str_or_null(best[WA_FAMILY_MUSLLINUX]
-				? wa_audit_policy_tag(a, best[WA_FAMILY_MUSLLINUX])
-				: NULL));
+	for (int f = 0; f < WA_FAMILY_COUNT; f++)
+		put(r, o, wa_family_name((enum wa_family)f),
+		    str_or_null(best[f] ? wa_audit_policy_tag(a, best[f]) : NULL));
 	return o;
 }
 
@@ -213,8 +208,8 @@ static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 	}
 	put(r, w, "wheel", cJSON_CreateString(a->wheel));
 	put(r, w, "path", cJSON_CreateString(a->path));
-	put(r, w, "exit_code", cJSON_CreateNumber(a->exit_code));
-	put(r, w, "outcome", cJSON_CreateString(a->outcome));
+	put(r, w, "exit_code", cJSON_CreateNumber(wa_audit_exit(a)));
+	put(r, w, "outcome", cJSON_CreateString(wa_outcome_name(a->outcome)));
 	verdict = cJSON_CreateObject();
 	if (verdict) {
 		put(r, verdict, "tags", string_array(r, a->tags, a->n_tags));
@@ -319,10 +314,7 @@ static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *re
 int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
 			      const struct wa_repair *rep, const struct wa_error *err)
 {
-	const char *outcome = rep                            ? rep->outcome
-			      : exit_code == WA_EXIT_INVALID ? "invalid"
-			      : exit_code == WA_EXIT_USAGE   ? "refused"
-							     : "error";
+	const char *outcome = wa_outcome_name(rep ? rep->outcome : wa_outcome_of_error(err->code));
 
 	cJSON *w = entry_head(r, path, exit_code, outcome);
 
@@ -345,8 +337,7 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
 			     const struct wa_error *err)
 {
-	cJSON *w =
-		entry_head(r, path, exit_code, exit_code == WA_EXIT_INVALID ? "invalid" : "error");
+	cJSON *w = entry_head(r, path, exit_code, wa_outcome_name(wa_outcome_of_error(err->code)));
 
 	if (!w)
 		return -1;

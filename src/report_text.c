@@ -42,7 +42,7 @@ static const char *elf_type_name(uint16_t t, bool has_interp)
 
 static void print_verdict(const struct out *o, const struct wa_audit *a)
 {
-	const char *c = a->exit_code == WA_EXIT_OK ? GREEN(o) : RED(o);
+	const char *c = wa_audit_exit(a) == WA_EXIT_OK ? GREEN(o) : RED(o);
 
 	fprintf(o->f, "%s: %s%s%s", a->wheel, c, a->tagset, RESET(o));
 	if (a->reason)
@@ -52,12 +52,10 @@ static void print_verdict(const struct out *o, const struct wa_audit *a)
 
 static void print_best(const struct out *o, struct wa_audit *a)
 {
-	static const char *const fam[] = {"manylinux", "musllinux"};
-
 	for (int f = 0; f < WA_FAMILY_COUNT; f++) {
 		if (!a->family_possible[f])
 			continue;
-		fprintf(o->f, "  %s: %s", fam[f],
+		fprintf(o->f, "  %s: %s", wa_family_name((enum wa_family)f),
 			a->best[f] ? wa_audit_policy_tag(a, a->best[f]) : "no policy met");
 		if (a->best_after_graft[f] && a->best_after_graft[f] != a->best[f])
 			fprintf(o->f,
@@ -113,7 +111,7 @@ static void print_member(const struct out *o, struct wa_audit *a, const struct w
 							     : "x86-64-v4");
 	for (int f = 0; f < WA_FAMILY_COUNT; f++)
 		if (a->family_possible[f])
-			fprintf(o->f, "      best %s: %s\n", f ? "musllinux" : "manylinux",
+			fprintf(o->f, "      best %s: %s\n", wa_family_name((enum wa_family)f),
 				m->best[f] ? wa_audit_policy_tag(a, m->best[f]) : "none");
 }
 

@@ -2,12 +2,12 @@
 /*
  * Wheel file names and platform tags.  The file name has five or six
  * dash-separated parts (PEP 427); a platform tag is split into its
- * family, libc version and architecture (PEP 600 for manylinux_X_Y,
- * PEP 656 for musllinux_X_Y, PEP 513/571/599 for the legacy aliases).
+ * policy family, version and architecture through the family table
+ * (family.h: PEP 600 manylinux_X_Y and its legacy aliases, PEP 656
+ * musllinux_X_Y, PEP 738 android_<api>_<abi>).
  */
 #include "wheelaudit/tag.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,25 +88,6 @@ int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const cha
 	return 0;
 }
 
-/* Reads "X_Y_" at the start of s; returns the rest or NULL. */
-static const char *parse_version_pair(const char *s, int *major, int *minor)
-{
-	char *end;
-	long a, b;
-
-	if (*s < '0' || *s > '9')
-		return NULL;
-	a = strtol(s, &end, 10);
-	if (*end != '_' || end[1] < '0' || end[1] > '9')
-		return NULL;
-	b = strtol(end + 1, &end, 10);
-	if (*end != '_' || a > 1000 || b > 1000)
-		return NULL;
-	*major = (int)a;
-	*minor = (int)b;
-	return end + 1;
-}
-
 static void set_arch(struct wa_platform *out, const char *arch)
 {
 	snprintf(out->arch, sizeof(out->arch), "%s", arch);
@@ -114,62 +95,19 @@ static void set_arch(struct wa_platform *out, const char *arch)
 
 void wa_platform_parse(struct wa_platform *out, const char *tag)
 {
-	static const struct {
-		const char *prefix;
-		int major, minor;
-	} legacy[] = {
-		{"manylinux1_", 2, 5},
-		{"manylinux2010_", 2, 12},
-		{"manylinux2014_", 2, 17},
-	};
-	const char *rest;
+	const char *arch;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = WA_PLATFORM_OTHER;
 	if (strcmp(tag, "any") == 0) {
 		out->kind = WA_PLATFORM_ANY;
-		return;
-	}
-	if (strncmp(tag, "linux_", 6) == 0) {
+	} else if (strncmp(tag, "linux_", 6) == 0) {
 		out->kind = WA_PLATFORM_LINUX;
 		set_arch(out, tag + 6);
-		return;
-	}
-	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
-		size_t n = strlen(legacy[i].prefix);
-
-		if (strncmp(tag, legacy[i].prefix, n) == 0) {
-			out->kind = WA_PLATFORM_MANYLINUX;
-			out->major = legacy[i].major;
-			out->minor = legacy[i].minor;
-			set_arch(out, tag + n);
-			return;
-		}
-	}
-	if (strncmp(tag, "manylinux_", 10) == 0 &&
-	    (rest = parse_version_pair(tag + 10, &out->major, &out->minor))) {
-		out->kind = WA_PLATFORM_MANYLINUX;
-		set_arch(out, rest);
-		return;
-	}
-	if (strncmp(tag, "musllinux_", 10) == 0 &&
-	    (rest = parse_version_pair(tag + 10, &out->major, &out->minor))) {
-		out->kind = WA_PLATFORM_MUSLLINUX;
-		set_arch(out, rest);
-		return;
-	}
-	if (strncmp(tag, "android_", 8) == 0) {
-		/* android_<api level>_<abi> (PEP 738) */
-		const char *abi = strchr(tag + 8, '_');
-
-		out->kind = WA_PLATFORM_ANDROID;
-		/* strtol and a clamp, not atoi: atoi is undefined for a number
-		 * that does not fit an int, and the tag is untrusted. */
-		long api = strtol(tag + 8, NULL, 10);
-
-		out->major = api > INT_MAX ? INT_MAX : api < INT_MIN ? INT_MIN : (int)api;
-		set_arch(out, abi ? abi + 1 : "");
-		return;
+	} else if (wa_family_parse_tag(tag, &out->family, &out->major, &out->minor, &arch) &&
+		   *arch) {
+		out->kind = WA_PLATFORM_POLICY;
+		set_arch(out, arch);
 	}
 }
 

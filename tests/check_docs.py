@@ -4,13 +4,15 @@
 
 usage: check_docs.py WHEELAUDIT_BINARY [SOURCE_ROOT]
 
-SOURCE_ROOT defaults to the directory above this script.  Checks:
-  (a) every error name in WA_ERROR_MAP (include/wheelaudit/error.h) appears
-      in docs/exit-codes.md both as WA_E<NAME> and as `<NAME>`, and the
-      error-code enum of docs/show-v1.schema.json lists exactly those names;
-  (b) every finding kind in WA_FINDING_MAP (include/wheelaudit/audit.h)
-      appears in docs/exit-codes.md (as `kind`) and the finding kind enum
-      of docs/show-v1.schema.json lists exactly those kinds;
+SOURCE_ROOT defaults to the directory above this script.  The tables the
+code is generated from are read from the binary (`wheelaudit --list-errors`,
+`--list-findings`, `--list-outcomes`), never scraped from C source.  Checks:
+  (a) every error name (WA_ERROR_MAP) appears in docs/exit-codes.md both as
+      WA_E<NAME> and as `<NAME>`, and the error-code enum of
+      docs/show-v1.schema.json lists exactly those names;
+  (b) every finding kind (WA_FINDING_MAP) appears in docs/exit-codes.md (as
+      `kind`) and the finding kind enum of docs/show-v1.schema.json lists
+      exactly those kinds;
   (c) every option of every command, that is every long option in the
       `struct option` tables of src/cli/cmd_<command>.c (option macros
       defined in src/cli/*.h, such as CLI_AUDIT_LONG_OPTIONS, expanded
@@ -21,10 +23,11 @@ SOURCE_ROOT defaults to the directory above this script.  Checks:
       ".SS \"show and repair\"");
   (d) docs/repair-v1.schema.json parses, every "$ref" in it resolves
       (locally or into docs/show-v1.schema.json), and its outcome enum
-      lists exactly the outcomes the code produces (the `outcome`
-      assignments in src/repair.c and wa_json_report_add_repair in
-      src/report_json.c), each of which has a row in docs/repair.md's
-      outcome table ("| `outcome` |").
+      lists exactly the repair and error outcomes of WA_OUTCOME_MAP, each
+      of which has a row in docs/repair.md's outcome table;
+  (e) the audit outcomes are exactly the show schema's audit outcome enum,
+      its error outcomes are error outcomes, and every outcome is named in
+      docs/exit-codes.md.
 Prints one line per problem; exits 0 when all hold, 1 when one fails and
 2 when the check itself cannot run.  Only the standard library is used.
 """
@@ -44,6 +47,17 @@ def strip_c_comments(text):
     return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
 
 
+def listing(binary, kind):
+    """The rows `wheelaudit --list-KIND` prints (its tables, tab-separated)."""
+    run = subprocess.run([binary, "--list-" + kind], capture_output=True, text=True, timeout=30)
+    if run.returncode != 0:
+        raise LookupError(f"'wheelaudit --list-{kind}' exited {run.returncode}: {run.stderr.strip()}")
+    rows = [line.split("\t") for line in run.stdout.splitlines() if line]
+    if not rows:
+        raise LookupError(f"'wheelaudit --list-{kind}' printed nothing")
+    return rows
+
+
 def map_entries(header_text, macro):
     """The body of `#define MACRO(XX) ...` with its line continuations."""
     m = re.search(r"#define\s+" + macro + r"\(XX\)((?:[^\n]*\\\n)*[^\n]*)", header_text)
@@ -52,20 +66,12 @@ def map_entries(header_text, macro):
     return m.group(1).replace("\\\n", "\n")
 
 
-def error_names(root):
-    body = map_entries(read(os.path.join(root, "include/wheelaudit/error.h")), "WA_ERROR_MAP")
-    names = re.findall(r"XX\(\s*([A-Z0-9_]+)\s*,", body)
-    if not names:
-        raise LookupError("WA_ERROR_MAP has no entries")
-    return names
+def error_names(binary):
+    return [row[0] for row in listing(binary, "errors")]
 
 
-def finding_kinds(root):
-    body = map_entries(read(os.path.join(root, "include/wheelaudit/audit.h")), "WA_FINDING_MAP")
-    kinds = re.findall(r'XX\(\s*[A-Z0-9_]+\s*,\s*"([^"]+)"\s*\)', body)
-    if not kinds:
-        raise LookupError("WA_FINDING_MAP has no entries")
-    return kinds
+def finding_kinds(binary):
+    return [row[0] for row in listing(binary, "findings")]
 
 
 LONG_OPTION = r'\{\s*"([^"]+)"\s*,'
@@ -183,24 +189,15 @@ def refs(node):
             yield from refs(v)
 
 
-def repair_outcomes(root):
-    """The outcomes `repair --json` can print, from the code."""
-    repair_c = strip_c_comments(read(os.path.join(root, "src/repair.c")))
-    outcomes = []
-    for stmt in re.findall(r"->\s*outcome\s*=(.*?);", repair_c, re.S):
-        outcomes += re.findall(r'"([^"]+)"', stmt)
-    text = strip_c_comments(read(os.path.join(root, "src/report_json.c")))
-    m = re.search(r"wa_json_report_add_repair\s*\([^)]*\)\s*\{(.*?)\n\}", text, re.S)
-    if m:
-        stmt = re.search(r"\boutcome\s*=(.*?);", m.group(1), re.S)
-        if stmt:
-            outcomes += re.findall(r'"([^"]+)"', stmt.group(1))
-    if not outcomes:
-        raise LookupError("no repair outcomes found in src/repair.c and src/report_json.c")
-    return sorted(set(outcomes))
+def outcomes_by_scope(binary):
+    """{scope: [outcome names]} from `wheelaudit --list-outcomes`."""
+    scopes = {}
+    for row in listing(binary, "outcomes"):
+        scopes.setdefault(row[2], []).append(row[0])
+    return scopes
 
 
-def check_repair_schema(root, show_schema, problems):
+def check_repair_schema(root, binary, show_schema, problems):
     name = "docs/repair-v1.schema.json"
     try:
         schema = json.loads(read(os.path.join(root, name)))
@@ -227,7 +224,8 @@ def check_repair_schema(root, show_schema, problems):
             problems.append(f"{name}: $ref {ref!r} does not resolve")
 
     try:
-        outcomes = repair_outcomes(root)
+        scopes = outcomes_by_scope(binary)
+        outcomes = sorted(scopes.get("repair", []) + scopes.get("error", []))
         repair_doc = read(os.path.join(root, "docs/repair.md"))
     except (OSError, LookupError) as e:
         problems.append(f"{name}: cannot check the outcomes: {e}")
@@ -259,8 +257,9 @@ def main(argv):
         exit_doc = read(os.path.join(root, "docs/exit-codes.md"))
         schema = json.loads(read(os.path.join(root, "docs/show-v1.schema.json")))
         man = roff_plain(read(os.path.join(root, "docs/wheelaudit.1")))
-        errors = error_names(root)
-        kinds = finding_kinds(root)
+        errors = error_names(binary)
+        kinds = finding_kinds(binary)
+        scopes = outcomes_by_scope(binary)
         cli_dir = os.path.join(root, "src/cli")
         macros = option_macros(cli_dir)
     except (OSError, ValueError, LookupError) as e:
@@ -344,7 +343,24 @@ def main(argv):
                 problems.append(f"'wheelaudit {command} --help': option {opt} ({source}) is not listed")
 
     # (d) the repair schema
-    check_repair_schema(root, schema, problems)
+    check_repair_schema(root, binary, schema, problems)
+
+    # (e) audit outcomes: the show schema and docs/exit-codes.md
+    try:
+        audit_enum = schema["$defs"]["audit"]["properties"]["outcome"]["enum"]
+        error_enum = schema["$defs"]["error"]["properties"]["outcome"]["enum"]
+    except (KeyError, TypeError):
+        problems.append("docs/show-v1.schema.json: no outcome enums in $defs.audit/$defs.error")
+    else:
+        if sorted(audit_enum) != sorted(scopes.get("audit", [])):
+            problems.append("docs/show-v1.schema.json: audit outcome enum differs from "
+                            f"--list-outcomes: {sorted(audit_enum)} vs {sorted(scopes.get('audit', []))}")
+        if not set(error_enum) <= set(scopes.get("error", [])):
+            problems.append(f"docs/show-v1.schema.json: error outcomes {sorted(error_enum)} are not "
+                            "all error outcomes of --list-outcomes")
+    for name in sorted(n for names in scopes.values() for n in names):
+        if f"`{name}`" not in exit_doc:
+            problems.append(f"docs/exit-codes.md: outcome `{name}` (--list-outcomes) is not mentioned")
 
     if problems:
         for p in problems:

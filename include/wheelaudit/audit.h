@@ -15,6 +15,8 @@
 #include "wheelaudit/arena.h"
 #include "wheelaudit/elf.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/family.h"
+#include "wheelaudit/outcome.h"
 #include "wheelaudit/policy.h"
 #include "wheelaudit/wheel.h"
 
@@ -32,15 +34,6 @@ struct wa_audit_options {
 
 /* Sets the defaults (limits, threads); policies and plat stay NULL. */
 void wa_audit_options_init(struct wa_audit_options *opt);
-
-enum wa_libc {
-	WA_LIBC_NONE, /* no libc dependency (none, or linked statically) */
-	WA_LIBC_GLIBC,
-	WA_LIBC_MUSL,
-	WA_LIBC_ANDROID,  /* bionic */
-	WA_LIBC_CONFLICT, /* evidence for more than one */
-};
-const char *wa_libc_name(enum wa_libc libc);
 
 enum wa_severity { WA_SEV_INFO, WA_SEV_WARNING, WA_SEV_ERROR };
 const char *wa_severity_name(enum wa_severity s);
@@ -78,6 +71,7 @@ enum wa_finding_kind {
 #define XX(name, text) WA_FIND_##name,
 	WA_FINDING_MAP(XX)
 #undef XX
+	WA_FINDING_COUNT
 };
 const char *wa_finding_kind_name(enum wa_finding_kind k);
 
@@ -128,12 +122,13 @@ struct wa_audit {
 	struct wa_arena arena;
 	const char *wheel; /* file name */
 	const char *path;
-	int exit_code;
-	const char *outcome;
+	enum wa_outcome outcome; /* its exit code: wa_audit_exit */
+	bool pure_ok;            /* --allow-pure: a pure wheel exits 0 */
 	char arch[48];
 	const char *arch_source; /* "tag" or "elf" */
 	enum wa_libc libc;
-	bool family_possible[WA_FAMILY_COUNT];
+	bool family_possible[WA_FAMILY_COUNT]; /* the families the wheel can be judged by */
+	bool retag; /* the output takes the best policies' tags (else it keeps its own) */
 	const struct wa_policy *best[WA_FAMILY_COUNT];
 	const struct wa_policy *best_after_graft[WA_FAMILY_COUNT];
 	const struct wa_policy *widest[WA_FAMILY_COUNT]; /* whose whitelist decides "external" */
@@ -163,6 +158,9 @@ int wa_audit_wheel(struct wa_audit **out, const char *path, const struct wa_audi
 int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_audit_options *opt,
 		 struct wa_error *err);
 void wa_audit_free(struct wa_audit *a);
+
+/* The exit code of the audit: its outcome's class (0 for a pure wheel under --allow-pure). */
+int wa_audit_exit(const struct wa_audit *a);
 
 /* A library that repair grafts: audited as if it were a member at path. */
 struct wa_audit_graft {

@@ -41,11 +41,11 @@ struct wa_repair_graft {
 
 struct wa_repair {
 	struct wa_arena arena;
-	struct wa_audit *audit; /* owned */
-	int exit_code;          /* the contract's code for this wheel */
-	const char *outcome;    /* "repaired", "copied" (pure, --allow-pure), "rejected" */
-	const char *output;     /* path written, or NULL */
-	const char **tags;      /* platform tags of the output, sorted */
+	struct wa_audit *audit;  /* owned */
+	enum wa_outcome outcome; /* repaired, copied (pure, --allow-pure), planned, rejected */
+	enum wa_outcome cause;   /* rejected: the audit outcome behind it (the exit code's) */
+	const char *output;      /* path written, or NULL */
+	const char **tags;       /* platform tags of the output, sorted */
 	size_t n_tags;
 	const char *tagset; /* tags joined with '.' */
 	const char *reason; /* why it was rejected, or NULL */

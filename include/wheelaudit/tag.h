@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Wheel file names (PEP 427 / binary distribution format) and platform
- * tags (PEP 425, 600, 656).  Pure string logic.
+ * tags (PEP 425, 600, 656, 738).  Pure string logic.
  */
 #ifndef WHEELAUDIT_TAG_H
 #define WHEELAUDIT_TAG_H
@@ -11,6 +11,7 @@
 
 #include "wheelaudit/arena.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/family.h"
 
 /* The parts of NAME-VERSION(-BUILD)?-PY-ABI-PLAT.whl, each a compressed tag set. */
 struct wa_wheel_name {
@@ -32,18 +33,18 @@ int wa_wheel_name_parse(struct wa_wheel_name *out, struct wa_arena *a, const cha
 			struct wa_error *err);
 
 enum wa_platform_kind {
-	WA_PLATFORM_ANY,       /* "any" */
-	WA_PLATFORM_LINUX,     /* linux_<arch> */
-	WA_PLATFORM_MANYLINUX, /* manylinux_X_Y_<arch>, manylinux1/2010/2014 */
-	WA_PLATFORM_MUSLLINUX, /* musllinux_X_Y_<arch> */
-	WA_PLATFORM_ANDROID,   /* android_<api>_<abi> */
-	WA_PLATFORM_OTHER,     /* macosx_*, win_*, ... */
+	WA_PLATFORM_ANY,    /* "any" */
+	WA_PLATFORM_LINUX,  /* linux_<arch> */
+	WA_PLATFORM_POLICY, /* a policy family's tag: manylinux_X_Y_<arch>, android_<api>_<abi>, ...
+			     */
+	WA_PLATFORM_OTHER,  /* macosx_*, win_*, ... */
 };
 
 struct wa_platform {
 	enum wa_platform_kind kind;
-	int major, minor; /* glibc or musl version for many/musllinux */
-	char arch[48];    /* as spelled in the tag: "x86_64", "armv7l", "arm64_v8a" */
+	enum wa_family family; /* WA_PLATFORM_POLICY only */
+	int major, minor;      /* the family's version: glibc/musl X.Y, or the API level */
+	char arch[48];         /* as spelled in the tag: "x86_64", "armv7l", "arm64_v8a" */
 };
 
 /* Splits one platform tag; never fails (unknown forms are WA_PLATFORM_OTHER). */

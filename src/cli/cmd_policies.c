@@ -38,7 +38,7 @@ enum { TEXT_WIDTH = 80 };
 
 static const char *libc_name(const struct wa_policy *p)
 {
-	return wa_policy_family(p) == WA_FAMILY_MUSLLINUX ? "musl" : "glibc";
+	return wa_libc_name(wa_family_libc(wa_policy_family(p)));
 }
 
 /* Prints words after a label, wrapping at TEXT_WIDTH with a hanging indent. */
@@ -132,9 +132,12 @@ static void print_maxima(const struct wa_policy *p, const char *only_arch)
 	int archw = 4;
 
 	if (nf == 0) {
-		printf("  no symbol versions are judged%s\n",
-		       wa_policy_family(p) == WA_FAMILY_MUSLLINUX
-			       ? " (musl has no symbol versioning)"
+		printf("  no symbol versions are judged%s%s%s\n",
+		       wa_family_nodes(wa_policy_family(p)) == WA_NODES_FORBIDDEN ? " (" : "",
+		       wa_family_nodes(wa_policy_family(p)) == WA_NODES_FORBIDDEN ? libc_name(p)
+										  : "",
+		       wa_family_nodes(wa_policy_family(p)) == WA_NODES_FORBIDDEN
+			       ? " has no symbol versioning)"
 			       : "");
 		return;
 	}
@@ -226,7 +229,7 @@ static void print_one_text(const struct wa_policy *p, const char *only_arch)
 		char label[64];
 
 		if ((only_arch && strcmp(arch, only_arch) != 0) ||
-		    wa_policy_family(p) == WA_FAMILY_MUSLLINUX)
+		    wa_family_nodes(wa_policy_family(p)) == WA_NODES_FORBIDDEN)
 			continue;
 		if (a == 0 || only_arch)
 			printf("\nnon-numeric version nodes allowed:\n");
@@ -303,10 +306,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "aliases"));
 	for (size_t i = 0; ok && i < wa_policy_alias_count(p); i++)
 		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_alias(p, i)));
-	ok = ok &&
-	     cJSON_AddStringToObject(o, "family",
-				     wa_policy_family(p) == WA_FAMILY_MUSLLINUX ? "musllinux"
-										: "manylinux");
+	ok = ok && cJSON_AddStringToObject(o, "family", wa_family_name(wa_policy_family(p)));
 	ok = ok && cJSON_AddNumberToObject(o, "priority", wa_policy_priority(p));
 	ok = ok && cJSON_AddStringToObject(o, "libc", libc_name(p));
 	ok = ok && cJSON_AddStringToObject(o, "libc_version", ver);

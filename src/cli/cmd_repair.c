@@ -181,7 +181,7 @@ static int report_rejection(const struct repair_args *args, const struct wa_repa
 	if (wa_report_text(stderr, rep->audit, &args->common.text))
 		return WA_EXIT_INTERNAL;
 	fprintf(stderr, "wheelaudit: error: %s: rejected: %s\n", rep->audit->wheel,
-		rep->reason ? rep->reason : rep->outcome);
+		rep->reason ? rep->reason : wa_outcome_name(rep->outcome));
 	return 0;
 }
 
@@ -207,7 +207,7 @@ static int repair_one(const struct repair_args *args, const char *path, struct w
 		code = wa_error_exit_code(-rc);
 		cli_print_error(path, &err);
 	} else {
-		code = rep->exit_code;
+		code = wa_outcome_exit(rep->outcome, rep->cause);
 		for (size_t i = 0; i < rep->n_notes; i++)
 			cli_warning("%s: %s", path, rep->notes[i]);
 		if (rep->output) {

@@ -95,7 +95,7 @@ int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
 			if (json && wa_json_report_add_error(json, argv[i], code, &err))
 				code = WA_EXIT_INTERNAL;
 		} else {
-			code = audit->exit_code;
+			code = wa_audit_exit(audit);
 			if (json) {
 				if (wa_json_report_add_audit(json, audit))
 					code = WA_EXIT_INTERNAL;

@@ -17,6 +17,9 @@
 #include "cmd_repair.h"
 #include "cmd_show.h"
 #include "wheelaudit/elf.h"
+#include "wheelaudit/audit.h"
+#include "wheelaudit/family.h"
+#include "wheelaudit/outcome.h"
 #include "wheelaudit/outfile.h"
 #include "wheelaudit/policy.h"
 
@@ -87,6 +90,44 @@ static int drop_policy_dir(int argc, char **argv)
 	return out;
 }
 
+/*
+ * --list-KIND: the tables the code is generated from, one row per line,
+ * tab-separated, for scripts and for the documentation check
+ * (tests/check_docs.py), which must never scrape C source.
+ */
+static bool list_table(const char *what)
+{
+	static const char *const scopes[] = {"audit", "repair", "error"};
+
+	if (strcmp(what, "--list-outcomes") == 0) {
+		for (int o = 0; o < WA_OUTCOME_COUNT; o++) {
+			int code = wa_outcome_exit_class((enum wa_outcome)o);
+			char exit_text[16];
+
+			snprintf(exit_text, sizeof(exit_text), "%d", code);
+			printf("%s\t%s\t%s\t%s\n", wa_outcome_name((enum wa_outcome)o),
+			       code == WA_EXIT_FROM_CAUSE ? "cause" : exit_text,
+			       scopes[wa_outcome_scope((enum wa_outcome)o)],
+			       wa_outcome_description((enum wa_outcome)o));
+		}
+	} else if (strcmp(what, "--list-findings") == 0) {
+		for (int k = 0; k < WA_FINDING_COUNT; k++)
+			printf("%s\n", wa_finding_kind_name((enum wa_finding_kind)k));
+	} else if (strcmp(what, "--list-errors") == 0) {
+		for (int c = 1; c < WA_ERROR_COUNT; c++)
+			printf("%s\t%d\t%s\n", wa_error_name(c), wa_error_exit_code(c),
+			       wa_error_default_text(c));
+	} else if (strcmp(what, "--list-families") == 0) {
+		for (int f = 0; f < WA_FAMILY_COUNT; f++)
+			printf("%s\t%s\t%s\n", wa_family_name((enum wa_family)f),
+			       wa_libc_name(wa_family_libc((enum wa_family)f)),
+			       wa_family_file((enum wa_family)f));
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Flushes and closes stdout; a failed write becomes exit 6 (as git and jq do). */
 static int finish_stdout(int code)
 {
@@ -141,6 +182,8 @@ int main(int argc, char **argv)
 		print_help(stdout);
 		return finish_stdout(WA_EXIT_OK);
 	}
+	if (list_table(argv[1]))
+		return finish_stdout(WA_EXIT_OK);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("wheelaudit " WA_VERSION);
 		return finish_stdout(WA_EXIT_OK);

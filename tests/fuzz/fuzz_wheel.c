@@ -188,15 +188,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc) {
 		FUZZ_CHECK(rc < 0 && err.code == -rc && a == NULL);
 	} else {
-		FUZZ_CHECK(a != NULL && a->outcome && a->tagset);
-		FUZZ_CHECK(a->exit_code >= WA_EXIT_OK && a->exit_code <= WA_EXIT_PURE);
+		FUZZ_CHECK(a != NULL && a->outcome < WA_OUTCOME_COUNT && a->tagset);
+		FUZZ_CHECK(wa_audit_exit(a) >= WA_EXIT_OK && wa_audit_exit(a) <= WA_EXIT_PURE);
 		if (elf_images)
 			FUZZ_CHECK(a->arena.total <= audit_bound(size));
 	}
 	/* To see how far seeds get: WA_FUZZ_VERBOSE=1 fuzz_wheel FILE... */
 	if (getenv("WA_FUZZ_VERBOSE"))
 		fprintf(stderr, "%s: %s %s (audit %zu bytes)\n", name,
-			rc ? wa_error_name(err.code) : a->outcome, rc ? err.message : a->tagset,
+			rc ? wa_error_name(err.code) : wa_outcome_name(a->outcome), rc ? err.message : a->tagset,
 			rc ? (size_t)0 : a->arena.total);
 	render(a, path, rc, &err);
 	wa_audit_free(a);

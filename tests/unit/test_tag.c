@@ -149,7 +149,8 @@ static void platform_legacy_aliases_map_to_glibc_versions(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		wa_platform_parse(&p, v[i].tag);
-		assert_int_equal(p.kind, WA_PLATFORM_MANYLINUX);
+		assert_int_equal(p.kind, WA_PLATFORM_POLICY);
+		assert_int_equal(p.family, WA_FAMILY_MANYLINUX);
 		assert_int_equal(p.major, v[i].major);
 		assert_int_equal(p.minor, v[i].minor);
 		assert_string_equal(p.arch, v[i].arch);
@@ -162,7 +163,8 @@ static void platform_pep600_tag_gives_version_and_arch(void **state)
 
 	(void)state;
 	wa_platform_parse(&p, "manylinux_2_28_aarch64");
-	assert_int_equal(p.kind, WA_PLATFORM_MANYLINUX);
+	assert_int_equal(p.kind, WA_PLATFORM_POLICY);
+	assert_int_equal(p.family, WA_FAMILY_MANYLINUX);
 	assert_int_equal(p.major, 2);
 	assert_int_equal(p.minor, 28);
 	assert_string_equal(p.arch, "aarch64");
@@ -178,7 +180,8 @@ static void platform_musllinux_tag_gives_musl_version_and_arch(void **state)
 
 	(void)state;
 	wa_platform_parse(&p, "musllinux_1_2_armv7l");
-	assert_int_equal(p.kind, WA_PLATFORM_MUSLLINUX);
+	assert_int_equal(p.kind, WA_PLATFORM_POLICY);
+	assert_int_equal(p.family, WA_FAMILY_MUSLLINUX);
 	assert_int_equal(p.major, 1);
 	assert_int_equal(p.minor, 2);
 	assert_string_equal(p.arch, "armv7l");
@@ -203,7 +206,8 @@ static void platform_android_tag_gives_api_level_and_abi(void **state)
 
 	(void)state;
 	wa_platform_parse(&p, "android_24_arm64_v8a");
-	assert_int_equal(p.kind, WA_PLATFORM_ANDROID);
+	assert_int_equal(p.kind, WA_PLATFORM_POLICY);
+	assert_int_equal(p.family, WA_FAMILY_ANDROID);
 	assert_int_equal(p.major, 24);
 	assert_string_equal(p.arch, "arm64_v8a");
 }
