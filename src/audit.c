@@ -14,6 +14,8 @@
  */
 #include "wheelaudit/audit.h"
 #include "wheelaudit/path.h"
+#include "wheelaudit/resolve.h"
+#include "wheelaudit/strmap.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -55,75 +57,6 @@ void wa_audit_options_init(struct wa_audit_options *opt)
 	wa_elf_limits_default(&opt->elf_limits);
 }
 
-/* ===== a string map =====
- *
- * Names a hostile member can repeat a million times (DT_NEEDED entries,
- * external libraries) are looked up through this open-addressing table,
- * so no step of the audit is quadratic in what one file declares.
- */
-
-struct strmap {
-	const char **keys;
-	void **values;
-	size_t cap, len; /* cap: a power of two, at least twice len */
-};
-
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static void **strmap_slot(const struct strmap *m, const char *key, size_t *at)
-{
-	size_t i = (size_t)hash_name(key) & (m->cap - 1);
-
-	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	*at = i;
-	return m->keys[i] ? &m->values[i] : NULL;
-}
-
-static void *strmap_get(const struct strmap *m, const char *key)
-{
-	size_t at;
-	void **v = m->cap ? strmap_slot(m, key, &at) : NULL;
-
-	return v ? *v : NULL;
-}
-
-/* Adds or replaces key (borrowed; must outlive the map); -1 when out of memory. */
-static int strmap_put(struct wa_arena *a, struct strmap *m, const char *key, void *value)
-{
-	size_t at;
-
-	if (2 * (m->len + 1) > m->cap) {
-		struct strmap bigger = {.cap = m->cap ? 2 * m->cap : 64};
-
-		bigger.keys = wa_arena_alloc(a, bigger.cap * sizeof(*bigger.keys));
-		bigger.values = wa_arena_alloc(a, bigger.cap * sizeof(*bigger.values));
-		if (!bigger.keys || !bigger.values)
-			return -1;
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i]) {
-				strmap_slot(&bigger, m->keys[i], &at);
-				bigger.keys[at] = m->keys[i];
-				bigger.values[at] = m->values[i];
-				bigger.len++;
-			}
-		*m = bigger;
-	}
-	if (!strmap_slot(m, key, &at)) {
-		m->keys[at] = key;
-		m->len++;
-	}
-	m->values[at] = value;
-	return 0;
-}
-
 /* ===== working state ===== */
 
 struct audit_state {
@@ -138,9 +71,8 @@ struct audit_state {
 	const struct wa_policy **fam[WA_FAMILY_COUNT];
 	size_t n_fam[WA_FAMILY_COUNT];
 	unsigned char **fails;  /* [member][policy index in the set] */
-	struct strmap in_wheel; /* file names and SONAMEs of the wheel's own libraries */
-	struct strmap external_by_name;
-	struct strmap blacklisted_libs; /* libraries any policy has a blacklist for */
+	struct wa_strmap external_by_name;
+	struct wa_strmap blacklisted_libs; /* libraries any policy has a blacklist for */
 	/* per member being evaluated: its distinct DT_NEEDED names that have a
 	 * blacklist, and its undefined symbols grouped by version need */
 	const char **bl_needed;
@@ -515,34 +447,47 @@ static void decide_families(struct audit_state *s)
 
 /* ===== judging one member against the policies ===== */
 
-/* Marks, once, which DT_NEEDED entries another member of the wheel provides
- * (a library of another architecture cannot satisfy the loader). */
+/*
+ * Marks, once, which DT_NEEDED entries the wheel itself provides, as the
+ * loader model (resolve.h) finds them: a member of another architecture
+ * provides nothing, a grafted copy also answers to the name it stands in
+ * for.
+ */
 static void resolve_in_wheel(struct audit_state *s)
 {
 	struct wa_audit *a = s->a;
-	static char present; /* any non-NULL value */
+	struct wa_resolver_member *rm = calloc(a->n_members + 1, sizeof(*rm));
+	struct wa_resolver *r = NULL;
+	struct wa_error err;
 
-	for (size_t i = 0; i < a->n_members; i++) {
-		const struct wa_audit_member *m = &a->members[i];
-
-		if (m->foreign)
-			continue;
-		if (strmap_put(&a->arena, &s->in_wheel, wa_path_base(m->path), &present) ||
-		    (m->elf->soname &&
-		     strmap_put(&a->arena, &s->in_wheel, m->elf->soname, &present)) ||
-		    (m->provides && strmap_put(&a->arena, &s->in_wheel, m->provides, &present)))
-			s->oom = true;
+	wa_error_clear(&err);
+	for (size_t i = 0; rm && i < a->n_members; i++)
+		if (!a->members[i].foreign)
+			rm[i] = (struct wa_resolver_member){a->members[i].path, a->members[i].elf,
+							    a->members[i].provides};
+	if (!rm || wa_resolver_new(&r, NULL, rm, a->n_members, NULL, &err)) {
+		s->oom = true;
+		free(rm);
+		return;
 	}
-	for (size_t i = 0; i < a->n_members; i++) {
+	for (size_t i = 0; i < a->n_members && !s->oom; i++) {
 		struct wa_audit_member *m = &a->members[i];
 		bool *in = aalloc(s, (m->elf->n_needed ? m->elf->n_needed : 1) * sizeof(bool));
 
 		if (!in)
-			return;
-		for (size_t k = 0; k < m->elf->n_needed; k++)
-			in[k] = strmap_get(&s->in_wheel, m->elf->needed[k]) != NULL;
+			break;
+		for (size_t k = 0; k < m->elf->n_needed; k++) {
+			long found = rm[i].elf ? wa_resolver_in_wheel(r, i, m->elf->needed[k], &err)
+					       : -1;
+
+			if (found == -2)
+				s->oom = true;
+			in[k] = found >= 0;
+		}
 		m->needed_in_wheel = in;
 	}
+	wa_resolver_free(r);
+	free(rm);
 }
 
 static bool is_libpython(const char *name)
@@ -844,12 +789,12 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 
 static void note_external(struct audit_state *s, const char *lib, const char *member)
 {
-	struct wa_external *x = strmap_get(&s->external_by_name, lib);
+	struct wa_external *x = wa_strmap_get(&s->external_by_name, lib);
 
 	if (!x) {
 		x = aalloc(s, sizeof(*x));
 		if (!x || wa_ptrvec_push(&s->a->arena, &s->externals, x) ||
-		    strmap_put(&s->a->arena, &s->external_by_name, lib, x)) {
+		    wa_strmap_put(&s->a->arena, &s->external_by_name, lib, x)) {
 			s->oom = true;
 			return;
 		}
@@ -970,7 +915,7 @@ static void collect_blacklisted_libs(struct audit_state *s)
 			size_t n;
 			const char *lib = wa_policy_blacklist_at(p, k, &n);
 
-			if (strmap_put(&s->a->arena, &s->blacklisted_libs, lib, &present))
+			if (wa_strmap_put(&s->a->arena, &s->blacklisted_libs, lib, &present))
 				s->oom = true;
 		}
 	}
@@ -984,7 +929,7 @@ static void collect_blacklisted_libs(struct audit_state *s)
 static int prepare_member(struct audit_state *s, const struct wa_audit_member *m)
 {
 	const struct wa_elf_info *e = m->elf;
-	struct strmap seen = {0};
+	struct wa_strmap seen = {0};
 	static char present;
 	size_t *count;
 
@@ -998,9 +943,9 @@ static int prepare_member(struct audit_state *s, const struct wa_audit_member *m
 	for (size_t k = 0; k < e->n_needed; k++) {
 		const char *n = e->needed[k];
 
-		if (!strmap_get(&s->blacklisted_libs, n) || strmap_get(&seen, n))
+		if (!wa_strmap_get(&s->blacklisted_libs, n) || wa_strmap_get(&seen, n))
 			continue;
-		if (strmap_put(&s->a->arena, &seen, n, &present)) {
+		if (wa_strmap_put(&s->a->arena, &seen, n, &present)) {
 			s->oom = true;
 			return -1;
 		}

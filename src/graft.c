@@ -1,41 +1,51 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The graft plan (see include/wheelaudit/graft.h): resolve, read, name
- * and patch the host libraries a wheel needs.
+ * The graft plan (see include/wheelaudit/graft.h): find, check, read,
+ * name and (on paper) patch the host libraries a wheel needs.
  *
- * Resolution follows the loader's rules for the object that asks: a wheel
- * member searches its own DT_RPATH/DT_RUNPATH (entries with $ORIGIN point
- * inside the wheel, which the audit already covered, so they are skipped
- * here), then the system; a host library searches with its own directory
- * as $ORIGIN and inherits the DT_RPATH chain of whoever loaded it, as
- * ld.so does.
+ * Finding is the resolver's (resolve.h): each member's load is replayed
+ * with only the names the audit calls external searched, so a wheel
+ * member's DT_RPATH/DT_RUNPATH and the DT_RPATH chain of a host library
+ * are honoured as the loader honours them.  Legitimate builds point their
+ * search paths at the libraries they were linked with, so absolute
+ * entries are searched too; what keeps a crafted search path from packing
+ * arbitrary files into the output is the check of each candidate: a
+ * regular file outside the kernel's pseudo file systems, and a shared
+ * library (ET_DYN, no program interpreter unless it has a SONAME).
  */
-#define _GNU_SOURCE /* memrchr */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "wheelaudit/graft.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wheelaudit/elfpatch.h"
-#include "wheelaudit/hash.h"
 #include "wheelaudit/buf.h"
+#include "wheelaudit/hash.h"
 #include "wheelaudit/path.h"
+#include "wheelaudit/resolve.h"
+#include "wheelaudit/strmap.h"
 
 struct plan_state {
 	struct wa_graft_plan *plan;
 	const struct wa_audit *a;
 	const struct wa_audit_options *opt;
-	const struct wa_ld_config *cfg;
+	struct wa_resolver *resolver;
+	struct wa_strmap by_name;  /* DT_NEEDED name -> struct wa_graft_lib (or &missing) */
+	struct wa_strmap by_ident; /* host file identity -> struct wa_graft_lib */
 	struct wa_ptrvec libs, missing;
-	const char **in_wheel; /* sorted names the wheel's own members provide */
-	size_t n_in_wheel;
+	const struct wa_elf_info **found; /* per lib: the original file's inspection */
+	size_t n_found_cap;
 	bool oom;
 };
+
+static char missing_marker; /* by_name value of a name already reported missing */
 
 static const char *pstr(struct plan_state *s, const char *str)
 {
@@ -46,16 +56,11 @@ static const char *pstr(struct plan_state *s, const char *str)
 	return p;
 }
 
-static int compare_strings(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 /* ===== names ===== */
 
 /* "libfoo.so.1" + hash -> "libfoo-1a2b3c4d.so.1"; a name without ".so"
  * keeps its whole self as the stem. */
-static const char *hashed_name(struct plan_state *s, const char *needed, const char hex8[9])
+static const char *hashed_name(struct plan_state *s, const char *needed, const char *hex8)
 {
 	const char *base = wa_path_base(needed);
 	const char *so = base;
@@ -66,127 +71,42 @@ static const char *hashed_name(struct plan_state *s, const char *needed, const c
 		so += 3;
 	}
 	if (!so)
-		return wa_arena_printf(&s->plan->arena, "%s-%s", base, hex8);
-	return wa_arena_printf(&s->plan->arena, "%.*s-%s%s", (int)(so - base), base, hex8, so);
+		return wa_arena_printf(&s->plan->arena, "%s-%.8s", base, hex8);
+	return wa_arena_printf(&s->plan->arena, "%.*s-%.8s%s", (int)(so - base), base, hex8, so);
 }
 
-static void sha256_hex8(const void *bytes, size_t size, char out[9])
+static const char *hex_digest(struct plan_state *s, const uint8_t d[32])
 {
 	static const char digits[] = "0123456789abcdef";
-	struct wa_sha256 h;
-	uint8_t d[32];
+	char hex[65];
 
-	memset(d, 0, sizeof(d));
-	if (wa_sha256_init(&h) == 0) {
-		wa_sha256_update(&h, bytes, size);
-		wa_sha256_final(&h, d);
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
 	}
-	for (int i = 0; i < 4; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[8] = '\0';
+	hex[64] = '\0';
+	return pstr(s, hex);
 }
 
-/* ===== reading a host library ===== */
-
-static int read_host_file(const char *path, uint64_t max, void **out, size_t *size,
-			  struct wa_error *err)
+/*
+ * Only plain file names are searched for grafting.  A DT_NEEDED with a '/'
+ * is a path the loader opens as it is: on the build machine it names a
+ * file the wheel's author may not even know about (a hostile wheel could
+ * point it at any ELF file of this machine), so it is reported as not
+ * found rather than copied.  Control bytes and non-names have no place in
+ * a member name.
+ */
+static bool graftable_name(const char *needed)
 {
-	struct stat st;
-	size_t done = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*out = NULL;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return wa_error_set(err, WA_EIO, path, "cannot read the library %s: %s", path,
-				    fd >= 0 && e == 0 ? "not a regular file" : strerror(e));
-	}
-	if ((uint64_t)st.st_size > max) {
-		close(fd);
-		return wa_error_set(err, WA_ELIMIT, path,
-				    "the library %s is larger than --max-member-bytes", path);
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			free(buf);
-			close(fd);
-			return wa_error_set(err, WA_EIO, path, "cannot read the library %s: %s",
-					    path, strerror(e));
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	*out = buf;
-	*size = done;
-	return 0;
+	if (!*needed || strcmp(needed, ".") == 0 || strcmp(needed, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)needed; *p; p++)
+		if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
 }
 
-/* ===== the search requests ===== */
-
-static void request_arch(struct wa_ld_request *req, const struct wa_elf_info *e)
-{
-	memset(req, 0, sizeof(*req));
-	req->elf_class = e->elf_class;
-	req->data = e->data;
-	req->machine = e->machine;
-	req->flags = e->flags;
-}
-
-/* Expands an object's DT_RPATH entries (none when it has DT_RUNPATH, which
- * disables them) for origin, skipping those that cannot be expanded. */
-static int expand_own_rpath(struct plan_state *s, const struct wa_ld_request *req,
-			    const struct wa_elf_info *e, struct wa_ptrvec *into,
-			    struct wa_error *err)
-{
-	if (e->n_runpath)
-		return 0;
-	for (size_t i = 0; i < e->n_rpath; i++) {
-		bool skip = false;
-		char *x = wa_ld_expand_with(s->cfg, req, e->rpath[i], &skip, err);
-
-		if (!x) {
-			if (skip)
-				continue;
-			return -WA_ENOMEM;
-		}
-		if (!*x) {
-			free(x);
-			continue;
-		}
-		if (wa_ptrvec_push(&s->plan->arena, into, (void *)pstr(s, x)))
-			s->oom = true;
-		free(x);
-	}
-	return s->oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
-}
-
-static struct wa_graft_lib *find_lib(struct plan_state *s, const char *needed)
-{
-	for (size_t i = 0; i < s->libs.len; i++) {
-		struct wa_graft_lib *l = s->libs.items[i];
-
-		if (strcmp(l->needed, needed) == 0)
-			return l;
-	}
-	return NULL;
-}
+/* ===== recording ===== */
 
 static void add_needed_by(struct plan_state *s, struct wa_graft_lib *l, const char *who)
 {
@@ -209,320 +129,239 @@ static void add_needed_by(struct plan_state *s, struct wa_graft_lib *l, const ch
 	l->needed_by[l->n_needed_by++] = who;
 }
 
-/* Records a library no search found, once (naming the first member that
- * needs it), however many members need it. */
-static void add_missing(struct plan_state *s, const char *name, const char *who)
+/* Records a library that is not grafted, once, naming the first member that needs it. */
+static void add_missing(struct plan_state *s, const char *name, const char *who,
+			const char *reason)
 {
 	struct wa_graft_missing *m;
 
-	for (size_t i = 0; i < s->missing.len; i++)
-		if (strcmp(((struct wa_graft_missing *)s->missing.items[i])->name, name) == 0)
-			return;
+	if (wa_strmap_get(&s->by_name, name))
+		return;
 	m = wa_arena_alloc(&s->plan->arena, sizeof(*m));
-
-	if (!m || wa_ptrvec_push(&s->plan->arena, &s->missing, m)) {
+	if (!m || wa_ptrvec_push(&s->plan->arena, &s->missing, m) ||
+	    !(m->name = pstr(s, name)) || !(m->needed_by = pstr(s, who)) ||
+	    (reason && !(m->reason = pstr(s, reason))) ||
+	    wa_strmap_put(&s->plan->arena, &s->by_name, m->name, &missing_marker))
 		s->oom = true;
-		return;
-	}
-	m->name = pstr(s, name);
-	m->needed_by = pstr(s, who);
 }
+
+/* ===== candidates ===== */
 
 /*
- * Only plain file names are searched for grafting.  A DT_NEEDED with a '/'
- * is a path the loader opens as it is: on the build machine it names a
- * file the wheel's author may not even know about (a hostile wheel could
- * point it at any ELF file of this machine), so it is reported as not
- * found rather than copied.  Control bytes have no place in a member name.
+ * Why a file found for a needed name is not grafted, or NULL when it is a
+ * shared library to graft.  real is the path with symbolic links resolved.
  */
-static bool graftable_name(const char *needed)
+static const char *refusal(const char *real, const struct stat *st, const struct wa_elf_info *e,
+			   const char *problem)
 {
-	if (!*needed || strcmp(needed, ".") == 0 || strcmp(needed, "..") == 0)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)needed; *p; p++)
-		if (*p == '/' || *p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
+	static const char *const pseudo[] = {"/proc/", "/sys/", "/dev/"};
 
-/*
- * Finds needed for the requester and, when found, reads and inspects it and
- * adds it to the plan with the DT_RPATH chain its own dependencies inherit
- * (its own DT_RPATH, then the requester's chain).
- */
-static int plan_library(struct plan_state *s, const struct wa_ld_request *req,
-			const char *const *parent_chain, size_t n_parent_chain, const char *needed,
-			const char *who, struct wa_error *err)
-{
-	struct wa_graft_lib *l = find_lib(s, needed);
-	struct wa_ld_request own;
-	struct wa_ptrvec chain = {0};
-	const char *why = NULL;
-	char *path = NULL, hex[9], *dir;
-	int rc;
-
-	if (l) {
-		add_needed_by(s, l, who);
-		return 0;
-	}
-	if (!graftable_name(needed)) {
-		add_missing(s, needed, who);
-		return 0;
-	}
-	rc = wa_ld_find(s->cfg, req, needed, &path, &why, err);
-	if (rc)
-		return rc;
-	if (!path) {
-		add_missing(s, needed, who);
-		return 0;
-	}
-	l = wa_arena_alloc(&s->plan->arena, sizeof(*l));
-	if (!l) {
-		free(path);
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	}
-	memset(l, 0, sizeof(*l));
-	l->needed = pstr(s, needed);
-	l->host_path = pstr(s, path);
-	l->found_by = why ? why : "search";
-	free(path);
-	if (s->oom || wa_ptrvec_push(&s->plan->arena, &s->libs, l))
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	add_needed_by(s, l, who);
-	rc = read_host_file(l->host_path, s->opt->limits.max_member_bytes, &l->bytes, &l->size,
-			    err);
-	if (!rc)
-		rc = wa_elf_inspect_limited(&l->elf, l->bytes, l->size, l->host_path,
-					    &s->opt->elf_limits, err);
-	if (rc)
-		return rc;
-	sha256_hex8(l->bytes, l->size, hex);
-	l->new_name = hashed_name(s, needed, hex);
-	l->member = wa_arena_printf(&s->plan->arena, "%s/%s", s->plan->libs_dir,
-				    l->new_name ? l->new_name : "");
-	/* its dependencies see it at its own directory, and inherit its chain */
-	request_arch(&own, l->elf);
-	dir = wa_arena_strdup(&s->plan->arena, l->host_path);
-	if (!dir || !l->new_name || !l->member)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	if (strrchr(dir, '/'))
-		*strrchr(dir, '/') = '\0';
-	own.origin = *dir ? dir : "/";
-	rc = expand_own_rpath(s, &own, l->elf, &chain, err);
-	for (size_t i = 0; !rc && i < n_parent_chain; i++)
-		if (wa_ptrvec_push(&s->plan->arena, &chain, (void *)parent_chain[i]))
-			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	l->rpath_chain = (const char **)chain.items;
-	l->n_rpath_chain = chain.len;
-	return rc;
-}
-
-static bool in_wheel(const struct plan_state *s, const char *name)
-{
-	return s->n_in_wheel && bsearch(&name, s->in_wheel, s->n_in_wheel, sizeof(*s->in_wheel),
-					compare_strings) != NULL;
-}
-
-/* Names the wheel's own members answer to: file names and SONAMEs. */
-static int collect_in_wheel(struct plan_state *s, struct wa_error *err)
-{
-	const struct wa_audit *a = s->a;
-	size_t n = 0;
-
-	s->in_wheel = wa_arena_alloc(&s->plan->arena, (2 * a->n_members + 1) * sizeof(char *));
-	if (!s->in_wheel)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < a->n_members; i++) {
-		const struct wa_audit_member *m = &a->members[i];
-
-		if (m->foreign || !m->elf)
-			continue;
-		s->in_wheel[n++] = wa_path_base(m->path);
-		if (m->elf->soname)
-			s->in_wheel[n++] = m->elf->soname;
-	}
-	qsort(s->in_wheel, n, sizeof(*s->in_wheel), compare_strings);
-	s->n_in_wheel = n;
-	return 0;
-}
-
-static int compare_member_paths(const void *x, const void *y)
-{
-	const struct wa_audit_member *const *a = x, *const *b = y;
-
-	return strcmp((*a)->path, (*b)->path);
-}
-
-/* The audit's members sorted by path, so each needed_by entry is found by
- * bisection (a wheel may have many members needing one library). */
-static const struct wa_audit_member **members_by_path(struct plan_state *s, size_t *n)
-{
-	const struct wa_audit *a = s->a;
-	const struct wa_audit_member **v =
-		wa_arena_alloc(&s->plan->arena, (a->n_members + 1) * sizeof(*v));
-
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < a->n_members; i++)
-		if (a->members[i].elf)
-			v[(*n)++] = &a->members[i];
-	qsort(v, *n, sizeof(*v), compare_member_paths);
-	return v;
-}
-
-static const struct wa_audit_member *member_by_path(const struct wa_audit_member **sorted, size_t n,
-						    const char *path)
-{
-	struct wa_audit_member key = {.path = path};
-	const struct wa_audit_member *k = &key, **hit;
-
-	hit = n ? bsearch(&k, sorted, n, sizeof(*sorted), compare_member_paths) : NULL;
-	return hit ? *hit : NULL;
-}
-
-/* The wheel's external libraries, each resolved for the members that need it. */
-static int plan_externals(struct plan_state *s, struct wa_error *err)
-{
-	const struct wa_audit *a = s->a;
-	size_t n_sorted;
-	const struct wa_audit_member **sorted = members_by_path(s, &n_sorted);
-
-	if (!sorted)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < a->n_externals; i++) {
-		const struct wa_external *x = a->externals[i];
-
-		for (size_t k = 0; k < x->n_needed_by; k++) {
-			const struct wa_audit_member *m =
-				member_by_path(sorted, n_sorted, x->needed_by[k]);
-			struct wa_graft_lib *known = find_lib(s, x->name);
-			struct wa_ld_request req;
-			struct wa_ptrvec chain = {0};
-			int rc;
-
-			if (!m)
-				continue;
-			if (known) { /* found for an earlier member: one copy serves all */
-				add_needed_by(s, known, m->path);
-				continue;
-			}
-			request_arch(&req, m->elf);
-			rc = expand_own_rpath(s, &req, m->elf, &chain, err);
-			req.rpath = (const char *const *)chain.items;
-			req.n_rpath = chain.len;
-			req.runpath = (const char *const *)m->elf->runpath;
-			req.n_runpath = m->elf->n_runpath;
-			if (!rc)
-				rc = plan_library(s, &req, req.rpath, req.n_rpath, x->name, m->path,
-						  err);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-/* Then the planned libraries' own external dependencies (the list grows
- * while it is walked; each name is planned once). */
-static int plan_dependencies(struct plan_state *s, struct wa_error *err)
-{
-	for (size_t i = 0; i < s->libs.len; i++) {
-		struct wa_graft_lib *l = s->libs.items[i];
-		const struct wa_elf_info *e = l->elf;
-
-		for (size_t k = 0; k < e->n_needed; k++) {
-			const char *n = e->needed[k];
-			struct wa_ld_request req;
-			char *dir;
-			int rc;
-
-			if (in_wheel(s, n) || !wa_audit_is_external(s->a, s->opt, n))
-				continue;
-			request_arch(&req, e);
-			dir = wa_arena_strdup(&s->plan->arena, l->host_path);
-			if (!dir)
-				return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-			if (strrchr(dir, '/'))
-				*strrchr(dir, '/') = '\0';
-			req.origin = *dir ? dir : "/";
-			req.rpath = l->rpath_chain;
-			req.n_rpath = l->n_rpath_chain;
-			req.runpath = (const char *const *)e->runpath;
-			req.n_runpath = e->n_runpath;
-			rc = plan_library(s, &req, l->rpath_chain, l->n_rpath_chain, n, l->member,
-					  err);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-int wa_graft_plan_build(struct wa_graft_plan **out, const struct wa_audit *a,
-			const struct wa_audit_options *opt, const struct wa_ld_config *cfg,
-			const char *dist, struct wa_error *err)
-{
-	struct wa_graft_plan *plan = calloc(1, sizeof(*plan));
-	struct plan_state s = {.plan = plan, .a = a, .opt = opt, .cfg = cfg};
-	int rc;
-
-	*out = NULL;
-	if (!plan)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	wa_arena_init(&plan->arena);
-	plan->libs_dir = wa_arena_printf(&plan->arena, "%s.libs", dist);
-	rc = plan->libs_dir ? collect_in_wheel(&s, err)
-			    : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	if (!rc)
-		rc = plan_externals(&s, err);
-	if (!rc)
-		rc = plan_dependencies(&s, err);
-	plan->libs = (struct wa_graft_lib **)s.libs.items;
-	plan->n_libs = s.libs.len;
-	plan->n_missing = s.missing.len;
-	if (!rc && s.missing.len) {
-		plan->missing =
-			wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
-		if (!plan->missing)
-			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		for (size_t i = 0; !rc && i < s.missing.len; i++)
-			plan->missing[i] = *(struct wa_graft_missing *)s.missing.items[i];
-	}
-	if (!rc && s.oom)
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	if (rc) {
-		wa_graft_plan_free(plan);
-		return rc;
-	}
-	*out = plan;
-	return 0;
-}
-
-void wa_graft_plan_free(struct wa_graft_plan *plan)
-{
-	if (!plan)
-		return;
-	for (size_t i = 0; i < plan->n_libs; i++) {
-		free(plan->libs[i]->bytes);
-		free(plan->libs[i]->patched);
-		wa_elf_info_free(plan->libs[i]->elf);
-	}
-	wa_arena_release(&plan->arena);
-	free(plan);
-}
-
-const struct wa_graft_lib *wa_graft_find(const struct wa_graft_plan *plan, const char *needed)
-{
-	for (size_t i = 0; i < plan->n_libs; i++)
-		if (strcmp(plan->libs[i]->needed, needed) == 0)
-			return plan->libs[i];
+	for (size_t i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
+		if (strncmp(real, pseudo[i], strlen(pseudo[i])) == 0)
+			return "it lies on a pseudo file system";
+	if (!S_ISREG(st->st_mode))
+		return "it is not a regular file";
+	if (!e)
+		return problem ? problem : "it cannot be inspected";
+	if (e->type != ET_DYN)
+		return e->type == ET_EXEC ? "it is an executable, not a shared library"
+					  : "it is not a shared library (ELF type)";
+	/* A PIE program is ET_DYN too; some libraries (libc, libcap) carry a
+	 * PT_INTERP so they can be run, but they have a SONAME. */
+	if (e->interp && !e->soname)
+		return "it is a program (PT_INTERP and no DT_SONAME), not a shared library";
 	return NULL;
 }
 
-/* ===== patching ===== */
+/* Maps the file at real (checked against the identity recorded), hashes it. */
+static int hash_file(struct plan_state *s, struct wa_graft_lib *l, const char *real,
+		     struct wa_error *err)
+{
+	struct wa_sha256 h;
+	uint8_t d[32];
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), rc = 0;
 
-/* The renames an object needs: one per DT_NEEDED with a grafted stand-in. */
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return wa_error_set(err, WA_EIO, real, "cannot read the library %s: %s", real,
+				    strerror(e));
+	}
+	if ((uint64_t)st.st_size > s->opt->limits.max_member_bytes) {
+		close(fd);
+		return wa_error_set(err, WA_ELIMIT, real,
+				    "the library %s is larger than --max-member-size", real);
+	}
+	if (st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (st.st_size > 0 && map == MAP_FAILED)
+		return wa_error_set(err, WA_EIO, real, "cannot read the library %s: %s", real,
+				    strerror(errno));
+	l->file.dev = (uint64_t)st.st_dev;
+	l->file.ino = (uint64_t)st.st_ino;
+	l->file.size = (uint64_t)st.st_size;
+	l->file.mtime_sec = (int64_t)st.st_mtim.tv_sec;
+	l->file.mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+	if (wa_sha256_init(&h))
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (!rc) {
+		wa_sha256_update(&h, st.st_size > 0 ? map : "", (size_t)st.st_size);
+		wa_sha256_final(&h, d);
+		l->sha256 = hex_digest(s, d);
+	}
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	return rc;
+}
+
+/* A host object found for a name: recorded as a library to graft, or refused. */
+static int take_host(struct plan_state *s, const struct wa_load_node *node, const char *name,
+		     const char *who, struct wa_error *err)
+{
+	struct wa_graft_lib *l = wa_strmap_get(&s->by_ident, node->ident);
+	const char *why;
+	struct stat st;
+	int rc;
+
+	if (l) { /* the same file under another name: one copy serves both */
+		if (!wa_strmap_get(&s->by_name, name) &&
+		    wa_strmap_put(&s->plan->arena, &s->by_name, pstr(s, name), l))
+			s->oom = true;
+		add_needed_by(s, l, who);
+		return 0;
+	}
+	if (stat(node->ident, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	why = refusal(node->ident, &st, node->elf, node->problem);
+	if (why) {
+		char reason[1024];
+
+		snprintf(reason, sizeof(reason), "%s was found but %s", node->path, why);
+		add_missing(s, name, who, reason);
+		return 0;
+	}
+	l = wa_arena_alloc(&s->plan->arena, sizeof(*l));
+	if (!l)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	l->needed = pstr(s, name);
+	l->file.path = pstr(s, node->path);
+	l->found_by = node->found_by;
+	rc = hash_file(s, l, node->ident, err);
+	if (rc)
+		return rc;
+	l->new_name = l->sha256 ? hashed_name(s, name, l->sha256) : NULL;
+	l->member = l->new_name ? wa_arena_printf(&s->plan->arena, "%s/%s", s->plan->libs_dir,
+						  l->new_name)
+				: NULL;
+	if (s->oom || !l->member || wa_ptrvec_push(&s->plan->arena, &s->libs, l) ||
+	    wa_strmap_put(&s->plan->arena, &s->by_name, l->needed, l) ||
+	    wa_strmap_put(&s->plan->arena, &s->by_ident, pstr(s, node->ident), l))
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (s->libs.len > s->n_found_cap) {
+		size_t cap = 2 * s->libs.len;
+		const struct wa_elf_info **f = wa_arena_alloc(&s->plan->arena, cap * sizeof(*f));
+
+		if (!f)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		if (s->found)
+			memcpy(f, s->found, (s->libs.len - 1) * sizeof(*f));
+		s->found = f;
+		s->n_found_cap = cap;
+	}
+	s->found[s->libs.len - 1] = node->elf;
+	add_needed_by(s, l, who);
+	return 0;
+}
+
+/* ===== walking the loads ===== */
+
+struct walk_ctx {
+	struct plan_state *s;
+	const char *root; /* the member whose load this is */
+};
+
+/* Only the names the audit calls external are searched (and reported). */
+static bool want(void *ctx, const struct wa_load_node *from, const char *needed)
+{
+	struct walk_ctx *w = ctx;
+
+	(void)from;
+	if (!wa_audit_is_external(w->s->a, w->s->opt, needed))
+		return false;
+	if (!graftable_name(needed)) {
+		add_missing(w->s, needed, w->root,
+			    "a DT_NEEDED path is opened as it is, never copied from the build "
+			    "machine");
+		return false;
+	}
+	return true;
+}
+
+/* A host library found for an external name brings its own dependencies. */
+static bool descend(void *ctx, const struct wa_load_node *node)
+{
+	(void)ctx;
+	return node->member < 0;
+}
+
+/* Who needs a library, as the plan names it: a member, or a grafted copy's member. */
+static const char *needer(struct plan_state *s, const struct wa_load_node *from)
+{
+	const struct wa_graft_lib *l;
+
+	if (from->member >= 0)
+		return from->path;
+	l = wa_strmap_get(&s->by_ident, from->ident);
+	return l ? l->member : from->path;
+}
+
+static int plan_member(struct plan_state *s, size_t index, const char *path,
+		       struct wa_error *err)
+{
+	struct walk_ctx w = {s, path};
+	struct wa_load_filter filter = {want, descend, &w};
+	struct wa_load *load = NULL;
+	int rc = wa_resolver_load_member(&load, s->resolver, index, &filter, err);
+
+	for (size_t i = 0; !rc && i < (load ? load->n_nodes : 0); i++) {
+		const struct wa_load_node *o = load->nodes[i];
+
+		/* a node refused as a candidate is no library of the plan: its
+		 * own needs do not count */
+		if (i > 0 && o->member < 0 && !wa_strmap_get(&s->by_ident, o->ident))
+			continue;
+		for (size_t k = 0; !rc && k < o->n_edges; k++) {
+			const struct wa_load_edge *e = &o->edges[k];
+			const char *who = needer(s, o);
+			struct wa_graft_lib *known;
+
+			if (e->skipped || (e->target && e->target->member >= 0))
+				continue; /* not external, or the wheel provides it */
+			known = wa_strmap_get(&s->by_name, e->name);
+			if (known == (void *)&missing_marker)
+				continue;
+			if (known) {
+				add_needed_by(s, known, who);
+				continue;
+			}
+			if (!e->target)
+				add_missing(s, e->name, who, NULL);
+			else
+				rc = take_host(s, e->target, e->name, who, err);
+		}
+	}
+	wa_load_free(load);
+	return rc ? rc : s->oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
+}
+
+/* ===== the copies' edits ===== */
+
+/* One rename per DT_NEEDED with a grafted stand-in (each name once). */
 static size_t collect_renames(const struct wa_graft_plan *plan, const struct wa_elf_info *e,
 			      struct wa_elf_rename *r)
 {
@@ -543,6 +382,126 @@ static size_t collect_renames(const struct wa_graft_plan *plan, const struct wa_
 	return n;
 }
 
+/*
+ * Each copy's edit (SONAME = its new name, grafted dependencies renamed,
+ * DT_RPATH $ORIGIN where it searched anywhere), tried on the file so the
+ * plan is known to be doable, and the patched copy inspected for the
+ * second audit.  The bytes are not kept: the writer patches again.
+ */
+static int plan_copies(struct plan_state *s, struct wa_error *err)
+{
+	struct wa_graft_plan *plan = s->plan;
+
+	for (size_t i = 0; i < plan->n_libs; i++) {
+		struct wa_graft_lib *l = plan->libs[i];
+		const struct wa_elf_info *orig = s->found[i];
+		struct wa_elf_rename *r =
+			wa_arena_alloc(&plan->arena, (orig->n_needed + 1) * sizeof(*r));
+		void *map = MAP_FAILED, *patched = NULL;
+		size_t patched_size = 0;
+		int fd, rc;
+
+		if (!r)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		l->edit.soname = l->new_name;
+		l->edit.renames = r;
+		l->edit.n_renames = collect_renames(plan, orig, r);
+		/* orig belongs to the resolver, freed with it: the plan keeps copies */
+		for (size_t k = 0; k < l->edit.n_renames; k++)
+			if (!(r[k].from = pstr(s, r[k].from)))
+				return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		/* the copies live side by side: $ORIGIN finds the grafted ones, and a
+		 * search path that pointed at the build machine must not survive */
+		if (l->edit.n_renames || orig->n_rpath || orig->n_runpath)
+			l->edit.rpath = "$ORIGIN";
+		fd = open(l->file.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0 && l->file.size > 0)
+			map = mmap(NULL, (size_t)l->file.size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (fd >= 0)
+			close(fd);
+		if (map == MAP_FAILED)
+			return wa_error_set(err, WA_EIO, l->file.path, "cannot read the library %s: %s",
+					    l->file.path, strerror(errno));
+		rc = wa_elf_patch(&patched, &patched_size, map, (size_t)l->file.size, &l->edit,
+				  l->member, err);
+		munmap(map, (size_t)l->file.size);
+		if (!rc)
+			rc = wa_elf_inspect_limited(&l->elf, patched, patched_size, l->member,
+						    &s->opt->elf_limits, err);
+		free(patched);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int wa_graft_plan_build(struct wa_graft_plan **out, const struct wa_audit *a,
+			const struct wa_audit_options *opt, const struct wa_ld_config *cfg,
+			const char *libs_dir, struct wa_error *err)
+{
+	struct wa_graft_plan *plan = calloc(1, sizeof(*plan));
+	struct plan_state s = {.plan = plan, .a = a, .opt = opt};
+	struct wa_resolver_member *members = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!plan)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	plan->libs_dir = wa_arena_strdup(&plan->arena, libs_dir);
+	members = calloc(a->n_members + 1, sizeof(*members));
+	if (!plan->libs_dir || !members)
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	/* a member of another architecture provides nothing to the others */
+	for (size_t i = 0; !rc && i < a->n_members; i++)
+		if (!a->members[i].foreign && !a->members[i].grafted)
+			members[i] = (struct wa_resolver_member){a->members[i].path,
+								 a->members[i].elf, NULL};
+	if (!rc)
+		rc = wa_resolver_new(&s.resolver, cfg, members, a->n_members, &opt->elf_limits,
+				     err);
+	for (size_t i = 0; !rc && i < a->n_members; i++)
+		if (members[i].elf)
+			rc = plan_member(&s, i, members[i].path, err);
+	plan->libs = (struct wa_graft_lib **)s.libs.items;
+	plan->n_libs = s.libs.len;
+	if (!rc && s.missing.len) {
+		plan->missing = wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
+		if (!plan->missing)
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		for (size_t i = 0; !rc && i < s.missing.len; i++)
+			plan->missing[i] = *(struct wa_graft_missing *)s.missing.items[i];
+		plan->n_missing = rc ? 0 : s.missing.len;
+	}
+	if (!rc && !plan->n_missing)
+		rc = plan_copies(&s, err);
+	wa_resolver_free(s.resolver);
+	free(members);
+	if (rc) {
+		wa_graft_plan_free(plan);
+		return rc;
+	}
+	*out = plan;
+	return 0;
+}
+
+void wa_graft_plan_free(struct wa_graft_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_libs; i++)
+		wa_elf_info_free(plan->libs[i]->elf);
+	wa_arena_release(&plan->arena);
+	free(plan);
+}
+
+const struct wa_graft_lib *wa_graft_find(const struct wa_graft_plan *plan, const char *needed)
+{
+	for (size_t i = 0; i < plan->n_libs; i++)
+		if (strcmp(plan->libs[i]->needed, needed) == 0)
+			return plan->libs[i];
+	return NULL;
+}
+
 bool wa_graft_member_affected(const struct wa_graft_plan *plan, const struct wa_elf_info *e)
 {
 	for (size_t i = 0; i < e->n_needed; i++)
@@ -551,87 +510,7 @@ bool wa_graft_member_affected(const struct wa_graft_plan *plan, const struct wa_
 	return false;
 }
 
-int wa_graft_patch_libs(struct wa_graft_plan *plan, const struct wa_elf_limits *limits,
-			struct wa_error *err)
-{
-	for (size_t i = 0; i < plan->n_libs; i++) {
-		struct wa_graft_lib *l = plan->libs[i];
-		struct wa_elf_rename *r = calloc(l->elf->n_needed + 1, sizeof(*r));
-		struct wa_elf_edit edit = {.soname = l->new_name};
-		int rc;
-
-		if (!r)
-			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		edit.renames = r;
-		edit.n_renames = collect_renames(plan, l->elf, r);
-		/* the copies live side by side: $ORIGIN finds the grafted ones, and a
-		 * search path that pointed at the build machine must not survive */
-		if (edit.n_renames || l->elf->n_rpath || l->elf->n_runpath)
-			edit.rpath = "$ORIGIN";
-		rc = wa_elf_patch(&l->patched, &l->patched_size, l->bytes, l->size, &edit,
-				  l->member, err);
-		free(r);
-		if (rc)
-			return rc;
-		/* the patched copy is all that is written: a large library is held once */
-		free(l->bytes);
-		l->bytes = NULL;
-		/* and what the second audit judges (and reports) is that copy */
-		wa_elf_info_free(l->elf);
-		l->elf = NULL;
-		rc = wa_elf_inspect_limited(&l->elf, l->patched, l->patched_size, l->member, limits,
-					    err);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* ===== search paths inside the wheel ===== */
-
-/*
- * Normalises dir + "/" + rel (both inside the wheel, "" is the root) into
- * out.  Returns false when the result would leave the wheel.
- */
-static bool join_in_wheel(const char *dir, const char *rel, struct wa_buf *out)
-{
-	struct wa_buf parts = {0};
-	char *joined, *save = NULL;
-	bool ok = true;
-
-	wa_buf_str(&parts, dir);
-	wa_buf_str(&parts, "/");
-	wa_buf_str(&parts, rel);
-	wa_buf_add(&parts, "", 1);
-	if (parts.oom) {
-		wa_buf_release(&parts);
-		return false;
-	}
-	joined = (char *)parts.data;
-	for (char *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0) {
-			char *slash;
-
-			if (!out->len) {
-				ok = false;
-				break;
-			}
-			slash = memrchr(out->data, '/', out->len);
-			out->len = slash ? (size_t)(slash - (char *)out->data) : 0;
-			continue;
-		}
-		if (out->len)
-			wa_buf_str(out, "/");
-		wa_buf_str(out, c);
-	}
-	/* terminate at len (".." may have cut it), and have data even when empty */
-	wa_buf_add(out, "", 1);
-	out->len--;
-	wa_buf_release(&parts);
-	return ok && !out->oom;
-}
 
 /* "$ORIGIN/<path from from_dir to to_dir>", both normalised in-wheel dirs. */
 static void origin_relative(const char *from_dir, const char *to_dir, struct wa_buf *out)
@@ -666,112 +545,78 @@ static void origin_relative(const char *from_dir, const char *to_dir, struct wa_
 	}
 }
 
-/* The in-wheel directory an $ORIGIN entry names, or false when the entry
- * does not use $ORIGIN or leaves the wheel. */
-static bool entry_in_wheel(const char *member_dir, const char *entry, struct wa_buf *dir)
+/* The in-wheel directory an $ORIGIN entry names, or NULL when the entry
+ * does not use $ORIGIN or leaves the wheel (*oom set when out of memory). */
+static const char *entry_in_wheel(struct wa_arena *a, const char *member_dir, const char *entry,
+				  bool *oom)
 {
 	const char *rest;
+	char *joined;
 
 	if (strncmp(entry, "$ORIGIN", 7) == 0)
 		rest = entry + 7;
 	else if (strncmp(entry, "${ORIGIN}", 9) == 0)
 		rest = entry + 9;
 	else
-		return false;
+		return NULL;
 	if (*rest && *rest != '/')
-		return false;
-	return join_in_wheel(member_dir, rest, dir);
+		return NULL;
+	joined = wa_arena_printf(a, "%s/%s", member_dir, rest);
+	if (!joined) {
+		*oom = true;
+		return NULL;
+	}
+	return wa_path_normalise(a, joined, true, oom);
 }
 
-static void dir_of(const char *path, struct wa_buf *out)
+int wa_graft_member_edit(const struct wa_graft_plan *plan, const char *installed,
+			 const char *new_dir, const struct wa_elf_info *e, struct wa_arena *a,
+			 struct wa_elf_edit *edit, struct wa_error *err)
 {
-	const char *slash = strrchr(path, '/');
-
-	if (slash)
-		wa_buf_add(out, path, (size_t)(slash - path));
-	wa_buf_add(out, "", 1);
-	out->len--;
-}
-
-/* The new search path: kept in-wheel entries (re-expressed from the
- * member's new directory), then the .libs dir, each once. */
-static int member_rpath(const struct wa_graft_plan *plan, const char *path,
-			const char *dir_in_wheel, const struct wa_elf_info *e, struct wa_buf *rp)
-{
-	struct wa_buf old_dir = {0};
-	const char *const *entries =
-		e->n_runpath ? (const char *const *)e->runpath : (const char *const *)e->rpath;
+	const char *const *entries = e->n_runpath ? (const char *const *)e->runpath
+						  : (const char *const *)e->rpath;
 	size_t n = e->n_runpath ? e->n_runpath : e->n_rpath;
+	struct wa_elf_rename *r = wa_arena_alloc(a, (e->n_needed + 1) * sizeof(*r));
+	const char *old_dir = wa_path_dir(a, installed);
 	struct wa_ptrvec seen = {0};
-	struct wa_arena scratch;
-	int rc = 0;
+	struct wa_buf rp = {0};
+	bool oom = !r || !old_dir;
 
-	wa_arena_init(&scratch);
-	dir_of(path, &old_dir);
-	for (size_t i = 0; i <= n && !rc; i++) {
-		struct wa_buf target = {0}, rel = {0};
+	memset(edit, 0, sizeof(*edit));
+	if (oom)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	edit->renames = r;
+	edit->n_renames = collect_renames(plan, e, r);
+	/* kept in-wheel entries (re-expressed from the new directory), then the
+	 * libs dir, each once */
+	for (size_t i = 0; i <= n && !oom; i++) {
+		const char *target = i < n ? entry_in_wheel(a, old_dir, entries[i], &oom)
+					   : plan->libs_dir;
+		struct wa_buf rel = {0};
 		bool dup = false;
 
-		if (i < n) {
-			if (!entry_in_wheel(old_dir.data ? (char *)old_dir.data : "", entries[i],
-					    &target)) {
-				wa_buf_release(&target);
-				continue;
-			}
-		} else {
-			wa_buf_str(&target, plan->libs_dir);
-		}
-		origin_relative(dir_in_wheel, target.data ? (char *)target.data : "", &rel);
+		if (!target)
+			continue;
+		origin_relative(new_dir, target, &rel);
 		wa_buf_add(&rel, "", 1);
 		for (size_t k = 0; !rel.oom && k < seen.len; k++)
-			dup |= strcmp(seen.items[k], (char *)rel.data) == 0;
-		if (rel.oom || target.oom ||
-		    (!dup &&
-		     wa_ptrvec_push(&scratch, &seen, wa_arena_strdup(&scratch, (char *)rel.data))))
-			rc = -WA_ENOMEM;
-		else if (!dup) {
-			if (rp->len)
-				wa_buf_str(rp, ":");
-			wa_buf_str(rp, (char *)rel.data);
+			dup |= strcmp(seen.items[k], rel.data) == 0;
+		if (!rel.oom && !dup) {
+			char *copy = wa_arena_strdup(a, rel.data);
+
+			oom = !copy || wa_ptrvec_push(a, &seen, copy);
 		}
-		wa_buf_release(&target);
+		if (rel.oom)
+			oom = true;
+		else if (!dup && !oom) {
+			if (rp.len)
+				wa_buf_str(&rp, ":");
+			wa_buf_str(&rp, rel.data);
+		}
 		wa_buf_release(&rel);
 	}
-	wa_buf_add(rp, "", 1);
-	wa_buf_release(&old_dir);
-	wa_arena_release(&scratch);
-	return rc || rp->oom ? -WA_ENOMEM : 0;
-}
-
-int wa_graft_patch_member(const struct wa_graft_plan *plan, const char *member,
-			  const char *installed, const char *new_dir, const struct wa_elf_info *e,
-			  const void *bytes, size_t size, void **out, size_t *out_size,
-			  bool *changed, struct wa_error *err)
-{
-	struct wa_elf_rename *r;
-	struct wa_elf_edit edit = {0};
-	struct wa_buf rp = {0};
-	int rc;
-
-	*out = NULL;
-	*out_size = 0;
-	*changed = false;
-	if (!wa_graft_member_affected(plan, e))
-		return 0;
-	r = calloc(e->n_needed + 1, sizeof(*r));
-	if (!r)
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	edit.renames = r;
-	edit.n_renames = collect_renames(plan, e, r);
-	if (member_rpath(plan, installed, new_dir, e, &rp)) {
-		free(r);
-		wa_buf_release(&rp);
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	}
-	edit.rpath = (const char *)rp.data;
-	rc = wa_elf_patch(out, out_size, bytes, size, &edit, member, err);
-	free(r);
+	wa_buf_add(&rp, "", 1);
+	edit->rpath = oom || rp.oom ? NULL : wa_arena_strdup(a, rp.data);
 	wa_buf_release(&rp);
-	*changed = rc == 0;
-	return rc;
+	return edit->rpath ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 }

@@ -812,14 +812,17 @@ static int try_dir(const struct wa_ld_config *cfg, const struct wa_ld_request *r
 	return *path ? 1 : -1;
 }
 
-/* Searches raw entries that may hold tokens (expanded for req first). */
+/* Searches raw entries that may hold tokens, $ORIGIN being origin. */
 static int try_raw_list(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-			const char *const *entries, size_t n, const char *needed, char **path,
-			struct wa_error *err)
+			const char *origin, const char *const *entries, size_t n,
+			const char *needed, char **path, struct wa_error *err)
 {
+	struct wa_ld_request own = *req;
+
+	own.origin = origin;
 	for (size_t i = 0; i < n; i++) {
 		bool skip;
-		char *dir = wa_ld_expand_with(cfg, req, entries[i], &skip, err);
+		char *dir = wa_ld_expand_with(cfg, &own, entries[i], &skip, err);
 		int rc;
 
 		if (!dir) {
@@ -829,18 +832,6 @@ static int try_raw_list(const struct wa_ld_config *cfg, const struct wa_ld_reque
 		}
 		rc = try_dir(cfg, req, dir, needed, path);
 		free(dir);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int try_list(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
-		    const char *const *dirs, size_t n, const char *needed, char **path)
-{
-	for (size_t i = 0; i < n; i++) {
-		int rc = try_dir(cfg, req, dirs[i], needed, path);
-
 		if (rc)
 			return rc;
 	}
@@ -957,35 +948,37 @@ static int find_by_path(const struct wa_ld_config *cfg, const struct wa_ld_reque
 static int search_phases(const struct wa_ld_config *cfg, const struct wa_ld_request *req,
 			 const char *needed, char **path, const char **why, struct wa_error *err)
 {
+	const struct wa_ld_object *obj = req->object;
 	const struct arch_dirs *ad;
 	int rc;
 
-	if (req->n_runpath == 0) {
-		rc = try_list(cfg, req, req->rpath, req->n_rpath, needed, path);
-		if (rc) {
-			*why = "rpath";
-			return rc;
-		}
-	}
-	/* LD_LIBRARY_PATH's $ORIGIN is the executable's, which we do not
-	 * know: such entries are skipped. */
-	{
-		struct wa_ld_request env = *req;
-
-		env.origin = NULL;
-		*why = "LD_LIBRARY_PATH";
-		rc = try_raw_list(cfg, &env, (const char *const *)cfg->ld_library_path.items,
-				  cfg->ld_library_path.len, needed, path, err);
-		if (rc == 0)
-			rc = try_raw_list(cfg, &env, (const char *const *)cfg->extra.items,
-					  cfg->extra.len, needed, path, err);
+	/* DT_RPATH, unless the object has DT_RUNPATH: its own, then each
+	 * loader's in turn (a loader with DT_RUNPATH passes none on) */
+	*why = "rpath";
+	for (const struct wa_ld_object *o = obj; o && obj->n_runpath == 0; o = o->loader) {
+		if (o->n_runpath)
+			continue;
+		rc = try_raw_list(cfg, req, o->origin, o->rpath, o->n_rpath, needed, path, err);
 		if (rc)
 			return rc;
 	}
-	*why = "runpath";
-	rc = try_raw_list(cfg, req, req->runpath, req->n_runpath, needed, path, err);
+	/* LD_LIBRARY_PATH's $ORIGIN is the executable's, which we do not
+	 * know: such entries are skipped. */
+	*why = "LD_LIBRARY_PATH";
+	rc = try_raw_list(cfg, req, NULL, (const char *const *)cfg->ld_library_path.items,
+			  cfg->ld_library_path.len, needed, path, err);
+	if (rc == 0)
+		rc = try_raw_list(cfg, req, NULL, (const char *const *)cfg->extra.items,
+				  cfg->extra.len, needed, path, err);
 	if (rc)
 		return rc;
+	*why = "runpath";
+	if (obj) {
+		rc = try_raw_list(cfg, req, obj->origin, obj->runpath, obj->n_runpath, needed,
+				  path, err);
+		if (rc)
+			return rc;
+	}
 	ad = system_dirs(cfg, req);
 	if (!ad)
 		return -1;

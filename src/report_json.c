@@ -292,43 +292,144 @@ static cJSON *entry_head(struct wa_json_report *r, const char *path, int exit_co
 	return w;
 }
 
-/* The libraries a repair copied in (only when it wrote the output). */
+/* True when the repair has an output, written or (--dry-run) planned. */
+static bool has_output(const struct wa_repair *rep)
+{
+	return rep && rep->plan && rep->plan->output && rep->outcome != WA_OUTCOME_REJECTED;
+}
+
+/* The libraries a repair copies in (when it writes, or plans to write, the output). */
 static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *rep)
 {
+	const struct wa_graft_plan *g = has_output(rep) ? rep->plan->graft : NULL;
 	cJSON *arr = cJSON_CreateArray();
 
-	for (size_t i = 0; arr && rep && rep->output && i < rep->n_grafted; i++) {
-		const struct wa_repair_graft *g = &rep->grafted[i];
+	for (size_t i = 0; arr && g && i < g->n_libs; i++) {
+		const struct wa_graft_lib *l = g->libs[i];
 		cJSON *o = cJSON_CreateObject();
 
 		push(r, arr, o);
-		put(r, o, "name", cJSON_CreateString(g->name));
-		put(r, o, "source", cJSON_CreateString(g->source));
-		put(r, o, "found_by", cJSON_CreateString(g->found_by));
-		put(r, o, "member", cJSON_CreateString(g->member));
-		put(r, o, "needed_by", string_array(r, g->needed_by, g->n_needed_by));
+		put(r, o, "name", cJSON_CreateString(l->needed));
+		put(r, o, "source", cJSON_CreateString(l->file.path));
+		put(r, o, "found_by", cJSON_CreateString(l->found_by));
+		put(r, o, "member", cJSON_CreateString(l->member));
+		put(r, o, "needed_by", string_array(r, l->needed_by, l->n_needed_by));
 	}
 	return arr;
+}
+
+/* "libfoo.so.1 (needed by pkg/_x.so)" for each library not found (or refused). */
+static cJSON *missing_array(struct wa_json_report *r, const struct wa_repair *rep)
+{
+	const struct wa_graft_plan *g = rep && rep->plan ? rep->plan->graft : NULL;
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && g && i < g->n_missing; i++) {
+		const struct wa_graft_missing *m = &g->missing[i];
+		size_t n = strlen(m->name) + strlen(m->needed_by) +
+			   (m->reason ? strlen(m->reason) : 0) + 32;
+		char *text = malloc(n);
+
+		if (!text) {
+			r->oom = true;
+			break;
+		}
+		snprintf(text, n, "%s (needed by %s)%s%s", m->name, m->needed_by,
+			 m->reason ? ": " : "", m->reason ? m->reason : "");
+		push(r, arr, cJSON_CreateString(text));
+		free(text);
+	}
+	return arr;
+}
+
+static cJSON *edit_object(struct wa_json_report *r, const struct wa_elf_edit *e)
+{
+	cJSON *o = cJSON_CreateObject(), *renames = cJSON_CreateArray();
+
+	if (!o || !renames) {
+		cJSON_Delete(o);
+		cJSON_Delete(renames);
+		r->oom = true;
+		return NULL;
+	}
+	put(r, o, "soname", str_or_null(e->soname));
+	for (size_t i = 0; i < e->n_renames; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		push(r, renames, x);
+		if (x) {
+			put(r, x, "from", cJSON_CreateString(e->renames[i].from));
+			put(r, x, "to", cJSON_CreateString(e->renames[i].to));
+		}
+	}
+	put(r, o, "renames", renames);
+	put(r, o, e->as_runpath ? "runpath" : "rpath", str_or_null(e->rpath));
+	put(r, o, e->as_runpath ? "rpath" : "runpath", cJSON_CreateNull());
+	return o;
+}
+
+/* What the plan does to the wheel: every member it does not copy as stored, and
+ * every member it adds. */
+static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
+{
+	const struct wa_repair_plan *p = rep->plan;
+	cJSON *o = cJSON_CreateObject(), *changes = cJSON_CreateArray(),
+	      *adds = cJSON_CreateArray();
+	size_t copied = 0;
+
+	put(r, o, "output", cJSON_CreateString(p->output));
+	for (size_t i = 0; changes && i < p->n_members; i++) {
+		const struct wa_plan_member *m = &p->members[i];
+		cJSON *c;
+
+		if (m->action == WA_PLAN_COPY) {
+			copied++;
+			continue;
+		}
+		c = cJSON_CreateObject();
+		push(r, changes, c);
+		if (!c)
+			break;
+		put(r, c, "member", cJSON_CreateString(m->name));
+		put(r, c, "action", cJSON_CreateString(wa_plan_action_name(m->action)));
+		put(r, c, "edit", m->action == WA_PLAN_PATCH ? edit_object(r, &m->edit)
+							       : cJSON_CreateNull());
+	}
+	for (size_t i = 0; adds && i < p->n_additions; i++) {
+		const struct wa_plan_addition *a = &p->additions[i];
+		cJSON *c = cJSON_CreateObject();
+
+		push(r, adds, c);
+		if (!c)
+			break;
+		put(r, c, "member", cJSON_CreateString(a->name));
+		put(r, c, "source", cJSON_CreateString(a->source));
+		put(r, c, "edit", edit_object(r, &a->edit));
+	}
+	put(r, o, "copied", cJSON_CreateNumber((double)copied));
+	put(r, o, "changed", changes);
+	put(r, o, "added", adds);
+	return o;
 }
 
 int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
 			      const struct wa_repair *rep, const struct wa_error *err)
 {
 	const char *outcome = wa_outcome_name(rep ? rep->outcome : wa_outcome_of_error(err->code));
-
+	const struct wa_repair_plan *p = rep ? rep->plan : NULL;
+	bool out = has_output(rep);
 	cJSON *w = entry_head(r, path, exit_code, outcome);
 
 	if (!w)
 		return -1;
 	put(r, w, "output", str_or_null(rep ? rep->output : NULL));
-	put(r, w, "tags",
-	    rep && rep->output ? string_array(r, rep->tags, rep->n_tags) : cJSON_CreateArray());
-	put(r, w, "tagset", str_or_null(rep && rep->output ? rep->tagset : NULL));
-	put(r, w, "reason", str_or_null(rep ? rep->reason : NULL));
-	put(r, w, "notes", rep ? string_array(r, rep->notes, rep->n_notes) : cJSON_CreateArray());
+	put(r, w, "tags", out ? string_array(r, p->tags, p->n_tags) : cJSON_CreateArray());
+	put(r, w, "tagset", str_or_null(out ? p->tagset : NULL));
+	put(r, w, "reason", str_or_null(p ? p->reason : NULL));
+	put(r, w, "notes", p ? string_array(r, p->notes, p->n_notes) : cJSON_CreateArray());
 	put(r, w, "grafted", grafted_array(r, rep));
-	put(r, w, "missing",
-	    rep ? string_array(r, rep->missing, rep->n_missing) : cJSON_CreateArray());
+	put(r, w, "missing", missing_array(r, rep));
+	put(r, w, "plan", out ? plan_object(r, rep) : cJSON_CreateNull());
 	put(r, w, "audit", rep && rep->audit ? audit_object(r, rep->audit) : cJSON_CreateNull());
 	put(r, w, "error", err && err->code ? error_object(r, err) : cJSON_CreateNull());
 	return r->oom ? -1 : 0;

@@ -214,3 +214,61 @@ int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_opti
 	print_findings(&o, a, verbose);
 	return ferror(f) ? -1 : 0;
 }
+
+/* ===== a repair plan (--dry-run) ===== */
+
+static void print_edit(FILE *f, const struct wa_elf_edit *e)
+{
+	if (e->soname)
+		fprintf(f, "        DT_SONAME %s\n", e->soname);
+	for (size_t i = 0; i < e->n_renames; i++)
+		fprintf(f, "        DT_NEEDED %s -> %s\n", e->renames[i].from, e->renames[i].to);
+	if (e->rpath)
+		fprintf(f, "        %s %s\n", e->as_runpath ? "DT_RUNPATH" : "DT_RPATH", e->rpath);
+}
+
+int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_text_options *opt)
+{
+	const struct wa_repair_plan *p = rep->plan;
+	const struct wa_graft_plan *g = p->graft;
+	size_t copied = 0;
+
+	(void)opt;
+	fprintf(f, "%s: would write %s\n", rep->audit->wheel, p->output);
+	fprintf(f, "  tags: %s\n", p->tagset);
+	for (size_t i = 0; g && i < g->n_libs; i++) {
+		const struct wa_graft_lib *l = g->libs[i];
+
+		fprintf(f, "  graft %s (found by %s: %s) as %s, needed by", l->needed, l->found_by,
+			l->file.path, l->member);
+		for (size_t k = 0; k < l->n_needed_by; k++)
+			fprintf(f, "%s %s", k ? "," : "", l->needed_by[k]);
+		fputc('\n', f);
+		print_edit(f, &l->edit);
+	}
+	for (size_t i = 0; i < p->n_members; i++) {
+		const struct wa_plan_member *m = &p->members[i];
+
+		switch (m->action) {
+		case WA_PLAN_COPY: copied++; break;
+		case WA_PLAN_DROP: fprintf(f, "  drop %s\n", m->name); break;
+		case WA_PLAN_WHEEL:
+		case WA_PLAN_RECORD: fprintf(f, "  rewrite %s\n", m->name); break;
+		case WA_PLAN_PATCH:
+			fprintf(f, "  patch %s\n", m->name);
+			print_edit(f, &m->edit);
+			break;
+		case WA_PLAN_LAUNCHER: fprintf(f, "  replace %s with a launcher\n", m->name); break;
+		}
+	}
+	for (size_t i = 0; i < p->n_additions; i++) {
+		const struct wa_plan_addition *a = &p->additions[i];
+
+		if (!a->file) {
+			fprintf(f, "  move %s to %s\n", a->source, a->name);
+			print_edit(f, &a->edit);
+		}
+	}
+	fprintf(f, "  %zu member%s copied as stored\n", copied, copied == 1 ? "" : "s");
+	return ferror(f) ? -1 : 0;
+}

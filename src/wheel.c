@@ -907,3 +907,55 @@ int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void
 	}
 	return 0;
 }
+
+/* ===== wheel layout ===== */
+
+/* The length of "<name>-<version>" of the .dist-info directory. */
+static size_t stem_length(const struct wa_wheel *w)
+{
+	return strlen(w->dist_info) - strlen(".dist-info");
+}
+
+bool wa_wheel_in_dist_info(const struct wa_wheel *w, const char *name)
+{
+	size_t n = strlen(w->dist_info);
+
+	return strncmp(name, w->dist_info, n) == 0 && name[n] == '/';
+}
+
+bool wa_wheel_is_signature(const struct wa_wheel *w, const char *name)
+{
+	size_t n = strlen(w->dist_info);
+
+	return wa_wheel_in_dist_info(w, name) &&
+	       (strcmp(name + n + 1, "RECORD.jws") == 0 || strcmp(name + n + 1, "RECORD.p7s") == 0);
+}
+
+const char *wa_wheel_data_part(const struct wa_wheel *w, const char *name, const char *key)
+{
+	size_t n = stem_length(w), k = strlen(key);
+
+	if (strncmp(name, w->dist_info, n) != 0 || strncmp(name + n, ".data/", 6) != 0 ||
+	    strncmp(name + n + 6, key, k) != 0 || name[n + 6 + k] != '/')
+		return NULL;
+	return name + n + 6 + k + 1;
+}
+
+const char *wa_wheel_installed_path(const struct wa_wheel *w, const char *name,
+				    const char **scheme)
+{
+	static const char *const schemes[] = {"platlib", "purelib"};
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *rest = wa_wheel_data_part(w, name, schemes[i]);
+
+		if (rest) {
+			if (scheme)
+				*scheme = schemes[i];
+			return rest;
+		}
+	}
+	if (scheme)
+		*scheme = NULL;
+	return name;
+}

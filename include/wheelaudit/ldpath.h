@@ -6,8 +6,9 @@
  * first.  Nothing prints.
  *
  * Order (ld.so(8)): DT_RPATH of the object and of the objects that loaded
- * it (only when the object has no DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH
- * (the object's own, not inherited), the ld.so.conf directories (with
+ * it (only when the object has no DT_RUNPATH; an ancestor with DT_RUNPATH
+ * passes no DT_RPATH on), LD_LIBRARY_PATH, DT_RUNPATH (the object's own,
+ * not inherited), the ld.so.conf directories (with
  * their include files, in file order), then the default directories of the
  * architecture (multiarch triplet dirs, lib64/lib32 for biarch ones, /lib,
  * /usr/lib).  $ORIGIN, $LIB and $PLATFORM (and ${...}) are expanded.  A
@@ -41,20 +42,29 @@ int wa_ld_config_load(struct wa_ld_config **out, const struct wa_ld_options *opt
 		      struct wa_error *err);
 void wa_ld_config_free(struct wa_ld_config *cfg);
 
-/* The requesting object: what the candidate must match, and its search paths. */
-struct wa_ld_request {
-	uint8_t elf_class;        /* ELFCLASS32 / ELFCLASS64 */
-	uint8_t data;             /* ELFDATA2LSB / ELFDATA2MSB */
-	uint16_t machine;         /* EM_* */
-	uint32_t flags;           /* e_flags (ARM hard/soft float must match) */
-	const char *origin;       /* host directory of the requester for $ORIGIN, or NULL
-				   * (entries using $ORIGIN are then skipped) */
-	const char *const *rpath; /* DT_RPATH entries, own first then inherited ones,
-				   * each already expanded for its own object;
-				   * ignored when n_runpath > 0 */
+/*
+ * One object of a load chain: its search paths as stored, and the object
+ * that loaded it (the loader inherits DT_RPATH along this chain).
+ */
+struct wa_ld_object {
+	const struct wa_ld_object *loader; /* or NULL for the first object */
+	const char *origin; /* its host directory for $ORIGIN, or NULL (a wheel member:
+			     * entries using $ORIGIN point inside the wheel and are skipped) */
+	const char *const *rpath;   /* DT_RPATH entries, unexpanded */
 	size_t n_rpath;
-	const char *const *runpath; /* the object's own DT_RUNPATH entries (unexpanded) */
+	const char *const *runpath; /* DT_RUNPATH entries, unexpanded */
 	size_t n_runpath;
+};
+
+/* The requesting object: what the candidate must match, and where it searches. */
+struct wa_ld_request {
+	uint8_t elf_class;  /* ELFCLASS32 / ELFCLASS64 */
+	uint8_t data;       /* ELFDATA2LSB / ELFDATA2MSB */
+	uint16_t machine;   /* EM_* */
+	uint32_t flags;     /* e_flags (ARM hard/soft float must match) */
+	const char *origin; /* for wa_ld_expand*: the directory $ORIGIN names, or NULL */
+	const struct wa_ld_object *object; /* the requester in its load chain, or NULL:
+					    * no search paths of its own */
 };
 
 /*

@@ -20,6 +20,13 @@ struct wa_text_options {
 /* Writes the verdict line and the report of one audit.  Returns 0 or -1 on a write error. */
 int wa_report_text(FILE *out, const struct wa_audit *a, const struct wa_text_options *opt);
 
+/*
+ * Writes what a dry run of repair planned (outcome planned): the output,
+ * its tags, the libraries grafted, and each member written anew, moved
+ * or dropped.  Returns 0 or -1 on a write error.
+ */
+int wa_report_plan_text(FILE *out, const struct wa_repair *rep, const struct wa_text_options *opt);
+
 /* A JSON document collecting the results of several wheels. */
 struct wa_json_report;
 

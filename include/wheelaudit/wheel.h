@@ -109,4 +109,34 @@ typedef int (*wa_wheel_elf_fn)(void *ctx, size_t member, const char *name, const
 int wa_wheel_scan(struct wa_wheel *w, unsigned threads, wa_wheel_elf_fn fn, void *ctx,
 		  struct wa_error *err);
 
+/* ===== wheel layout (PEP 427) =====
+ *
+ * Where members of a wheel go, decided from names alone.  dist_info is
+ * "<name>-<version>.dist-info"; its data directory is
+ * "<name>-<version>.data".
+ */
+
+/* True when name lies inside the .dist-info directory. */
+bool wa_wheel_in_dist_info(const struct wa_wheel *w, const char *name);
+
+/* True for RECORD's signatures (RECORD.jws, RECORD.p7s), which a new RECORD invalidates. */
+bool wa_wheel_is_signature(const struct wa_wheel *w, const char *name);
+
+/*
+ * When name is under the data directory's key/ subdirectory ("scripts",
+ * "platlib", "purelib", "headers", "data"), returns the rest of the name
+ * after "<data dir>/<key>/", else NULL.
+ */
+const char *wa_wheel_data_part(const struct wa_wheel *w, const char *name, const char *key);
+
+/*
+ * Where an installer puts a member, relative to the directory that holds
+ * the packages (site-packages): platlib/ and purelib/ members land at its
+ * root, the rest as named.  *scheme, when not NULL, is set to "platlib",
+ * "purelib" or NULL (the wheel's root, which WHEEL's Root-Is-Purelib maps
+ * to one of them).
+ */
+const char *wa_wheel_installed_path(const struct wa_wheel *w, const char *name,
+				    const char **scheme);
+
 #endif

@@ -45,6 +45,8 @@ static const char usage[] =
 	"                           graft instead of ld.so.conf and the system defaults\n"
 	"                           (WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
 	"                           LD_LIBRARY_PATH)\n"
+	"  --dry-run                print what would be written (output name and tags, grafted\n"
+	"                           libraries, patched and moved members) and write nothing\n"
 	"  --json                   print one JSON result document (docs/repair-v1.schema.json)\n"
 	"  --allow-pure             copy a wheel without ELF members unchanged (else exit 5)\n" CLI_AUDIT_OPTIONS_HELP
 	"  --verbose                a line per wheel written; full reports on rejection\n"
@@ -64,6 +66,7 @@ enum {
 	OPT_ONLY_PLAT = CLI_OPT_OWN,
 	OPT_EXCLUDE,
 	OPT_LDPATHS,
+	OPT_DRY_RUN,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +75,7 @@ static const struct option long_options[] = {
 	{"only-plat", no_argument, NULL, OPT_ONLY_PLAT},
 	{"exclude", required_argument, NULL, OPT_EXCLUDE},
 	{"ldpaths", required_argument, NULL, OPT_LDPATHS},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -146,7 +150,12 @@ static int parse_args(int argc, char **argv, struct repair_args *args)
 			args->repair.wheel_dir = optarg;
 			continue;
 		case OPT_ONLY_PLAT: args->repair.only_plat = true; continue;
-		case OPT_LDPATHS: args->repair.ld.ldpaths = optarg; continue;
+		case OPT_LDPATHS:
+			args->repair.ld.ldpaths = optarg;
+			continue;
+		case OPT_DRY_RUN:
+			args->repair.dry_run = true;
+			continue;
 		case OPT_EXCLUDE:
 			rc = add_exclude(args, optarg);
 			if (rc)
@@ -181,17 +190,19 @@ static int report_rejection(const struct repair_args *args, const struct wa_repa
 	if (wa_report_text(stderr, rep->audit, &args->common.text))
 		return WA_EXIT_INTERNAL;
 	fprintf(stderr, "wheelaudit: error: %s: rejected: %s\n", rep->audit->wheel,
-		rep->reason ? rep->reason : wa_outcome_name(rep->outcome));
+		rep->plan->reason ? rep->plan->reason : wa_outcome_name(rep->outcome));
 	return 0;
 }
 
 static void verbose_summary(const char *path, const struct wa_repair *rep)
 {
+	const struct wa_graft_plan *g = rep->plan->graft;
+
 	fprintf(stderr, "wheelaudit: %s -> %s (%zu members copied, %zu rewritten)\n", path,
-		rep->output, rep->copied, rep->rewritten);
-	for (size_t i = 0; i < rep->n_grafted; i++)
+		rep->output, rep->stats.copied, rep->stats.rewritten);
+	for (size_t i = 0; g && i < g->n_libs; i++)
 		fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
-			rep->grafted[i].name, rep->grafted[i].source, rep->grafted[i].member);
+			g->libs[i]->needed, g->libs[i]->file.path, g->libs[i]->member);
 }
 
 static int repair_one(const struct repair_args *args, const char *path, struct wa_json_report *json,
@@ -208,9 +219,12 @@ static int repair_one(const struct repair_args *args, const char *path, struct w
 		cli_print_error(path, &err);
 	} else {
 		code = wa_outcome_exit(rep->outcome, rep->cause);
-		for (size_t i = 0; i < rep->n_notes; i++)
-			cli_warning("%s: %s", path, rep->notes[i]);
-		if (rep->output) {
+		for (size_t i = 0; i < rep->plan->n_notes; i++)
+			cli_warning("%s: %s", path, rep->plan->notes[i]);
+		if (rep->outcome == WA_OUTCOME_PLANNED) {
+			if (!json && wa_report_plan_text(stdout, rep, &args->common.text))
+				code = WA_EXIT_INTERNAL;
+		} else if (rep->output) {
 			if (!json && printf("%s\n", rep->output) < 0)
 				code = WA_EXIT_INTERNAL;
 			fflush(stdout);
@@ -244,6 +258,9 @@ int cmd_repair(int argc, char **argv, const struct wa_policy_set *set)
 	args.common.audit.exclude = args.exclude;
 	args.common.audit.n_exclude = args.n_exclude;
 	args.repair.audit = args.common.audit;
+	/* no output may replace any input of the run, read or still to be read */
+	args.repair.protect = (const char *const *)argv + optind;
+	args.repair.n_protect = (size_t)(argc - optind);
 	if (args.common.json && (wa_json_report_new(&json, "wheelaudit " WA_VERSION) ||
 				 wa_json_report_new(&rejected, "wheelaudit " WA_VERSION))) {
 		fputs("wheelaudit: error: out of memory\n", stderr);

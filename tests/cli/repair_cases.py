@@ -393,7 +393,7 @@ def validate_repair_doc(doc):
         validate(doc, schema)
 
 
-DOC_KEYS = {"wheel", "path", "exit_code", "outcome", "output", "tags", "tagset", "reason", "notes",
+DOC_KEYS = {"wheel", "path", "exit_code", "outcome", "output", "tags", "tagset", "reason", "notes", "plan",
             "grafted", "missing", "audit", "error"}
 
 

@@ -331,6 +331,7 @@ static void precedence_of_every_list(void **state)
 	struct root *r = *state;
 	char llp[600], extra[600], rp[600], run[600];
 	const char *rpv[] = {rp}, *runv[] = {run};
+	struct wa_ld_object obj = {0};
 	struct wa_ld_request req = x86_64_req;
 	size_t n = sizeof(order) / sizeof(order[0]);
 
@@ -351,10 +352,11 @@ static void precedence_of_every_list(void **state)
 		struct wa_ld_config *cfg = load(r, NULL, llp, extra);
 		char rel[128];
 
-		req.rpath = rpv;
-		req.n_rpath = 1;
-		req.runpath = i <= 3 ? runv : NULL;
-		req.n_runpath = i <= 3 && i > 0 ? 1 : 0;
+		obj.rpath = rpv;
+		obj.n_rpath = 1;
+		obj.runpath = i <= 3 ? runv : NULL;
+		obj.n_runpath = i <= 3 && i > 0 ? 1 : 0;
+		req.object = &obj;
 		snprintf(rel, sizeof(rel), "%s/libx.so.1", order[i][0]);
 		expect_find(r, cfg, &req, "libx.so.1", rel, order[i][1]);
 		wa_ld_config_free(cfg);
@@ -373,20 +375,22 @@ static void runpath_disables_rpath(void **state)
 	struct root *r = *state;
 	char rp[600], run[600];
 	const char *rpv[] = {rp}, *runv[] = {run};
+	struct wa_ld_object obj = {0};
 	struct wa_ld_request req = x86_64_req;
 	struct wa_ld_config *cfg;
 
+	req.object = &obj;
 	snprintf(rp, sizeof(rp), "%s", at(r, "/rpath"));
 	snprintf(run, sizeof(run), "%s", at(r, "/runpath"));
 	write_x86_64(r, "/rpath/liby.so");
 	write_x86_64(r, "/runpath/liby.so");
 	write_x86_64(r, "/llp/liby.so");
 	cfg = load(r, NULL, at(r, "/llp"), NULL);
-	req.rpath = rpv;
-	req.n_rpath = 1;
+	obj.rpath = rpv;
+	obj.n_rpath = 1;
 	expect_find(r, cfg, &req, "liby.so", "/rpath/liby.so", "rpath");
-	req.runpath = runv;
-	req.n_runpath = 1;
+	obj.runpath = runv;
+	obj.n_runpath = 1;
 	/* With DT_RUNPATH, DT_RPATH (own and inherited) is not searched and
 	 * LD_LIBRARY_PATH comes first. */
 	expect_find(r, cfg, &req, "liby.so", "/llp/liby.so", "LD_LIBRARY_PATH");
@@ -397,7 +401,9 @@ static void inherited_rpath_entries_follow_own(void **state)
 {
 	struct root *r = *state;
 	char own[600], parent[600];
-	const char *rpv[] = {own, parent};
+	const char *own_v[] = {own}, *parent_v[] = {parent};
+	struct wa_ld_object loader = {.rpath = parent_v, .n_rpath = 1};
+	struct wa_ld_object obj = {.loader = &loader, .rpath = own_v, .n_rpath = 1};
 	struct wa_ld_request req = x86_64_req;
 	struct wa_ld_config *cfg;
 
@@ -407,8 +413,7 @@ static void inherited_rpath_entries_follow_own(void **state)
 	write_x86_64(r, "/own/libw.so");
 	write_x86_64(r, "/parent/libw.so");
 	cfg = load(r, NULL, NULL, NULL);
-	req.rpath = rpv;
-	req.n_rpath = 2;
+	req.object = &obj;
 	expect_find(r, cfg, &req, "libz.so", "/parent/libz.so", "rpath");
 	expect_find(r, cfg, &req, "libw.so", "/own/libw.so", "rpath");
 	wa_ld_config_free(cfg);
@@ -418,6 +423,7 @@ static void runpath_is_expanded_with_origin(void **state)
 {
 	struct root *r = *state;
 	const char *runv[] = {"$ORIGIN/../libs", "${ORIGIN}/more"};
+	struct wa_ld_object obj = {.runpath = runv, .n_runpath = 2};
 	struct wa_ld_request req = x86_64_req;
 	struct wa_ld_config *cfg;
 	char origin[600];
@@ -427,9 +433,8 @@ static void runpath_is_expanded_with_origin(void **state)
 	write_x86_64(r, "/pkg/mod/more/libq.so");
 	write_x86_64(r, "/pkg/libs/libp.so");
 	cfg = load(r, NULL, NULL, NULL);
-	req.runpath = runv;
-	req.n_runpath = 2;
-	req.origin = origin;
+	obj.origin = origin;
+	req.object = &obj;
 	expect_find(r, cfg, &req, "libq.so", "/pkg/mod/more/libq.so", "runpath");
 	{
 		char *path = NULL;
@@ -443,7 +448,7 @@ static void runpath_is_expanded_with_origin(void **state)
 		free(path);
 	}
 	/* Without an origin the $ORIGIN entries are dropped. */
-	req.origin = NULL;
+	obj.origin = NULL;
 	expect_find(r, cfg, &req, "libq.so", NULL, NULL);
 	wa_ld_config_free(cfg);
 }
@@ -572,6 +577,7 @@ static void lib_token_in_runpath_search(void **state)
 	struct root *r = *state;
 	const char *runv[] = {NULL};
 	char entry[600];
+	struct wa_ld_object obj = {.runpath = runv, .n_runpath = 1};
 	struct wa_ld_request req = x86_64_req;
 	struct wa_ld_config *cfg;
 
@@ -579,8 +585,7 @@ static void lib_token_in_runpath_search(void **state)
 	runv[0] = entry;
 	write_x86_64(r, "/lib64/x86_64/libt.so");
 	cfg = load(r, NULL, NULL, NULL);
-	req.runpath = runv;
-	req.n_runpath = 1;
+	req.object = &obj;
 	expect_find(r, cfg, &req, "libt.so", "/lib64/x86_64/libt.so", "runpath");
 	wa_ld_config_free(cfg);
 }

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The repair writer: executes a plan (plan.h) into the output archive.
+ * Members are written in the input's order - copied as stored, left out,
+ * or produced anew (patched, launcher, WHEEL) - with the added members
+ * before the first .dist-info member and RECORD rebuilt from the digests
+ * of what was written.  The output appears atomically (outfile.h); after
+ * any error nothing is left behind.  The input is only read.
+ */
+#ifndef WHEELAUDIT_WRITER_H
+#define WHEELAUDIT_WRITER_H
+
+#include <stddef.h>
+
+#include "wheelaudit/error.h"
+#include "wheelaudit/plan.h"
+#include "wheelaudit/wheel.h"
+
+struct wa_write_stats {
+	size_t copied;    /* members copied as stored */
+	size_t rewritten; /* members written anew (patched, added, WHEEL, RECORD) */
+};
+
+/*
+ * Writes plan (outcome repaired or copied) for wheel w, creating the
+ * output's directory.  Refuses (WA_EUSAGE) an output that is the input
+ * file itself.  Errors: WA_EIO / WA_ENOMEM, WA_EBADELF when a member or
+ * library cannot be patched, WA_EIO when a host library changed since it
+ * was planned.
+ */
+int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w,
+		  struct wa_write_stats *stats, struct wa_error *err);
+
+#endif

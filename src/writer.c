@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The repair writer (writer.h).  Each member the plan changes is produced
+ * (read, patched), hashed for RECORD and handed to the zip writer, then
+ * freed before the next; unchanged members are copied as stored.  RECORD
+ * is written once every digest it lists is known: at its place in the
+ * input, or at the end when a rewritten member follows it there.
+ */
+#include "wheelaudit/writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wheelaudit/buf.h"
+#include "wheelaudit/hash.h"
+#include "wheelaudit/path.h"
+#include "wheelaudit/zipout.h"
+
+/* What RECORD lists for a member written anew. */
+struct digest {
+	char b64[48];
+	size_t size;
+	bool set;
+};
+
+struct write_state {
+	const struct wa_repair_plan *p;
+	struct wa_wheel *w;
+	struct wa_zipout *z;
+	struct wa_write_stats *stats;
+	struct digest *members;   /* per input member */
+	struct digest *additions; /* per addition */
+};
+
+static void digest_of(struct digest *d, const void *data, size_t len, bool *oom)
+{
+	struct wa_sha256 h;
+	uint8_t sum[32];
+
+	if (wa_sha256_init(&h)) {
+		*oom = true;
+		return;
+	}
+	wa_sha256_update(&h, data, len);
+	wa_sha256_final(&h, sum);
+	wa_b64url_nopad(sum, 32, d->b64, sizeof(d->b64));
+	d->size = len;
+	d->set = true;
+}
+
+/* ===== producing members ===== */
+
+/* A member's bytes being produced (malloc'd, owned). */
+struct bytes {
+	void *data;
+	size_t len;
+};
+
+static int sink_to_buf(void *ctx, const void *data, size_t len)
+{
+	struct wa_buf *b = ctx;
+
+	wa_buf_add(b, data, len);
+	return b->oom ? -1 : 0;
+}
+
+/* The content of input member index, decompressed (the second read of a
+ * member that is patched: the scan did not keep it). */
+static int read_member(struct write_state *s, size_t index, struct bytes *out,
+		       struct wa_error *err)
+{
+	const struct wa_member *m = wa_wheel_member(s->w, index);
+	struct wa_buf b = {0};
+	int rc = wa_zip_read(wa_wheel_zip(s->w), index, m->size, sink_to_buf, &b, err);
+
+	if (rc == -1 || (!rc && b.oom))
+		rc = wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
+	if (rc) {
+		wa_buf_release(&b);
+		return rc;
+	}
+	out->data = b.data;
+	out->len = b.len;
+	return 0;
+}
+
+/* Reads a host library again, refusing one that changed since it was planned. */
+static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_error *err)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *data;
+	size_t done = 0;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s", f->path,
+				    strerror(e));
+	}
+	if ((uint64_t)st.st_dev != f->dev || (uint64_t)st.st_ino != f->ino ||
+	    (uint64_t)st.st_size != f->size || (int64_t)st.st_mtim.tv_sec != f->mtime_sec ||
+	    (int64_t)st.st_mtim.tv_nsec != f->mtime_nsec) {
+		close(fd);
+		return wa_error_set(err, WA_EIO, f->path,
+				    "the library %s changed while the repair ran", f->path);
+	}
+	data = malloc((size_t)f->size + 1);
+	if (!data) {
+		close(fd);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	while (done < f->size) {
+		ssize_t n = read(fd, data + done, (size_t)f->size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+
+			free(data);
+			close(fd);
+			return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s",
+					    f->path, e ? strerror(e) : "it got shorter");
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	out->data = data;
+	out->len = done;
+	return 0;
+}
+
+/* Applies an edit to b (its bytes are replaced). */
+static int apply_edit(struct bytes *b, const struct wa_elf_edit *edit, const char *name,
+		      struct wa_error *err)
+{
+	void *out = NULL;
+	size_t out_size = 0;
+	int rc = wa_elf_patch(&out, &out_size, b->data, b->len, edit, name, err);
+
+	if (rc)
+		return rc;
+	free(b->data);
+	b->data = out;
+	b->len = out_size;
+	return 0;
+}
+
+/* ===== entries ===== */
+
+/* A rewritten member keeps the input's method (deflate for anything we
+ * cannot write), mode and host. */
+static int add_rewritten(struct write_state *s, size_t index, const void *data, size_t len,
+			 struct wa_error *err)
+{
+	struct wa_zip_raw raw;
+	struct wa_zipout_meta meta;
+	bool oom = false;
+	int rc = wa_zip_raw_entry(wa_wheel_zip(s->w), index, &raw, err);
+
+	if (rc)
+		return rc;
+	meta.method = raw.method == 0 ? 0 : 8;
+	meta.version_made_by = raw.version_made_by;
+	meta.external_attr = raw.external_attr;
+	meta.dos_time = s->p->dos_time;
+	meta.dos_date = s->p->dos_date;
+	digest_of(&s->members[index], data, len, &oom);
+	if (oom)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	s->stats->rewritten++;
+	return wa_zipout_add(s->z, wa_wheel_member(s->w, index)->name, &meta, data, len, err);
+}
+
+static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
+{
+	const struct wa_plan_addition *add = &s->p->additions[i];
+	struct wa_zipout_meta meta = {
+		.method = 8,
+		.dos_time = s->p->dos_time,
+		.dos_date = s->p->dos_date,
+		.version_made_by = 3 << 8 | 20, /* Unix, zip 2.0 */
+		.external_attr = (uint32_t)(S_IFREG | add->mode) << 16,
+	};
+	struct bytes b = {0};
+	bool oom = false;
+	int rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
+
+	if (!rc)
+		rc = apply_edit(&b, &add->edit, add->name, err);
+	if (!rc) {
+		digest_of(&s->additions[i], b.data, b.len, &oom);
+		rc = oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+			 : wa_zipout_add(s->z, add->name, &meta, b.data, b.len, err);
+	}
+	free(b.data);
+	if (!rc)
+		s->stats->rewritten++;
+	return rc;
+}
+
+static int add_patched(struct write_state *s, size_t index, struct wa_error *err)
+{
+	struct bytes b = {0};
+	int rc = read_member(s, index, &b, err);
+
+	if (!rc)
+		rc = apply_edit(&b, &s->p->members[index].edit, wa_wheel_member(s->w, index)->name,
+				err);
+	if (!rc)
+		rc = add_rewritten(s, index, b.data, b.len, err);
+	free(b.data);
+	return rc;
+}
+
+/* ===== RECORD ===== */
+
+/* A CSV field as Python's csv module writes it (quoted only when needed). */
+static void csv_path(struct wa_buf *t, const char *path)
+{
+	if (!strpbrk(path, ",\"\r\n")) {
+		wa_buf_str(t, path);
+		return;
+	}
+	wa_buf_str(t, "\"");
+	for (const char *p = path; *p; p++) {
+		if (*p == '"')
+			wa_buf_str(t, "\"\""); /* a quote inside quotes is doubled */
+		else
+			wa_buf_add(t, p, 1);
+	}
+	wa_buf_str(t, "\"");
+}
+
+static void record_line(struct wa_buf *t, const char *path, const struct digest *d,
+			const char *eol)
+{
+	csv_path(t, path);
+	if (d) {
+		char size[32];
+
+		snprintf(size, sizeof(size), "%zu", d->size);
+		wa_buf_str(t, ",sha256=");
+		wa_buf_str(t, d->b64);
+		wa_buf_str(t, ",");
+		wa_buf_str(t, size);
+	} else {
+		wa_buf_str(t, ",,");
+	}
+	wa_buf_str(t, eol);
+}
+
+static void record_additions(struct write_state *s, struct wa_buf *t, const char *eol)
+{
+	for (size_t i = 0; i < s->p->n_additions; i++)
+		record_line(t, s->p->additions[i].name, &s->additions[i], eol);
+}
+
+/*
+ * Unchanged lines are kept byte for byte; the lines of rewritten members
+ * get their new digest and size; RECORD's own line has neither; dropped
+ * members lose their line; the added members are listed before RECORD.
+ */
+static int add_record(struct write_state *s, struct wa_error *err)
+{
+	struct wa_wheel *w = s->w;
+	size_t record_member = wa_wheel_record_member(w);
+	const char *record_name = wa_wheel_member(w, record_member)->name;
+	struct wa_buf t = {0};
+	bool listed = false;
+	const char *eol = "\n";
+	int rc;
+
+	for (size_t i = 0; i < wa_wheel_record_line_count(w); i++) {
+		const struct wa_record_line *l = wa_wheel_record_line(w, i);
+		const char *line_eol = l->len >= 2 && l->text[l->len - 2] == '\r' ? "\r\n" : "\n";
+
+		if (i == 0 && l->len && l->text[l->len - 1] == '\n')
+			eol = line_eol;
+		if (l->member >= 0 && s->p->members[l->member].action == WA_PLAN_DROP)
+			continue;
+		if (l->member == (long)record_member) {
+			record_additions(s, &t, line_eol);
+			record_line(&t, record_name, NULL, line_eol);
+			listed = true;
+		} else if (l->member >= 0 && s->members[l->member].set) {
+			record_line(&t, wa_wheel_member(w, (size_t)l->member)->name,
+				    &s->members[l->member], line_eol);
+		} else {
+			wa_buf_add(&t, l->text, l->len);
+			if (!l->len || l->text[l->len - 1] != '\n')
+				wa_buf_str(&t, eol);
+		}
+	}
+	if (!listed) {
+		record_additions(s, &t, eol);
+		record_line(&t, record_name, NULL, eol);
+	}
+	rc = t.oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+		   : add_rewritten(s, record_member, t.data ? t.data : "", t.len, err);
+	wa_buf_release(&t);
+	return rc;
+}
+
+/* ===== the archive ===== */
+
+static int make_dirs(const char *dir, struct wa_error *err)
+{
+	char *p;
+	int rc = 0;
+
+	if (!*dir)
+		return 0; /* the root or the current directory: there already */
+	p = strdup(dir);
+	if (!p)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (char *q = p + 1;; q++) {
+		bool last = *q == '\0';
+
+		if (*q != '/' && !last)
+			continue;
+		*q = '\0';
+		if (*p && mkdir(p, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+
+			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s", p,
+					  strerror(e));
+			if (err)
+				err->sys_errno = e;
+			break;
+		}
+		if (last)
+			break;
+		*q = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/* Refuses to let the output take the input's place: the input is never touched. */
+static int check_not_input(const char *input, const char *output, struct wa_error *err)
+{
+	struct stat a, b;
+
+	if (stat(input, &a) == 0 && stat(output, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return wa_error_set(err, WA_EUSAGE, NULL,
+				    "the output %s would replace the input wheel; choose another "
+				    "--wheel-dir",
+				    output);
+	return 0;
+}
+
+/*
+ * Must RECORD wait for the end?  Only when a patched member follows it in
+ * the input's order (as in every wheel whose members are sorted: "pkg-1.0.
+ * dist-info/" sorts before "pkg/"): its digest is known once it is written,
+ * and holding it until then would cost its whole size in memory.  RECORD
+ * then goes last, where the wheel format recommends the .dist-info files
+ * to be anyway.  Texts the plan holds (WHEEL, launchers) are hashed ahead.
+ */
+static bool record_waits(const struct write_state *s)
+{
+	size_t record = wa_wheel_record_member(s->w);
+
+	for (size_t i = record + 1; i < s->p->n_members; i++)
+		if (s->p->members[i].action == WA_PLAN_PATCH)
+			return true;
+	return false;
+}
+
+static int hash_texts_ahead(struct write_state *s, struct wa_error *err)
+{
+	bool oom = false;
+
+	for (size_t i = 0; i < s->p->n_members; i++) {
+		const struct wa_plan_member *m = &s->p->members[i];
+
+		if (m->action == WA_PLAN_WHEEL)
+			digest_of(&s->members[i], s->p->wheel_text, s->p->wheel_len, &oom);
+		else if (m->action == WA_PLAN_LAUNCHER)
+			digest_of(&s->members[i], m->text, m->text_len, &oom);
+	}
+	return oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
+}
+
+static int write_members(struct write_state *s, struct wa_error *err)
+{
+	const struct wa_repair_plan *p = s->p;
+	bool added = false, deferred = record_waits(s);
+	int rc = hash_texts_ahead(s, err);
+
+
+	for (size_t i = 0; !rc && i < p->n_members; i++) {
+		const struct wa_plan_member *m = &p->members[i];
+
+		if (!added && wa_wheel_in_dist_info(s->w, wa_wheel_member(s->w, i)->name)) {
+			added = true;
+			for (size_t k = 0; !rc && k < p->n_additions; k++)
+				rc = add_addition(s, k, err);
+			if (rc)
+				break;
+		}
+		switch (m->action) {
+		case WA_PLAN_COPY:
+			rc = wa_zipout_copy(s->z, wa_wheel_zip(s->w), i, err);
+			s->stats->copied++;
+			break;
+		case WA_PLAN_DROP: break;
+		case WA_PLAN_WHEEL: rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err); break;
+		case WA_PLAN_RECORD: rc = deferred ? 0 : add_record(s, err); break;
+		case WA_PLAN_PATCH: rc = add_patched(s, i, err); break;
+		case WA_PLAN_LAUNCHER: rc = add_rewritten(s, i, m->text, m->text_len, err); break;
+		}
+	}
+	for (size_t k = 0; !rc && !added && k < p->n_additions; k++)
+		rc = add_addition(s, k, err);
+	if (!rc && deferred)
+		rc = add_record(s, err);
+	return rc;
+}
+
+int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w,
+		  struct wa_write_stats *stats, struct wa_error *err)
+{
+	struct write_state s = {.p = plan, .w = w, .stats = stats};
+	struct wa_arena scratch = {0};
+	const char *dir = plan->output ? wa_path_dir(&scratch, plan->output) : NULL;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!plan->output)
+		return wa_error_set(err, WA_EINTERNAL, NULL, "no output to write");
+	s.members = calloc(plan->n_members + 1, sizeof(*s.members));
+	s.additions = calloc(plan->n_additions + 1, sizeof(*s.additions));
+	rc = dir && s.members && s.additions ? make_dirs(dir, err)
+					     : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = check_not_input(wa_wheel_path(w), plan->output, err);
+	if (!rc)
+		rc = wa_zipout_open(&s.z, plan->output, NULL, err);
+	if (!rc)
+		rc = write_members(&s, err);
+	if (!rc)
+		rc = wa_zipout_commit(s.z, err);
+	wa_zipout_free(s.z);
+	free(s.members);
+	free(s.additions);
+	wa_arena_release(&scratch);
+	return rc;
+}
