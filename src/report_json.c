@@ -392,8 +392,8 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 			break;
 		put(r, c, "member", cJSON_CreateString(m->name));
 		put(r, c, "action", cJSON_CreateString(wa_plan_action_name(m->action)));
-		put(r, c, "edit", m->action == WA_PLAN_PATCH ? edit_object(r, &m->edit)
-							       : cJSON_CreateNull());
+		put(r, c, "edit",
+		    m->action == WA_PLAN_PATCH ? edit_object(r, &m->edit) : cJSON_CreateNull());
 	}
 	for (size_t i = 0; adds && i < p->n_additions; i++) {
 		const struct wa_plan_addition *a = &p->additions[i];
@@ -452,9 +452,10 @@ size_t wa_json_report_count(const struct wa_json_report *r)
 	return (size_t)cJSON_GetArraySize(r->wheels);
 }
 
-int wa_json_report_write(struct wa_json_report *r, FILE *out)
+/* The one place a JSON document is printed: -1 when it could not be written. */
+static int write_document(FILE *out, const cJSON *root)
 {
-	char *text = cJSON_Print(r->root);
+	char *text = root ? cJSON_Print(root) : NULL;
 	int rc = 0;
 
 	if (!text)
@@ -463,4 +464,224 @@ int wa_json_report_write(struct wa_json_report *r, FILE *out)
 		rc = -1;
 	cJSON_free(text);
 	return rc;
+}
+
+int wa_json_report_write(struct wa_json_report *r, FILE *out)
+{
+	return r->oom ? -1 : write_document(out, r->root);
+}
+
+/* ===== lddtree (wheelaudit lddtree --json) ===== */
+
+int wa_json_lddtree_new(struct wa_json_report **out)
+{
+	struct wa_json_report *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r || !(r->root = cJSON_CreateObject())) {
+		free(r);
+		return -1;
+	}
+	put(r, r->root, "version", cJSON_CreateNumber(1));
+	put(r, r->root, "kind", cJSON_CreateString("lddtree"));
+	r->wheels = cJSON_CreateArray();
+	put(r, r->root, "inputs", r->wheels);
+	if (r->oom) {
+		wa_json_report_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+static cJSON *lddtree_nodes(struct wa_json_report *r, const struct wa_lddtree_node *nodes, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		push(r, arr, o);
+		if (!o)
+			break;
+		put(r, o, "name", cJSON_CreateString(nodes[i].name));
+		put(r, o, "path", str_or_null(nodes[i].path));
+		put(r, o, "found_by", str_or_null(nodes[i].found_by));
+		put(r, o, "needed", lddtree_nodes(r, nodes[i].needed, nodes[i].n_needed));
+	}
+	if (!arr)
+		r->oom = true;
+	return arr;
+}
+
+int wa_json_report_add_lddtree(struct wa_json_report *r, const struct wa_lddtree *t)
+{
+	cJSON *in = cJSON_CreateObject(), *members = cJSON_CreateArray();
+
+	push(r, r->wheels, in);
+	if (!in) {
+		cJSON_Delete(members);
+		return -1;
+	}
+	put(r, in, "path", cJSON_CreateString(t->input));
+	put(r, in, "kind", cJSON_CreateString(t->is_wheel ? "wheel" : "elf"));
+	put(r, in, "members", members);
+	for (size_t i = 0; members && i < t->n_roots; i++) {
+		cJSON *m = cJSON_CreateObject();
+
+		push(r, members, m);
+		if (!m)
+			break;
+		put(r, m, "member", cJSON_CreateString(t->roots[i].member));
+		put(r, m, "needed", lddtree_nodes(r, t->roots[i].needed, t->roots[i].n_needed));
+	}
+	return r->oom ? -1 : 0;
+}
+
+int wa_json_report_add_lddtree_error(struct wa_json_report *r, const char *path,
+				     const struct wa_error *err)
+{
+	cJSON *in = cJSON_CreateObject(), *e = cJSON_CreateObject();
+
+	push(r, r->wheels, in);
+	if (!in || !e) {
+		cJSON_Delete(e);
+		r->oom = true;
+		return -1;
+	}
+	put(r, in, "path", cJSON_CreateString(path));
+	put(r, in, "members", cJSON_CreateArray());
+	put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
+	put(r, e, "message",
+	    cJSON_CreateString(err->message[0] ? err->message : wa_error_default_text(err->code)));
+	put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
+	put(r, in, "error", e);
+	return r->oom ? -1 : 0;
+}
+
+/* ===== policies (wheelaudit policies --json) ===== */
+
+static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool full)
+{
+	cJSON *o = cJSON_CreateObject(), *arr, *max, *x;
+	char ver[32];
+	int major, minor;
+	bool ok = o != NULL;
+
+	wa_policy_libc_version(p, &major, &minor);
+	if (wa_family_version_form(wa_policy_family(p)) == WA_VERSION_LEVEL)
+		snprintf(ver, sizeof(ver), "%d", major);
+	else
+		snprintf(ver, sizeof(ver), "%d.%d", major, minor);
+	ok = ok && cJSON_AddStringToObject(o, "name", wa_policy_name(p));
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "aliases"));
+	for (size_t i = 0; ok && i < wa_policy_alias_count(p); i++)
+		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_alias(p, i)));
+	ok = ok && cJSON_AddStringToObject(o, "family", wa_family_name(wa_policy_family(p)));
+	ok = ok && cJSON_AddNumberToObject(o, "priority", wa_policy_priority(p));
+	ok = ok &&
+	     cJSON_AddStringToObject(o, "libc", wa_libc_name(wa_family_libc(wa_policy_family(p))));
+	ok = ok && cJSON_AddStringToObject(o, "libc_version", ver);
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "arches"));
+	for (size_t a = 0; ok && a < wa_policy_arch_count(p); a++)
+		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_arch(p, a)));
+	ok = ok && (max = cJSON_AddObjectToObject(o, "max"));
+	for (size_t a = 0; ok && a < wa_policy_arch_count(p); a++) {
+		const char *arch = wa_policy_arch(p, a);
+		if (only_arch && strcmp(arch, only_arch) != 0)
+			continue;
+		ok = (x = cJSON_AddObjectToObject(max, arch)) != NULL;
+		for (size_t i = 0; ok && i < wa_policy_family_count(p, arch); i++) {
+			const char *m;
+			const char *f = wa_policy_family_at(p, arch, i, &m);
+			ok = m ? cJSON_AddStringToObject(x, f, m) != NULL
+			       : cJSON_AddNullToObject(x, f) != NULL;
+		}
+	}
+	if (!full)
+		return ok ? o : (cJSON_Delete(o), NULL);
+
+	ok = ok && (x = cJSON_AddObjectToObject(o, "non_numeric"));
+	for (size_t a = 0; ok && a < wa_policy_arch_count(p); a++) {
+		const char *arch = wa_policy_arch(p, a);
+		if (only_arch && strcmp(arch, only_arch) != 0)
+			continue;
+		ok = (arr = cJSON_AddArrayToObject(x, arch)) != NULL;
+		for (size_t i = 0; ok && i < wa_policy_non_numeric_count(p, arch); i++)
+			ok = cJSON_AddItemToArray(arr,
+						  cJSON_CreateString(
+							  wa_policy_non_numeric_at(p, arch, i)));
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "whitelist"));
+	for (size_t i = 0; ok && i < wa_policy_whitelist_count(p); i++)
+		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_whitelist_at(p, i)));
+	ok = ok && (x = cJSON_AddObjectToObject(o, "blacklist"));
+	for (size_t i = 0; ok && i < wa_policy_blacklist_count(p); i++) {
+		size_t ns;
+		const char *lib = wa_policy_blacklist_at(p, i, &ns);
+		ok = (arr = cJSON_AddArrayToObject(x, lib)) != NULL;
+		for (size_t j = 0; ok && j < ns; j++)
+			ok = cJSON_AddItemToArray(arr,
+						  cJSON_CreateString(
+							  wa_policy_blacklist_symbol(p, i, j)));
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "exceptions"));
+	for (size_t i = 0; ok && i < wa_policy_exception_count(p); i++) {
+		const char *arch, *key;
+		bool unverified;
+		const char *reason = wa_policy_exception_at(p, i, &arch, &key, &unverified);
+		cJSON *e = cJSON_CreateObject();
+		ok = e && cJSON_AddItemToArray(arr, e);
+		ok = ok && cJSON_AddStringToObject(e, "arch", arch);
+		ok = ok && cJSON_AddStringToObject(e, "key", key);
+		ok = ok && cJSON_AddBoolToObject(e, "unverified", unverified);
+		ok = ok && cJSON_AddStringToObject(e, "reason", reason);
+	}
+	if (ok && only_arch) {
+		const char *why = wa_policy_unverified_reason(p, only_arch);
+		ok = why ? cJSON_AddStringToObject(o, "unverified", why) != NULL : true;
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Prints and frees a document; -1 when it could not be built or written. */
+static int print_document(FILE *out, cJSON *root)
+{
+	int rc = write_document(out, root);
+
+	cJSON_Delete(root);
+	return rc;
+}
+
+int wa_json_policies_write(FILE *out, const struct wa_policy_set *set, const char *arch)
+{
+	cJSON *root = cJSON_CreateObject(), *arr = NULL;
+
+	if (!root || !cJSON_AddNumberToObject(root, "version", 1) ||
+	    !(arr = cJSON_AddArrayToObject(root, "policies")))
+		goto fail;
+	for (size_t i = 0; i < wa_policy_count(set); i++) {
+		const struct wa_policy *p = wa_policy_at(set, i);
+		cJSON *o;
+
+		if (arch && !wa_policy_has_arch(p, arch))
+			continue;
+		if (!(o = policy_json(p, arch, false)) || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			goto fail;
+		}
+	}
+	return print_document(out, root);
+fail:
+	cJSON_Delete(root);
+	return -1;
+}
+
+int wa_json_policy_write(FILE *out, const struct wa_policy *p, const char *arch)
+{
+	return print_document(out, policy_json(p, arch, true));
 }

@@ -272,3 +272,35 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	fprintf(f, "  %zu member%s copied as stored\n", copied, copied == 1 ? "" : "s");
 	return ferror(f) ? -1 : 0;
 }
+
+/* ===== lddtree ===== */
+
+static void print_nodes(FILE *out, const struct wa_lddtree_node *nodes, size_t n, int indent)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct wa_lddtree_node *node = &nodes[i];
+
+		if (node->path)
+			fprintf(out, "%*s%s => %s (%s)\n", indent, "", node->name, node->path,
+				node->found_by);
+		else
+			fprintf(out, "%*s%s => not found\n", indent, "", node->name);
+		print_nodes(out, node->needed, node->n_needed, indent + 2);
+	}
+}
+
+int wa_report_lddtree_text(FILE *out, const struct wa_lddtree *t)
+{
+	fprintf(out, "%s\n", t->input);
+	for (size_t i = 0; i < t->n_roots; i++) {
+		const struct wa_lddtree_root *r = &t->roots[i];
+
+		if (t->is_wheel) {
+			fprintf(out, "  %s\n", r->member);
+			print_nodes(out, r->needed, r->n_needed, 4);
+		} else {
+			print_nodes(out, r->needed, r->n_needed, 2);
+		}
+	}
+	return ferror(out) ? -1 : 0;
+}

@@ -3,6 +3,8 @@
 """Check that the documentation still matches the code.
 
 usage: check_docs.py WHEELAUDIT_BINARY [SOURCE_ROOT]
+       check_docs.py --update-man WHEELAUDIT_BINARY [SOURCE_ROOT]
+                                (rewrites the man page's OPTIONS section)
 
 SOURCE_ROOT defaults to the directory above this script.  The tables the
 code is generated from are read from the binary (`wheelaudit --list-errors`,
@@ -13,14 +15,10 @@ code is generated from are read from the binary (`wheelaudit --list-errors`,
   (b) every finding kind (WA_FINDING_MAP) appears in docs/exit-codes.md (as
       `kind`) and the finding kind enum of docs/show-v1.schema.json lists
       exactly those kinds;
-  (c) every option of every command, that is every long option in the
-      `struct option` tables of src/cli/cmd_<command>.c (option macros
-      defined in src/cli/*.h, such as CLI_AUDIT_LONG_OPTIONS, expanded
-      where a table uses them) and every short option in the command's
-      getopt_long option string, appears in `wheelaudit COMMAND --help` and
-      in docs/wheelaudit.1 under OPTIONS, in the Global subsection or in a
-      subsection whose title names the command (".SS repair",
-      ".SS \"show and repair\"");
+  (c) the OPTIONS section of docs/wheelaudit.1 is exactly what the option
+      tables (`wheelaudit --list-options`) make of it - the same tables
+      the parser and `--help` are made from - and every option, short
+      name and alias shows in its command's `--help`;
   (d) docs/repair-v1.schema.json parses, every "$ref" in it resolves
       (locally or into docs/show-v1.schema.json), and its outcome enum
       lists exactly the repair and error outcomes of WA_OUTCOME_MAP, each
@@ -43,10 +41,6 @@ def read(path):
         return f.read()
 
 
-def strip_c_comments(text):
-    return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-
-
 def listing(binary, kind):
     """The rows `wheelaudit --list-KIND` prints (its tables, tab-separated)."""
     run = subprocess.run([binary, "--list-" + kind], capture_output=True, text=True, timeout=30)
@@ -58,14 +52,6 @@ def listing(binary, kind):
     return rows
 
 
-def map_entries(header_text, macro):
-    """The body of `#define MACRO(XX) ...` with its line continuations."""
-    m = re.search(r"#define\s+" + macro + r"\(XX\)((?:[^\n]*\\\n)*[^\n]*)", header_text)
-    if not m:
-        raise LookupError(f"#define {macro}(XX) not found")
-    return m.group(1).replace("\\\n", "\n")
-
-
 def error_names(binary):
     return [row[0] for row in listing(binary, "errors")]
 
@@ -74,91 +60,84 @@ def finding_kinds(binary):
     return [row[0] for row in listing(binary, "findings")]
 
 
-LONG_OPTION = r'\{\s*"([^"]+)"\s*,'
+def option_rows(binary):
+    """`wheelaudit --list-options`: scope, name, short, arg, aliases, help, doc."""
+    keys = ("scope", "name", "short", "arg", "aliases", "help", "doc")
+    rows = []
+    for fields in listing(binary, "options"):
+        fields = [f.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
+                  for f in fields]
+        rows.append(dict(zip(keys, fields + [""] * (len(keys) - len(fields)))))
+    return rows
 
 
-def option_macros(cli_dir):
-    """Object-like macros of src/cli/*.h whose body holds `struct option` entries."""
-    macros = {}
-    for name in sorted(os.listdir(cli_dir)):
-        if not name.endswith(".h"):
-            continue
-        text = strip_c_comments(read(os.path.join(cli_dir, name)))
-        for m in re.finditer(r"#define\s+(\w+)[ \t]+((?:[^\n]*\\\n)*[^\n]*)", text):
-            options = re.findall(LONG_OPTION, m.group(2).replace("\\\n", "\n"))
-            if options:
-                macros[m.group(1)] = options
-    return macros
+def roff_text(text):
+    """Plain text with **bold** and *italic* marks as roff, wrapped at 78 columns."""
+    text = text.replace("\\", "\\e").replace("-", "\\-")
+    text = re.sub(r"\*\*(.+?)\*\*", r"\\fB\1\\fR", text)
+    text = re.sub(r"\*(.+?)\*", r"\\fI\1\\fR", text)
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > 78:
+            lines.append(line)
+            line = word
+        else:
+            line = word if not line else line + " " + word
+    if line:
+        lines.append(line)
+    return "\n".join(("\\&" + l) if l[:1] in ".'" else l for l in lines)
 
 
-def top_level_items(body):
-    """The comma-separated items of an initializer list, braces kept together."""
-    items, depth, start = [], 0, 0
-    for i, c in enumerate(body):
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            items.append(body[start:i].strip())
-            start = i + 1
-    items.append(body[start:].strip())
-    return [item for item in items if item]
+def option_heading(r):
+    arg = (" \\fI" + r["arg"] + "\\fR") if r["arg"] else ""
+    parts = []
+    if r["short"]:
+        parts.append("\\fB\\-" + r["short"] + "\\fR" + arg)
+    for name in [r["name"]] + r["aliases"].split():
+        parts.append("\\fB\\-\\-" + name.replace("-", "\\-") + "\\fR" + arg)
+    return ", ".join(parts)
 
 
-def option_tables(path, macros):
-    """Long option names of every `struct option NAME[] = {...};` in a C file.
-
-    An item of a table that is not a `{...}` entry must be an option macro
-    (see option_macros); its options are expanded in place.  Returns
-    (names, items that could not be expanded)."""
-    text = strip_c_comments(read(path))
-    names, unknown = [], []
-    for table in re.finditer(r"struct\s+option\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\};", text, re.S):
-        for item in top_level_items(table.group(1)):
-            if item.startswith("{"):
-                names += re.findall(LONG_OPTION, item)
-            elif item in macros:
-                names += macros[item]
-            else:
-                unknown.append(item)
-    return names, unknown
+SCOPE_INTRO = {
+    "global": "These come before the command (the help and policy options are also accepted "
+              "after it).",
+    "show and repair": "These options are shared by both commands; where their effect differs, "
+                       "**repair** is described under its own heading below.",
+}
 
 
-def short_options(path):
-    """Short option letters of every getopt_long(..., "optstring", ...) call."""
-    text = strip_c_comments(read(path))
-    letters = []
-    for m in re.finditer(r'getopt_long\s*\([^,]*,[^,]*,\s*"([^"]*)"', text):
-        letters += [c for c in m.group(1) if c.isalnum()]
-    return letters
+def man_options(rows):
+    """The OPTIONS section the option tables make (without its .SH line)."""
+    out = []
+    for scope in dict.fromkeys(r["scope"] for r in rows):
+        title = '"%s"' % scope if " " in scope else scope
+        out.append(".SS " + (title if scope != "global" else "Global"))
+        if scope in SCOPE_INTRO:
+            out.append(roff_text(SCOPE_INTRO[scope]))
+        for r in rows:
+            if r["scope"] == scope:
+                out += [".TP", option_heading(r), roff_text(r["doc"] or r["help"])]
+    return "\n".join(out) + "\n"
 
 
-def roff_plain(text):
-    """Man page source with the roff escapes that matter for option names undone."""
-    text = text.replace("\\-", "-").replace("\\&", "").replace("\\%", "")
-    return re.sub(r"\\f[BIRP]|\\f\(..|\\fB|\\fR", "", text)
+def man_options_section(man_raw):
+    """The body of .SH OPTIONS in the man page source, or None."""
+    m = re.search(r"^\.SH\s+\"?OPTIONS\"?\s*\n(.*?)(?=^\.SH\s)", man_raw, re.M | re.S)
+    return m.group(1) if m else None
 
 
-def man_option_sections(man):
-    """{subsection title: text} of the OPTIONS section of the (plain) man page."""
-    m = re.search(r"^\.SH\s+\"?OPTIONS\"?\s*$(.*?)(?=^\.SH\s|\Z)", man, re.M | re.S)
+def update_man(binary, root):
+    path = os.path.join(root, "docs/wheelaudit.1")
+    man_raw = read(path)
+    body = man_options(option_rows(binary))
+    m = re.search(r"(^\.SH\s+\"?OPTIONS\"?\s*\n)(.*?)(?=^\.SH\s)", man_raw, re.M | re.S)
     if not m:
-        return {}
-    sections = {}
-    for part in re.split(r"^(?=\.SS\s)", m.group(1), flags=re.M):
-        title = re.match(r"\.SS\s+(.*)", part)
-        if title:
-            sections[title.group(1).strip().strip('"')] = part
-    return sections
-
-
-def man_text_for(sections, command):
-    """The OPTIONS text that applies to a command: Global and its own subsections."""
-    own = [text for title, text in sections.items()
-           if command in re.findall(r"[\w-]+", title.lower())]
-    glob = [text for title, text in sections.items() if title.lower() == "global"]
-    return own, "\n".join(glob + own)
+        print("check_docs: docs/wheelaudit.1 has no .SH OPTIONS section", file=sys.stderr)
+        return 2
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(man_raw[:m.start(2)] + body + man_raw[m.end(2):])
+    print("check_docs: docs/wheelaudit.1 OPTIONS written from the option tables")
+    return 0
 
 
 def json_pointer(doc, pointer):
@@ -249,6 +228,9 @@ def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if argv[1] == "--update-man":
+        root = argv[3] if len(argv) > 3 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        return update_man(argv[2], root)
     binary = argv[1]
     root = argv[2] if len(argv) > 2 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     problems = []
@@ -256,12 +238,10 @@ def main(argv):
     try:
         exit_doc = read(os.path.join(root, "docs/exit-codes.md"))
         schema = json.loads(read(os.path.join(root, "docs/show-v1.schema.json")))
-        man = roff_plain(read(os.path.join(root, "docs/wheelaudit.1")))
+        man_raw = read(os.path.join(root, "docs/wheelaudit.1"))
         errors = error_names(binary)
         kinds = finding_kinds(binary)
         scopes = outcomes_by_scope(binary)
-        cli_dir = os.path.join(root, "src/cli")
-        macros = option_macros(cli_dir)
     except (OSError, ValueError, LookupError) as e:
         print(f"check_docs: cannot run: {e}", file=sys.stderr)
         return 2
@@ -300,31 +280,22 @@ def main(argv):
             if kind not in kinds:
                 problems.append(f"docs/show-v1.schema.json: finding kind '{kind}' is not in WA_FINDING_MAP")
 
-    # (c) options, per command (src/cli/cmd_<command>.c)
-    sources = sorted(f for f in os.listdir(cli_dir) if re.fullmatch(r"cmd_\w+\.c", f))
-    sections = man_option_sections(man)
-    if not sections:
-        problems.append("docs/wheelaudit.1: no .SS subsections found under .SH OPTIONS")
+    # (c) options: the man page's OPTIONS section is what the option tables
+    # make of it, and every option shows in its command's --help
+    try:
+        rows = option_rows(binary)
+    except LookupError as e:
+        print(f"check_docs: cannot run: {e}", file=sys.stderr)
+        return 2
+    wanted = man_options(rows)
+    current = man_options_section(man_raw)
+    if current is None:
+        problems.append("docs/wheelaudit.1: no .SH OPTIONS section")
+    elif current != wanted:
+        problems.append("docs/wheelaudit.1: the OPTIONS section differs from the option tables; "
+                        "run: tests/check_docs.py --update-man BINARY")
     n_options = 0
-    for required in ("cmd_show.c", "cmd_repair.c"):
-        if required not in sources:
-            problems.append(f"src/cli/{required} not found")
-    for source in sources:
-        command = source[len("cmd_"):-len(".c")]
-        path = os.path.join(cli_dir, source)
-        options, unknown = option_tables(path, macros)
-        letters = short_options(path)
-        for item in unknown:
-            problems.append(f"src/cli/{source}: cannot expand {item!r} in a struct option table "
-                            "(not an option macro of src/cli/*.h)")
-        if source in ("cmd_show.c", "cmd_repair.c") and not options:
-            problems.append(f"src/cli/{source}: no long options found in its struct option table")
-        own, man_text = man_text_for(sections, command)
-        if sections and not own:
-            problems.append(f"docs/wheelaudit.1: no .SS subsection of OPTIONS names '{command}'")
-        if len(set(options)) != len(options):
-            dups = sorted({o for o in options if options.count(o) > 1})
-            problems.append(f"src/cli/{source}: long options listed twice: {dups}")
+    for command in sorted({r["scope"] for r in rows} - {"global", "show and repair"}):
         try:
             run = subprocess.run([binary, command, "--help"], capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as e:
@@ -332,15 +303,16 @@ def main(argv):
             return 2
         if run.returncode != 0:
             problems.append(f"'{command} --help' exited {run.returncode}")
-        spelled = ["--" + o for o in dict.fromkeys(options)] + ["-" + c for c in dict.fromkeys(letters)]
-        n_options += len(spelled)
-        for opt in spelled:
-            pattern = r"(?<![\w-])" + re.escape(opt) + r"(?![\w-])"
-            if not re.search(pattern, man_text):
-                problems.append(f"docs/wheelaudit.1: option {opt} of '{command}' ({source}) is not "
-                                f"documented under OPTIONS (Global or a subsection naming '{command}')")
-            if not re.search(pattern, run.stdout):
-                problems.append(f"'wheelaudit {command} --help': option {opt} ({source}) is not listed")
+        scopes_of = ["show and repair", command] if command in ("show", "repair") else [command]
+        for r in rows:
+            if r["scope"] not in scopes_of:
+                continue
+            n_options += 1
+            for spelling in ["--" + r["name"]] + (["-" + r["short"]] if r["short"] else []) + \
+                    ["--" + a for a in r["aliases"].split()]:
+                pattern = r"(?<![\w-])" + re.escape(spelling) + r"(?![\w-])"
+                if not re.search(pattern, run.stdout):
+                    problems.append(f"'wheelaudit {command} --help': option {spelling} is not listed")
 
     # (d) the repair schema
     check_repair_schema(root, binary, schema, problems)
@@ -368,7 +340,7 @@ def main(argv):
         print(f"check_docs: FAILED ({len(problems)} problem(s))")
         return 1
     print(f"check_docs: ok ({len(errors)} error codes, {len(kinds)} finding kinds, "
-          f"{n_options} options of {len(sources)} command(s), repair schema checked)")
+          f"{n_options} options, man page OPTIONS generated, repair schema checked)")
     return 0
 
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "wheelaudit/audit.h"
+#include "wheelaudit/lddtree.h"
+#include "wheelaudit/policy.h"
 #include "wheelaudit/repair.h"
 
 struct wa_text_options {
@@ -41,10 +43,28 @@ int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exi
  */
 int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int exit_code,
 			      const struct wa_repair *rep, const struct wa_error *err);
-/* Wheels added so far. */
+/* The document of `lddtree --json`: one entry per input, a tree or its error. */
+int wa_json_lddtree_new(struct wa_json_report **out);
+int wa_json_report_add_lddtree(struct wa_json_report *r, const struct wa_lddtree *t);
+int wa_json_report_add_lddtree_error(struct wa_json_report *r, const char *path,
+				     const struct wa_error *err);
+
+/* Entries added so far. */
 size_t wa_json_report_count(const struct wa_json_report *r);
 /* Writes the document and a newline.  Returns 0 or -1 (write error or no memory). */
 int wa_json_report_write(struct wa_json_report *r, FILE *out);
 void wa_json_report_free(struct wa_json_report *r);
+
+/* `lddtree` as text: each input, then its members' trees, indented. */
+int wa_report_lddtree_text(FILE *out, const struct wa_lddtree *t);
+
+/* `policies` as text: every policy (only those for arch, when not NULL),
+ * or one policy in full.  Return 0 or -1 on a write error. */
+int wa_report_policies_text(FILE *out, const struct wa_policy_set *set, const char *arch);
+int wa_report_policy_text(FILE *out, const struct wa_policy *p, const char *arch);
+
+/* `policies --json`: the list, or one policy in full.  0 or -1. */
+int wa_json_policies_write(FILE *out, const struct wa_policy_set *set, const char *arch);
+int wa_json_policy_write(FILE *out, const struct wa_policy *p, const char *arch);
 
 #endif

@@ -1,24 +1,52 @@
 /* SPDX-License-Identifier: MIT */
-/* Messages, exit-code ranking and option-value parsing for the commands. */
+/*
+ * Option tables, --help, messages, exit-code ranking, the shared settings
+ * (colour, sizes, policies) and show's and repair's options.
+ */
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int cli_usage_error(const char *fmt, ...)
+/* ===== messages ===== */
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "wheelaudit: %s", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_error(const char *fmt, ...)
 {
 	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("error: ", fmt, ap);
+	va_end(ap);
+	return WA_EXIT_INTERNAL;
+}
+
+/* The command being parsed, for messages that do not name one. */
+static const char *current_command;
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!command)
+		command = current_command;
 
 	fputs("wheelaudit: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n(see 'wheelaudit --help')\n", stderr);
+	fprintf(stderr, "\n(see 'wheelaudit %s%s--help')\n", command ? command : "",
+		command ? " " : "");
 	return WA_EXIT_USAGE;
 }
 
@@ -26,11 +54,20 @@ void cli_warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("wheelaudit: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cli_info(const struct cli_ctx *ctx, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->verbosity < level)
+		return;
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
 }
 
 void cli_print_error(const char *wheel, const struct wa_error *err)
@@ -40,6 +77,13 @@ void cli_print_error(const char *wheel, const struct wa_error *err)
 		fprintf(stderr, "%s: ", err->member);
 	fprintf(stderr, "%s\n", err->message[0] ? err->message : wa_error_default_text(err->code));
 }
+
+int cli_oom(void)
+{
+	return cli_error("out of memory");
+}
+
+/* ===== shared settings ===== */
 
 static int rank(int code)
 {
@@ -100,93 +144,465 @@ bool cli_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-bool cli_color_wanted(void)
+const char *cli_env(const char *name)
 {
-	const char *no = getenv("NO_COLOR");
+	const char *v = getenv(name);
 
-	if (no && *no)
-		return false;
-	return isatty(STDOUT_FILENO) == 1;
+	return v && *v ? v : NULL;
 }
 
-static int parse_positive(const char *arg, const char *option, uint64_t *out)
+bool cli_color(FILE *f, const char *when)
 {
-	if (!cli_parse_size(arg, out) || *out == 0)
-		return cli_usage_error("%s: '%s' is not a positive number", option, arg);
+	const char *term = getenv("TERM");
+
+	if (when && strcmp(when, "always") == 0)
+		return true;
+	if (when && strcmp(when, "never") == 0)
+		return false;
+	/* NO_COLOR set to anything, or a terminal that cannot show colours */
+	if (getenv("NO_COLOR") || (term && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(fileno(f)) == 1;
+}
+
+const struct wa_policy_set *cli_policies(struct cli_ctx *ctx, int *exit_code)
+{
+	struct wa_error err;
+
+	if (ctx->policies)
+		return ctx->policies;
+	wa_error_clear(&err);
+	if (ctx->policy_dir ? wa_policy_set_load_dir(&ctx->policies, ctx->policy_dir, &err)
+			    : wa_policy_set_load_builtin(&ctx->policies, &err)) {
+		cli_error("policy tables: %s", err.message);
+		*exit_code = ctx->policy_dir ? WA_EXIT_USAGE : WA_EXIT_INTERNAL;
+		return NULL;
+	}
+	return ctx->policies;
+}
+
+/* ===== option tables ===== */
+
+static const struct cli_opt help_row =
+	{"help",
+	 'h',
+	 NULL,
+	 CLI_OPT_HELP,
+	 "this help",
+	 "Print help: before a command the program's, after it the command's "
+	 "(**wheelaudit show --help**).",
+	 NULL};
+
+/* The rows that apply to cmd, in help order: a later row of the same name
+ * takes an earlier one's place.  Returns the count (at most max). */
+static size_t effective_rows(const struct cli_command *cmd, const struct cli_opt **rows, size_t max)
+{
+	size_t n = 0;
+
+	for (const struct cli_opt *const *t = cmd->tables; t && *t; t++)
+		for (const struct cli_opt *o = *t; o->name; o++) {
+			size_t k = 0;
+
+			while (k < n && strcmp(rows[k]->name, o->name) != 0)
+				k++;
+			if (k < n)
+				rows[k] = o;
+			else if (n < max)
+				rows[n++] = o;
+		}
+	if (n < max)
+		rows[n++] = &help_row;
+	return n;
+}
+
+const struct cli_opt *cli_find_option(const struct cli_command *cmd, const char *name)
+{
+	const struct cli_opt *rows[128];
+	size_t n = effective_rows(cmd, rows, 128);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i]->name, name) == 0)
+			return rows[i];
+	return NULL;
+}
+
+/* The words of a space-separated list, one at a time. */
+static const char *next_word(const char *s, size_t *len)
+{
+	if (!s)
+		return NULL;
+	s += strspn(s, " ");
+	*len = strcspn(s, " ");
+	return *len ? s : NULL;
+}
+
+enum { LONG_BASE = 1000, MAX_ROWS = 128, MAX_LONG = 256 };
+
+int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv,
+	      void *args, int *first)
+{
+	const struct cli_opt *rows[MAX_ROWS];
+	size_t n = effective_rows(cmd, rows, MAX_ROWS), nl = 0, ns = 1;
+	struct option longs[MAX_LONG + 1];
+	char shorts[2 * MAX_ROWS + 2] = ":", names[MAX_LONG][64];
+	int c, rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *w = rows[i]->name;
+		size_t len = strlen(w);
+
+		/* the option itself, then each alias, all answering with row i */
+		for (const char *a = rows[i]->aliases; w && nl < MAX_LONG;
+		     w = next_word(a, &len), a = w ? w + len : NULL) {
+			snprintf(names[nl], sizeof(names[nl]), "%.*s", (int)len, w);
+			longs[nl] = (struct option){names[nl],
+						    rows[i]->arg ? required_argument : no_argument,
+						    NULL, LONG_BASE + (int)i};
+			nl++;
+		}
+		if (rows[i]->short_name) {
+			shorts[ns++] = rows[i]->short_name;
+			if (rows[i]->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	longs[nl] = (struct option){NULL, 0, NULL, 0};
+	shorts[ns] = '\0';
+	optind = 1;
+	opterr = 0;
+	current_command = cmd->name;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct cli_opt *row = NULL;
+		/* the option as typed: a value given as the next word moved optind past it */
+		const char *spelled = optarg && optind >= 2 && optarg == argv[optind - 1]
+					      ? argv[optind - 2]
+					      : argv[optind - 1];
+
+		if (c >= LONG_BASE && c < LONG_BASE + (int)n) {
+			row = rows[c - LONG_BASE];
+		} else if (c == ':' || c == '?') {
+			int which = optopt;
+
+			if (which >= LONG_BASE && which < LONG_BASE + (int)n)
+				which = 0; /* a long option: argv names it as typed */
+			if (c == ':')
+				return which ? cli_usage_error(cmd->name,
+							       "option '-%c' needs a value", which)
+					     : cli_usage_error(cmd->name,
+							       "option '%s' needs a value",
+							       spelled);
+			return which ? cli_usage_error(cmd->name, "unknown option '-%c'", which)
+				     : cli_usage_error(cmd->name, "unknown option '%s'", spelled);
+		} else {
+			for (size_t i = 0; i < n && !row; i++)
+				if (rows[i]->short_name == c)
+					row = rows[i];
+		}
+		if (!row)
+			return cli_usage_error(cmd->name, "%s: unknown option '%s'", cmd->name,
+					       spelled);
+		if (row->id == CLI_OPT_HELP) {
+			cli_print_help(stdout, ctx, cmd);
+			return -1;
+		}
+		/* "--opt=VALUE" and "--opt VALUE" are both spelled "--opt" in messages */
+		{
+			char name[80];
+			const char *eq = strchr(spelled, '=');
+
+			if (spelled[0] == '-' && spelled[1] == '-' && eq)
+				snprintf(name, sizeof(name), "%.*s", (int)(eq - spelled), spelled);
+			else
+				snprintf(name, sizeof(name), "%s", spelled);
+			rc = cmd->apply(args, row, row->arg ? optarg : NULL, name);
+		}
+		if (rc)
+			return rc;
+	}
+	*first = optind;
 	return 0;
 }
 
-int cli_audit_option(int c, const char *arg, struct cli_audit_args *args)
+/* ===== help ===== */
+
+enum { HELP_COLUMN = 27 };
+
+/* "-w, --wheel-dir DIR, --alias DIR" */
+static void option_spelling(const struct cli_opt *o, char *buf, size_t size)
 {
-	switch (c) {
+	size_t used = 0, len;
+	const char *w;
+
+	if (o->short_name)
+		used += (size_t)snprintf(buf, size, "-%c, ", o->short_name);
+	used += (size_t)snprintf(buf + used, size - used, "--%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+	for (w = next_word(o->aliases, &len); w && used < size; w = next_word(w + len, &len))
+		used += (size_t)snprintf(buf + used, size - used, ", --%.*s%s%s", (int)len, w,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+static void print_option(FILE *out, const struct cli_opt *o)
+{
+	char left[256];
+	const char *h = o->help;
+	size_t col;
+
+	option_spelling(o, left, sizeof(left));
+	col = 2 + strlen(left);
+	fprintf(out, "  %s", left);
+	if (col + 2 > HELP_COLUMN) {
+		fputc('\n', out);
+		col = 0;
+	}
+	while (h && *h) {
+		size_t len = strcspn(h, "\n");
+
+		fprintf(out, "%*s%.*s\n", (int)(HELP_COLUMN - col), "", (int)len, h);
+		col = 0;
+		h += len + (h[len] == '\n');
+	}
+}
+
+void cli_print_help(FILE *out, const struct cli_ctx *ctx, const struct cli_command *cmd)
+{
+	static const struct cli_command *const commands[] = {&cli_cmd_show, &cli_cmd_repair,
+							     &cli_cmd_policies, &cli_cmd_lddtree};
+	const struct cli_opt *rows[MAX_ROWS];
+	size_t n;
+
+	if (!cmd) {
+		fprintf(out, "usage: %s [options] COMMAND [ARGS]\n\ncommands:\n", ctx->program);
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+		fputs("\noptions (before the command):\n", out);
+		for (const struct cli_opt *o = cli_global_options; o->name; o++)
+			print_option(out, o);
+		fprintf(out,
+			"\n'%s COMMAND --help' describes a command's options.\n"
+			"\nexit codes: 0 compliant, 1 policy violation (lddtree: a library not\n"
+			"found), 2 usage, 3 invalid or unsafe input, 4 architecture or libc\n"
+			"mismatch, 5 pure wheel, 6 I/O or internal error (docs/exit-codes.md).\n",
+			ctx->program);
+		return;
+	}
+	fprintf(out, "usage: %s %s %s\n\n%s\noptions:\n", ctx->program, cmd->name, cmd->usage,
+		cmd->description);
+	n = effective_rows(cmd, rows, MAX_ROWS);
+	for (size_t i = 0; i < n; i++)
+		print_option(out, rows[i]);
+	if (cmd->footer)
+		fprintf(out, "\n%s", cmd->footer);
+}
+
+/* One row of --list-options; tabs and newlines inside texts are escaped. */
+static void list_row(FILE *out, const char *scope, const struct cli_opt *o)
+{
+	const char *fields[] = {o->help, o->doc ? o->doc : o->help};
+
+	fprintf(out, "%s\t%s\t%s\t%s\t%s", scope, o->name,
+		o->short_name ? (char[]){o->short_name, '\0'} : "", o->arg ? o->arg : "",
+		o->aliases ? o->aliases : "");
+	for (size_t f = 0; f < 2; f++) {
+		fputc('\t', out);
+		for (const char *p = fields[f] ? fields[f] : ""; *p; p++) {
+			if (*p == '\n')
+				fputs("\\n", out);
+			else if (*p == '\t')
+				fputs("\\t", out);
+			else if (*p == '\\')
+				fputs("\\\\", out);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('\n', out);
+}
+
+void cli_list_options(FILE *out)
+{
+	static const struct cli_command *const commands[] = {&cli_cmd_show, &cli_cmd_repair,
+							     &cli_cmd_policies, &cli_cmd_lddtree};
+
+	for (const struct cli_opt *o = cli_global_options; o->name; o++)
+		list_row(out, "global", o);
+	list_row(out, "global", &help_row);
+	for (const struct cli_opt *o = cli_audit_options; o->name; o++)
+		list_row(out, "show and repair", o);
+	/* each command's own table: the last one of its list */
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct cli_opt *const *t = commands[i]->tables;
+		const struct cli_opt *own = NULL;
+
+		for (; t && *t; t++)
+			own = *t;
+		for (const struct cli_opt *o = own; o && o != cli_audit_options && o->name; o++)
+			list_row(out, commands[i]->name, o);
+	}
+}
+
+/* ===== show's and repair's options ===== */
+
+const struct cli_opt cli_audit_options[] = {
+	{"json", 0, NULL, CLI_OPT_JSON, "print one JSON document (docs/show-v1.schema.json)",
+	 "Print one JSON document for all wheels instead of text; the format is described in "
+	 "docs/show-v1.schema.json (**show**) and docs/repair-v1.schema.json (**repair**).",
+	 NULL},
+	{"plat", 0, "TAG", CLI_OPT_PLAT, "exit 0 only when TAG (e.g. manylinux2014_x86_64) is met",
+	 "Exit 0 only if the wheel meets *TAG*, for example **manylinux2014_x86_64** or "
+	 "**musllinux_1_2**. A tag without an architecture applies to the wheel's architecture. "
+	 "**auto** means no target.",
+	 NULL},
+	{"allow-pure", 0, NULL, CLI_OPT_ALLOW_PURE,
+	 "a wheel without ELF members exits 0 instead of 5",
+	 "A wheel without ELF members exits 0 instead of 5.", NULL},
+	{"disable-isa-check", 0, NULL, CLI_OPT_NO_ISA,
+	 "do not rule out policies for x86-64-v2/v3/v4 modules",
+	 "Ignore x86-64-v2/v3/v4 ISA requirements in GNU property notes when judging policies.",
+	 NULL},
+	{"policy-dir", 0, "DIR", CLI_OPT_POLICY_DIR,
+	 "load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)",
+	 "As the global option of the same name.", NULL},
+	{"max-member-size", 0, "BYTES", CLI_OPT_MAX_MEMBER,
+	 "decompressed bytes allowed per member (default 2G)",
+	 "Allow at most this many decompressed bytes per member (default 2G). Sizes take a K, M, "
+	 "G or T suffix (powers of 1024).",
+	 NULL},
+	{"max-wheel-size", 0, "BYTES", CLI_OPT_MAX_WHEEL,
+	 "decompressed bytes allowed per wheel (default 16G)",
+	 "Allow at most this many decompressed bytes per wheel (default 16G).", NULL},
+	{"max-ratio", 0, "N", CLI_OPT_MAX_RATIO,
+	 "decompressed/compressed ratio allowed per member\nbeyond 1 MiB (default 1100; 0 = none; "
+	 "zip bombs)",
+	 "Stop reading a member once its decompressed size exceeds *N* times its compressed "
+	 "size, past the first MiB (a zip bomb); default 1100, 0 turns the check off.",
+	 NULL},
+	{"max-members", 0, "N", CLI_OPT_MAX_MEMBERS,
+	 "members allowed in the archive (default 200000)",
+	 "Allow at most *N* members in the archive (default 200000).", NULL},
+	{"max-elf-entries", 0, "N", CLI_OPT_MAX_ELF_ENTRIES,
+	 "program headers, dynamic and version-needs entries\nper ELF file (default 1M)",
+	 "Allow at most *N* program headers, dynamic entries and version-needs entries per ELF "
+	 "file (default 1M).",
+	 NULL},
+	{"max-elf-symbols", 0, "N", CLI_OPT_MAX_ELF_SYMBOLS,
+	 "dynamic symbols per ELF file (default 16M)",
+	 "Allow at most *N* dynamic symbols per ELF file (default 16M).", NULL},
+	{"max-elf-string", 0, "BYTES", CLI_OPT_MAX_ELF_STRING,
+	 "length of one name in an ELF file (default 1M)",
+	 "Allow names of at most this many bytes in an ELF file (default 1M). A limit that is "
+	 "exceeded makes the wheel invalid (exit 3, error **LIMIT**). All these values take the "
+	 "K, M, G and T suffixes; **--max-members** and the **--max-elf-*** limits must be at "
+	 "least 1.",
+	 NULL},
+	{"threads", 0, "N", CLI_OPT_THREADS, "threads reading members (default: 2 when available)",
+	 "Read members with *N* threads, from 1 to 16 (default: 2 when more than one CPU is "
+	 "online, else 1).",
+	 NULL},
+	{"verbose", 0, NULL, CLI_OPT_VERBOSE, "every symbol row and informational finding",
+	 "Show every symbol row and informational finding in the text report.", NULL},
+	{"color", 0, "WHEN", CLI_OPT_COLOR,
+	 "auto (default), always or never; NO_COLOR or TERM=dumb\ndisable auto",
+	 "Colour the text report: **auto** (the default: only when standard output is a "
+	 "terminal, and neither NO_COLOR is set nor TERM is dumb), **always** or **never**.",
+	 NULL},
+	{NULL, 0, NULL, 0, NULL, NULL, NULL},
+};
+
+void cli_audit_args_init(struct cli_ctx *ctx, struct cli_audit_args *args)
+{
+	memset(args, 0, sizeof(*args));
+	wa_audit_options_init(&args->audit);
+	args->plat_source = "--plat";
+	(void)ctx;
+}
+
+static int parse_positive(const char *value, const char *spelled, uint64_t *out)
+{
+	if (!cli_parse_size(value, out) || *out == 0)
+		return cli_usage_error(NULL, "%s: '%s' is not a positive number", spelled, value);
+	return 0;
+}
+
+int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, const char *value,
+		    const char *spelled)
+{
+	struct wa_audit_options *a = &args->audit;
+
+	switch (opt->id) {
 	case CLI_OPT_JSON: args->json = true; return 0;
-	case CLI_OPT_PLAT: args->audit.plat = arg; return 0;
-	case CLI_OPT_ALLOW_PURE: args->audit.allow_pure = true; return 0;
-	case CLI_OPT_NO_ISA: args->audit.disable_isa_check = true; return 0;
-	case CLI_OPT_POLICY_DIR: return 0; /* loaded by main before the command runs */
+	case CLI_OPT_PLAT:
+		a->plat = value;
+		args->plat_source = spelled;
+		return 0;
+	case CLI_OPT_ALLOW_PURE: a->allow_pure = true; return 0;
+	case CLI_OPT_NO_ISA: a->disable_isa_check = true; return 0;
+	case CLI_OPT_POLICY_DIR: args->policy_dir = value; return 0;
 	case CLI_OPT_VERBOSE: args->text.verbose = true; return 0;
 	case CLI_OPT_MAX_MEMBER:
-		if (!cli_parse_size(arg, &args->audit.limits.max_member_bytes))
-			return cli_usage_error("--max-member-size: '%s' is not a size", arg);
+		if (!cli_parse_size(value, &a->limits.max_member_bytes))
+			return cli_usage_error(NULL, "%s: '%s' is not a size", spelled, value);
 		return 0;
 	case CLI_OPT_MAX_WHEEL:
-		if (!cli_parse_size(arg, &args->audit.limits.max_total_bytes))
-			return cli_usage_error("--max-wheel-size: '%s' is not a size", arg);
+		if (!cli_parse_size(value, &a->limits.max_total_bytes))
+			return cli_usage_error(NULL, "%s: '%s' is not a size", spelled, value);
 		return 0;
 	case CLI_OPT_MAX_RATIO:
-		if (!cli_parse_size(arg, &args->audit.limits.max_ratio))
-			return cli_usage_error("--max-ratio: '%s' is not a number (0: no limit)",
-					       arg);
+		if (!cli_parse_size(value, &a->limits.max_ratio))
+			return cli_usage_error(NULL, "%s: '%s' is not a number (0: no limit)",
+					       spelled, value);
 		return 0;
 	case CLI_OPT_MAX_MEMBERS: {
 		uint64_t n;
 
-		if (!cli_parse_size(arg, &n) || n < 1 || n > SIZE_MAX)
-			return cli_usage_error("--max-members: '%s' is not a positive number", arg);
-		args->audit.limits.max_members = (size_t)n;
+		if (!cli_parse_size(value, &n) || n < 1 || n > SIZE_MAX)
+			return cli_usage_error(NULL, "%s: '%s' is not a positive number", spelled,
+					       value);
+		a->limits.max_members = (size_t)n;
 		return 0;
 	}
 	case CLI_OPT_MAX_ELF_ENTRIES:
-		return parse_positive(arg, "--max-elf-entries",
-				      &args->audit.elf_limits.max_entries);
+		return parse_positive(value, spelled, &a->elf_limits.max_entries);
 	case CLI_OPT_MAX_ELF_SYMBOLS:
-		return parse_positive(arg, "--max-elf-symbols",
-				      &args->audit.elf_limits.max_symbols);
+		return parse_positive(value, spelled, &a->elf_limits.max_symbols);
 	case CLI_OPT_MAX_ELF_STRING:
-		return parse_positive(arg, "--max-elf-string", &args->audit.elf_limits.max_string);
+		return parse_positive(value, spelled, &a->elf_limits.max_string);
 	case CLI_OPT_THREADS: {
 		char *end;
-		long n = strtol(arg, &end, 10);
+		long n = strtol(value, &end, 10);
 
 		if (*end || n < 1 || n > 16)
-			return cli_usage_error("--threads: '%s' is not a number from 1 to 16", arg);
-		args->audit.threads = (unsigned)n;
+			return cli_usage_error(NULL, "%s: '%s' is not a number from 1 to 16",
+					       spelled, value);
+		a->threads = (unsigned)n;
 		return 0;
 	}
 	case CLI_OPT_COLOR:
-		if (strcmp(arg, "always") == 0)
-			args->text.color = true;
-		else if (strcmp(arg, "never") == 0)
-			args->text.color = false;
-		else if (strcmp(arg, "auto") != 0)
-			return cli_usage_error("--color: '%s' is not auto, always or never", arg);
+		if (strcmp(value, "always") != 0 && strcmp(value, "never") != 0 &&
+		    strcmp(value, "auto") != 0)
+			return cli_usage_error(NULL, "%s: '%s' is not auto, always or never",
+					       spelled, value);
+		args->color = value;
 		return 0;
 	default: return -1;
 	}
 }
 
-int cli_check_plat(const struct wa_policy_set *set, const char *plat, const char *source)
+int cli_audit_finish(struct cli_ctx *ctx, struct cli_audit_args *args, const char *command)
 {
-	if (!plat || strcmp(plat, "auto") == 0 || wa_policy_find(set, plat, NULL, 0))
-		return 0;
-	return cli_usage_error("%s: '%s' is not a known policy (see 'wheelaudit policies')", source,
-			       plat);
-}
+	const struct wa_policy_set *set;
+	int code = 0;
 
-int cli_bad_option(const char *command, char **argv)
-{
-	if (optopt && optopt < 256)
-		return cli_usage_error("%s: unknown option '-%c' or missing value", command,
-				       optopt);
-	return cli_usage_error("%s: unknown or incomplete option '%s'", command, argv[optind - 1]);
+	if (args->policy_dir)
+		ctx->policy_dir = args->policy_dir;
+	set = cli_policies(ctx, &code);
+	if (!set)
+		return code;
+	args->audit.policies = set;
+	if (args->audit.plat && strcmp(args->audit.plat, "auto") != 0 &&
+	    !wa_policy_find(set, args->audit.plat, NULL, 0))
+		return cli_usage_error(command,
+				       "%s: '%s' is not a known policy (see 'wheelaudit policies')",
+				       args->plat_source, args->audit.plat);
+	return 0;
 }

@@ -1,20 +1,154 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the commands: messages, exit-code ranking, option values. */
+/*
+ * The command line's own machinery: option tables from which the parser,
+ * `--help` and the man page's option lists are all made (the docs check
+ * compares the man page with `wheelaudit --list-options`), the one place
+ * that prints messages, the exit-code ranking, and the settings every
+ * command shares.  Only src/cli knows argv, the environment and stdout.
+ */
 #ifndef WHEELAUDIT_CLI_H
 #define WHEELAUDIT_CLI_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "wheelaudit/audit.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/policy.h"
 #include "wheelaudit/report.h"
 
+/* ===== option tables ===== */
+
 /*
- * Options shared by the commands that audit (show, repair).  Their codes
- * start at 256 so they never collide with a short option; a command's own
- * long options start at CLI_OPT_OWN.
+ * One option.  A table is an array ending with a row whose name is NULL.
+ * help is what `--help` prints (lines separated by '\n'); doc is the man
+ * page's text (NULL: help), in which **x** is bold and *x* italic.
  */
+struct cli_opt {
+	const char *name; /* the long name, without "--" */
+	char short_name;  /* or 0 */
+	const char *arg;  /* the value's name ("DIR"), or NULL for a flag */
+	int id;           /* what the command's apply function is handed */
+	const char *help;
+	const char *doc;
+	const char *aliases; /* other long spellings, space-separated, or NULL */
+};
+
+struct cli_ctx;
+
+/*
+ * A command: its name and texts, its option tables (shared ones first; a
+ * later row of the same name gives that option a meaning of its own), and
+ * the function that runs it with the operands left after the options.
+ */
+struct cli_command {
+	const char *name;
+	const char *summary;                 /* one line, for `wheelaudit --help` */
+	const char *usage;                   /* after "wheelaudit NAME " */
+	const char *description;             /* `--help` paragraph(s) */
+	const char *footer;                  /* `--help` text after the options (exit codes) */
+	const struct cli_opt *const *tables; /* NULL-terminated */
+	/* Applies one option (value NULL for a flag); spelled is what the user
+	 * typed.  Returns 0, or an exit code after printing why. */
+	int (*apply)(void *args, const struct cli_opt *opt, const char *value, const char *spelled);
+	int (*run)(struct cli_ctx *ctx, void *args, int argc, char **argv);
+	size_t args_size; /* the size of the command's argument struct */
+	void (*init)(struct cli_ctx *ctx, void *args); /* defaults, before the options */
+};
+
+/* What every command is run with. */
+struct cli_ctx {
+	const char *program;            /* "wheelaudit", or "auditwheel" when invoked so */
+	const char *policy_dir;         /* --policy-dir or WHEELAUDIT_POLICY_DIR, or NULL */
+	int verbosity;                  /* -v before the command, repeatable */
+	struct wa_policy_set *policies; /* loaded on first use (cli_policies) */
+};
+
+/* The tables and their rows, for --help, --list-options and the commands. */
+extern const struct cli_command cli_cmd_show, cli_cmd_repair, cli_cmd_lddtree, cli_cmd_policies;
+extern const struct cli_opt cli_global_options[];
+extern const struct cli_opt cli_audit_options[]; /* show's and repair's */
+
+/*
+ * Parses argv (argv[0] is the command's name) against cmd's tables,
+ * handing each option to cmd->apply.  Prints cmd's help for -h/--help and
+ * returns -1; returns 0 with *first set to the first operand, or an exit
+ * code after printing why the command line is wrong.
+ */
+int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv,
+	      void *args, int *first);
+
+/* Prints the help of cmd (or of the program when cmd is NULL) to out. */
+void cli_print_help(FILE *out, const struct cli_ctx *ctx, const struct cli_command *cmd);
+
+/* Prints every option of every table as tab-separated rows (--list-options). */
+void cli_list_options(FILE *out);
+
+/* The row of cmd's tables that applies to a long name (the command's own first). */
+const struct cli_opt *cli_find_option(const struct cli_command *cmd, const char *name);
+
+/* ===== messages ===== */
+
+/* "wheelaudit: error: <message>" on stderr.  Returns WA_EXIT_INTERNAL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A usage error of command (NULL: of the program), pointing to its --help.  Returns 2. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "wheelaudit: error: <wheel>: <member>: <message>" for a failed operation. */
+void cli_print_error(const char *wheel, const struct wa_error *err);
+
+/* "wheelaudit: warning: <message>". */
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "wheelaudit: <message>" when the verbosity is at least level. */
+void cli_info(const struct cli_ctx *ctx, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Running out of memory in the command line itself.  Returns WA_EXIT_INTERNAL. */
+int cli_oom(void);
+
+/* ===== shared settings ===== */
+
+/*
+ * Several wheels: the exit code is the highest-ranked outcome, in this
+ * order: 6 (internal), 3 (invalid input), 4 (mismatch), 1 (policy),
+ * 2 (usage), 5 (pure), 0.  Returns the combined code of a and b.
+ */
+int cli_combine_exit(int a, int b);
+
+/* Parses "123", "64K", "2M", "3G" into bytes; false when malformed. */
+bool cli_parse_size(const char *s, uint64_t *out);
+
+/* The environment variable name, or NULL when unset or empty. */
+const char *cli_env(const char *name);
+
+/*
+ * Whether to colour what goes to stream f under --color WHEN ("auto",
+ * "always", "never"; NULL is auto): auto colours a terminal unless
+ * NO_COLOR is set (to anything) or TERM is "dumb".
+ */
+bool cli_color(FILE *f, const char *when);
+
+/* The policy tables (--policy-dir, WHEELAUDIT_POLICY_DIR, or the built-in
+ * ones), loaded on first use.  NULL after printing why they cannot be. */
+const struct wa_policy_set *cli_policies(struct cli_ctx *ctx, int *exit_code);
+
+/* ===== show's and repair's options ===== */
+
+/* What the shared options set. */
+struct cli_audit_args {
+	struct wa_audit_options audit;
+	struct wa_text_options text;
+	const char *color;       /* --color WHEN, or NULL (auto) */
+	const char *plat_source; /* where plat came from, for messages */
+	const char *policy_dir;  /* the command's --policy-dir, or NULL */
+	bool json;
+};
+
+/* Ids of the shared options; a command's own ids start at CLI_OWN. */
 enum {
 	CLI_OPT_JSON = 256,
 	CLI_OPT_PLAT,
@@ -31,84 +165,19 @@ enum {
 	CLI_OPT_MAX_ELF_ENTRIES,
 	CLI_OPT_MAX_ELF_SYMBOLS,
 	CLI_OPT_MAX_ELF_STRING,
-	CLI_OPT_OWN = 300,
+	CLI_OPT_HELP,
+	CLI_OWN = 400,
 };
 
-#define CLI_AUDIT_LONG_OPTIONS                                                                     \
-	{"json", no_argument, NULL, CLI_OPT_JSON},                                                 \
-		{"plat", required_argument, NULL, CLI_OPT_PLAT},                                   \
-		{"allow-pure", no_argument, NULL, CLI_OPT_ALLOW_PURE},                             \
-		{"disable-isa-check", no_argument, NULL, CLI_OPT_NO_ISA},                          \
-		{"policy-dir", required_argument, NULL, CLI_OPT_POLICY_DIR},                       \
-		{"max-member-size", required_argument, NULL, CLI_OPT_MAX_MEMBER},                  \
-		{"max-wheel-size", required_argument, NULL, CLI_OPT_MAX_WHEEL},                    \
-		{"max-ratio", required_argument, NULL, CLI_OPT_MAX_RATIO},                         \
-		{"max-members", required_argument, NULL, CLI_OPT_MAX_MEMBERS},                     \
-		{"max-elf-entries", required_argument, NULL, CLI_OPT_MAX_ELF_ENTRIES},             \
-		{"max-elf-symbols", required_argument, NULL, CLI_OPT_MAX_ELF_SYMBOLS},             \
-		{"max-elf-string", required_argument, NULL, CLI_OPT_MAX_ELF_STRING},               \
-		{"threads", required_argument, NULL, CLI_OPT_THREADS},                             \
-		{"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                                   \
-		{"color", required_argument, NULL, CLI_OPT_COLOR},                                 \
-	{                                                                                          \
-		"help", no_argument, NULL, 'h'                                                     \
-	}
+void cli_audit_args_init(struct cli_ctx *ctx, struct cli_audit_args *args);
 
-/* --help lines of the shared options that read the same for every command. */
-#define CLI_AUDIT_OPTIONS_HELP                                                                     \
-	"  --disable-isa-check      do not rule out policies for x86-64-v2/v3/v4 modules\n"        \
-	"  --policy-dir DIR         load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)\n"    \
-	"  --max-member-size BYTES  decompressed bytes allowed per member (default 2G)\n"          \
-	"  --max-wheel-size BYTES   decompressed bytes allowed per wheel (default 16G)\n"          \
-	"  --max-ratio N            decompressed/compressed ratio allowed per member\n"            \
-	"                           beyond 1 MiB (default 1100; 0 = none; zip bombs)\n"            \
-	"  --max-members N          members allowed in the archive (default 200000)\n"             \
-	"  --max-elf-entries N      program headers, dynamic and version-needs entries\n"          \
-	"                           per ELF file (default 1M)\n"                                   \
-	"  --max-elf-symbols N      dynamic symbols per ELF file (default 16M)\n"                  \
-	"  --max-elf-string BYTES   length of one name in an ELF file (default 1M)\n"              \
-	"  --threads N              threads reading members (default: 2 when available)\n"
+/* Applies a shared option; returns 0, an exit code after printing why, or
+ * -1 when opt is not a shared one. */
+int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, const char *value,
+		    const char *spelled);
 
-/* What the shared options set. */
-struct cli_audit_args {
-	struct wa_audit_options audit;
-	struct wa_text_options text;
-	bool json;
-};
-
-/*
- * Applies shared option c (with getopt's optarg).  Returns 0 when it
- * handled c, -1 when c is not a shared option, or WA_EXIT_USAGE after
- * printing why the value is wrong.
- */
-int cli_audit_option(int c, const char *arg, struct cli_audit_args *args);
-
-/* Checks a --plat value ("auto" or a known policy); prints and returns 2 when wrong. */
-int cli_check_plat(const struct wa_policy_set *set, const char *plat, const char *source);
-
-/* The message for an option getopt rejected (optopt / argv[optind - 1]). */
-int cli_bad_option(const char *command, char **argv);
-
-/* Prints "wheelaudit: error: <message>" to stderr and returns WA_EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Prints "wheelaudit: error: <wheel>: <member>: <message>" for a failed operation. */
-void cli_print_error(const char *wheel, const struct wa_error *err);
-
-/* Prints "wheelaudit: warning: <message>". */
-void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/*
- * Several wheels: the exit code is the highest-ranked outcome, in this
- * order: 6 (internal), 3 (invalid input), 4 (mismatch), 1 (policy),
- * 5 (pure), 0.  Returns the combined code of a and b.
- */
-int cli_combine_exit(int a, int b);
-
-/* Parses "123", "64K", "2M", "3G" into bytes; false when malformed. */
-bool cli_parse_size(const char *s, uint64_t *out);
-
-/* True when colour may be used on stdout (a TTY and NO_COLOR unset). */
-bool cli_color_wanted(void);
+/* After parsing: policies loaded and --plat checked ("auto" or a known
+ * policy).  Returns 0 or an exit code after printing why. */
+int cli_audit_finish(struct cli_ctx *ctx, struct cli_audit_args *args, const char *command);
 
 #endif

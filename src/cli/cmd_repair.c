@@ -1,184 +1,177 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `wheelaudit repair WHEEL...`: write a retagged copy of each compliant
- * wheel into the wheel directory, or reject it with the audit report.
- * stdout carries only the paths written (one per line), so a script can
- * capture them; reports and messages go to stderr.  With --json, stdout
- * carries one result document (docs/repair-v1.schema.json) and the
- * reports of rejected wheels go to stderr as a show document.
+ * `wheelaudit repair WHEEL...`: write a repaired copy of each wheel into
+ * the wheel directory, or reject it with the audit report.  stdout carries
+ * only the paths written (one per line), so a script can capture them;
+ * reports and messages go to stderr.  With --json, stdout carries one
+ * result document (docs/repair-v1.schema.json) and the reports of rejected
+ * wheels go to stderr as a show document.
  */
-#include "cmd_repair.h"
-
 #include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "wheelaudit/repair.h"
 #include "wheelaudit/report.h"
 
-static const char usage[] =
-	"usage: wheelaudit repair [options] WHEEL...\n"
-	"\n"
-	"Audit each wheel; when it meets a policy, write a copy tagged with the\n"
-	"most compatible platform tags (or --plat) into the wheel directory:\n"
-	"new file name, WHEEL Tag lines and RECORD, every other member copied\n"
-	"byte for byte.  Needed libraries outside the policy's whitelist are\n"
-	"found as the loader would, copied into <dist>.libs/ under hashed names,\n"
-	"and the members that need them patched (DT_NEEDED, DT_RPATH $ORIGIN).\n"
-	"A wheel that falls short is rejected: nothing is written and its\n"
-	"report goes to stderr.  stdout lists the files written.\n"
-	"\n"
-	"options:\n"
-	"  -w, --wheel-dir DIR      where to write (default wheelhouse/, created if missing)\n"
-	"  --plat TAG|auto          target policy, e.g. manylinux_2_17_x86_64, manylinux2014,\n"
-	"                           manylinux_2_28 (default auto: the best the wheel meets;\n"
-	"                           also WHEELAUDIT_PLAT, or AUDITWHEEL_PLAT)\n"
-	"  --only-plat              tag only --plat, not also a more compatible policy met\n"
-	"  --exclude GLOB           a needed library the user provides (e.g. 'libcuda.so.*'):\n"
-	"                           not external, never grafted; repeatable\n"
-	"  --ldpaths DIRS           colon-separated directories searched for libraries to\n"
-	"                           graft instead of ld.so.conf and the system defaults\n"
-	"                           (WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
-	"                           LD_LIBRARY_PATH)\n"
-	"  --dry-run                print what would be written (output name and tags, grafted\n"
-	"                           libraries, patched and moved members) and write nothing\n"
-	"  --json                   print one JSON result document (docs/repair-v1.schema.json)\n"
-	"  --allow-pure             copy a wheel without ELF members unchanged (else exit 5)\n" CLI_AUDIT_OPTIONS_HELP
-	"  --verbose                a line per wheel written; full reports on rejection\n"
-	"  --color WHEN             auto (default), always or never, for reports on stderr\n"
-	"  -h, --help               this help\n"
-	"\n"
-	"Rewritten members get the time SOURCE_DATE_EPOCH when it is set, else the\n"
-	"input's WHEEL entry time: repairing the same input twice gives the same bytes.\n"
-	"\n"
-	"exit codes: 0 written, 1 rejected by policy (or no policy for the arch, or\n"
-	"a library to graft not found or too new), 2 usage, 3 invalid or unsafe input (RECORD\n"
-	"mismatch included), 4 architecture or libc mismatch inside the wheel,\n"
-	"5 pure wheel, 6 I/O or internal error (nothing is left behind).  With\n"
-	"several wheels the highest-ranked outcome wins: 6, 3, 4, 1, 5, 0.\n";
-
 enum {
-	OPT_ONLY_PLAT = CLI_OPT_OWN,
+	OPT_WHEEL_DIR = CLI_OWN,
+	OPT_ONLY_PLAT,
 	OPT_EXCLUDE,
 	OPT_LDPATHS,
 	OPT_DRY_RUN,
 };
 
-static const struct option long_options[] = {
-	CLI_AUDIT_LONG_OPTIONS,
-	{"wheel-dir", required_argument, NULL, 'w'},
-	{"only-plat", no_argument, NULL, OPT_ONLY_PLAT},
-	{"exclude", required_argument, NULL, OPT_EXCLUDE},
-	{"ldpaths", required_argument, NULL, OPT_LDPATHS},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{NULL, 0, NULL, 0},
+static const struct cli_opt own_options[] = {
+	{"wheel-dir", 'w', "DIR", OPT_WHEEL_DIR,
+	 "where to write (default wheelhouse/, created if missing)",
+	 "Write the repaired wheels into *DIR* (default **wheelhouse**, relative to the current "
+	 "directory), created with its parents if missing. A file of the same name already "
+	 "there is replaced, but no output may replace an input wheel of the run: that is a "
+	 "usage error (exit 2) for that wheel and nothing is written for it.",
+	 NULL},
+	{"plat", 0, "TAG", CLI_OPT_PLAT,
+	 "target policy, e.g. manylinux_2_17_x86_64, manylinux2014,\nmanylinux_2_28 (default "
+	 "auto: the best the wheel meets;\nalso WHEELAUDIT_PLAT, or AUDITWHEEL_PLAT)",
+	 "The target policy, as a policy name or alias with or without the architecture: "
+	 "**manylinux_2_17_x86_64**, **manylinux2014_x86_64**, **manylinux2014**, "
+	 "**manylinux_2_17**, **musllinux_1_2**. A wheel that does not meet it is rejected "
+	 "(exit 1); so is a wheel of another architecture than the one the tag names. The output "
+	 "is tagged with the target and its legacy alias, plus, unless **--only-plat** is given, "
+	 "the most compatible policy met in each family, so that no compatibility is lost. "
+	 "**auto** (the default) tags the most compatible policy met in each family. Without "
+	 "**--plat**, **WHEELAUDIT_PLAT** or else **AUDITWHEEL_PLAT** gives the target; an "
+	 "unknown name is a usage error that names where it came from.",
+	 NULL},
+	{"only-plat", 0, NULL, OPT_ONLY_PLAT,
+	 "tag only --plat, not also a more compatible policy met",
+	 "Tag the output with the **--plat** target (and its alias) only. Needs a target other "
+	 "than **auto**.",
+	 NULL},
+	{"exclude", 0, "GLOB", OPT_EXCLUDE,
+	 "a needed library the user provides (e.g. 'libcuda.so.*'):\nnot external, never "
+	 "grafted; repeatable",
+	 "Treat a needed library that would be external as provided by the user when its name "
+	 "matches the shell pattern *GLOB* (for example **'libcuda.so.*'**): it no longer rules "
+	 "out policies, is never grafted, and is reported as an **excluded-library** finding. "
+	 "Repeatable. **show** has no such option.",
+	 NULL},
+	{"ldpaths", 0, "DIRS", OPT_LDPATHS,
+	 "colon-separated directories searched for libraries to\ngraft instead of ld.so.conf "
+	 "and the system defaults\n(WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
+	 "LD_LIBRARY_PATH)",
+	 "Search the colon-separated directories *DIRS* for libraries to graft, instead of the "
+	 "directories of **/etc/ld.so.conf** and the architecture's defaults (DT_RPATH, "
+	 "LD_LIBRARY_PATH, WHEELAUDIT_LD_LIBRARY_PATH and DT_RUNPATH still come first).",
+	 NULL},
+	{"dry-run", 0, NULL, OPT_DRY_RUN,
+	 "print what would be written (output name and tags, grafted\nlibraries, patched and "
+	 "moved members) and write nothing",
+	 "Audit and plan each repair, print the plan and write nothing: the output's name and "
+	 "tags, each library to graft with the file it comes from and its new name, the edits "
+	 "of each patched member, moved programs and dropped signatures. With **--json**, the "
+	 "plan is the **plan** object of each result (outcome **planned**). The exit code is "
+	 "the one the repair would give.",
+	 NULL},
+	{"json", 0, NULL, CLI_OPT_JSON,
+	 "print one JSON result document (docs/repair-v1.schema.json)",
+	 "Print one result document for all wheels on standard output "
+	 "(docs/repair-v1.schema.json) instead of the paths; the reports of rejected wheels "
+	 "then go to standard error as one **show --json** document.",
+	 NULL},
+	{"allow-pure", 0, NULL, CLI_OPT_ALLOW_PURE,
+	 "copy a wheel without ELF members unchanged (else exit 5)",
+	 "Copy a wheel without ELF members unchanged (same name, every entry as stored) instead "
+	 "of rejecting it with exit 5.",
+	 NULL},
+	{"verbose", 0, NULL, CLI_OPT_VERBOSE, "a line per wheel written; full reports on rejection",
+	 "Print a line per wheel written on standard error (*input* -> *output*, members copied "
+	 "and rewritten), and full reports for rejected wheels.",
+	 NULL},
+	{"color", 0, "WHEN", CLI_OPT_COLOR,
+	 "auto (default), always or never, for reports on stderr",
+	 "As for **show**, but for the reports on standard error: **auto** colours them when "
+	 "standard error is a terminal.",
+	 NULL},
+	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 
 struct repair_args {
-	struct cli_audit_args common;
+	struct cli_audit_args common; /* first: the shared options apply to it */
 	struct wa_repair_options repair;
 	const char **exclude; /* owned array; the strings are argv's */
 	size_t n_exclude;
+	bool nomem;
 };
 
-static int add_exclude(struct repair_args *args, const char *glob)
+static int apply(void *vargs, const struct cli_opt *opt, const char *value, const char *spelled)
 {
-	const char **p = realloc(args->exclude, (args->n_exclude + 1) * sizeof(*p));
+	struct repair_args *args = vargs;
+	const char **p;
 
-	if (!p) {
-		fputs("wheelaudit: error: out of memory\n", stderr);
-		return WA_EXIT_INTERNAL;
+	switch (opt->id) {
+	case OPT_WHEEL_DIR:
+		if (!*value)
+			return cli_usage_error("repair", "%s: empty directory name", spelled);
+		args->repair.wheel_dir = value;
+		return 0;
+	case OPT_ONLY_PLAT: args->repair.only_plat = true; return 0;
+	case OPT_LDPATHS: args->repair.ld.ldpaths = value; return 0;
+	case OPT_DRY_RUN: args->repair.dry_run = true; return 0;
+	case OPT_EXCLUDE:
+		p = realloc(args->exclude, (args->n_exclude + 1) * sizeof(*p));
+		if (!p)
+			return cli_oom();
+		p[args->n_exclude++] = value;
+		args->exclude = p;
+		return 0;
+	default: break;
 	}
-	p[args->n_exclude++] = glob;
-	args->exclude = p;
-	return 0;
+	switch (cli_audit_apply(&args->common, opt, value, spelled)) {
+	case 0: return 0;
+	case -1: return cli_usage_error("repair", "repair: unexpected option '%s'", spelled);
+	default: return WA_EXIT_USAGE;
+	}
 }
 
-/* Defaults users know from auditwheel: ours first, then AUDITWHEEL_PLAT. */
-static const char *plat_from_environment(const char **source)
+static void init(struct cli_ctx *ctx, void *vargs)
 {
-	const char *v = getenv("WHEELAUDIT_PLAT");
+	struct repair_args *args = vargs;
+	const char *plat;
 
-	*source = "WHEELAUDIT_PLAT";
-	if (v && *v)
-		return v;
-	v = getenv("AUDITWHEEL_PLAT");
-	*source = "AUDITWHEEL_PLAT";
-	return v && *v ? v : NULL;
+	cli_audit_args_init(ctx, &args->common);
+	wa_repair_options_init(&args->repair);
+	/* defaults users know from auditwheel: ours first, then AUDITWHEEL_PLAT */
+	if ((plat = cli_env("WHEELAUDIT_PLAT")) != NULL) {
+		args->common.audit.plat = plat;
+		args->common.plat_source = "WHEELAUDIT_PLAT";
+	} else if ((plat = cli_env("AUDITWHEEL_PLAT")) != NULL) {
+		args->common.audit.plat = plat;
+		args->common.plat_source = "AUDITWHEEL_PLAT";
+	}
+	/* the loader's own variable, then ours for directories only the build has */
+	args->repair.ld.ld_library_path = getenv("LD_LIBRARY_PATH");
+	args->repair.ld.extra_paths = getenv("WHEELAUDIT_LD_LIBRARY_PATH");
 }
 
 static int source_date_epoch(struct wa_repair_options *opt)
 {
-	const char *v = getenv("SOURCE_DATE_EPOCH");
+	const char *v = cli_env("SOURCE_DATE_EPOCH");
 	char *end;
 	long long t;
 
-	if (!v || !*v)
+	if (!v)
 		return 0;
 	errno = 0;
 	t = strtoll(v, &end, 10);
 	if (errno || *end || t < 0)
-		return cli_usage_error("SOURCE_DATE_EPOCH: '%s' is not a number of seconds", v);
+		return cli_usage_error("repair",
+				       "SOURCE_DATE_EPOCH: '%s' is not a number of seconds", v);
 	opt->have_source_date_epoch = true;
 	opt->source_date_epoch = t;
 	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct repair_args *args)
-{
-	const char *plat_source = "--plat";
-	int c, rc;
-
-	args->common.text.color = isatty(STDERR_FILENO) == 1 && !getenv("NO_COLOR");
-	args->common.audit.plat = plat_from_environment(&plat_source);
-	/* the loader's own variable, then ours for directories only the build has */
-	args->repair.ld.ld_library_path = getenv("LD_LIBRARY_PATH");
-	args->repair.ld.extra_paths = getenv("WHEELAUDIT_LD_LIBRARY_PATH");
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hw:", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
-		case 'w':
-			if (!*optarg)
-				return cli_usage_error("--wheel-dir: empty directory name");
-			args->repair.wheel_dir = optarg;
-			continue;
-		case OPT_ONLY_PLAT: args->repair.only_plat = true; continue;
-		case OPT_LDPATHS:
-			args->repair.ld.ldpaths = optarg;
-			continue;
-		case OPT_DRY_RUN:
-			args->repair.dry_run = true;
-			continue;
-		case OPT_EXCLUDE:
-			rc = add_exclude(args, optarg);
-			if (rc)
-				return rc;
-			continue;
-		case CLI_OPT_PLAT: plat_source = "--plat"; break;
-		default: break;
-		}
-		rc = cli_audit_option(c, optarg, &args->common);
-		if (rc > 0)
-			return rc;
-		if (rc < 0)
-			return cli_bad_option("repair", argv);
-	}
-	if (optind >= argc)
-		return cli_usage_error("repair: no wheel given");
-	if (args->repair.only_plat &&
-	    (!args->common.audit.plat || strcmp(args->common.audit.plat, "auto") == 0))
-		return cli_usage_error("--only-plat needs a --plat policy");
-	rc = cli_check_plat(args->common.audit.policies, args->common.audit.plat, plat_source);
-	if (!rc)
-		rc = source_date_epoch(&args->repair);
-	return rc;
 }
 
 /* A rejected wheel: its report and the reason, on stderr. */
@@ -240,42 +233,75 @@ static int repair_one(const struct repair_args *args, const char *path, struct w
 	return code;
 }
 
-int cmd_repair(int argc, char **argv, const struct wa_policy_set *set)
+static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 {
-	struct repair_args args;
+	struct repair_args *args = vargs;
 	struct wa_json_report *json = NULL, *rejected = NULL;
 	int exit_code = WA_EXIT_OK, rc;
 
-	memset(&args, 0, sizeof(args));
-	wa_repair_options_init(&args.repair);
-	wa_audit_options_init(&args.common.audit);
-	args.common.audit.policies = set;
-	rc = parse_args(argc, argv, &args);
-	if (rc) {
-		free(args.exclude);
-		return rc < 0 ? WA_EXIT_OK : rc;
-	}
-	args.common.audit.exclude = args.exclude;
-	args.common.audit.n_exclude = args.n_exclude;
-	args.repair.audit = args.common.audit;
+	if (argc < 1)
+		rc = cli_usage_error("repair", "repair: no wheel given");
+	else if (args->repair.only_plat &&
+		 (!args->common.audit.plat || strcmp(args->common.audit.plat, "auto") == 0))
+		rc = cli_usage_error("repair", "--only-plat needs a --plat policy");
+	else
+		rc = cli_audit_finish(ctx, &args->common, "repair");
+	if (!rc)
+		rc = source_date_epoch(&args->repair);
+	if (rc)
+		goto out;
+	args->common.text.color = cli_color(stderr, args->common.color);
+	args->common.audit.exclude = args->exclude;
+	args->common.audit.n_exclude = args->n_exclude;
+	args->repair.audit = args->common.audit;
 	/* no output may replace any input of the run, read or still to be read */
-	args.repair.protect = (const char *const *)argv + optind;
-	args.repair.n_protect = (size_t)(argc - optind);
-	if (args.common.json && (wa_json_report_new(&json, "wheelaudit " WA_VERSION) ||
-				 wa_json_report_new(&rejected, "wheelaudit " WA_VERSION))) {
-		fputs("wheelaudit: error: out of memory\n", stderr);
-		exit_code = WA_EXIT_INTERNAL;
+	args->repair.protect = (const char *const *)argv;
+	args->repair.n_protect = (size_t)argc;
+	if (args->common.json && (wa_json_report_new(&json, "wheelaudit " WA_VERSION) ||
+				  wa_json_report_new(&rejected, "wheelaudit " WA_VERSION))) {
+		exit_code = cli_oom();
 		goto out;
 	}
-	for (int i = optind; i < argc; i++)
-		exit_code = cli_combine_exit(exit_code, repair_one(&args, argv[i], json, rejected));
+	for (int i = 0; i < argc; i++)
+		exit_code = cli_combine_exit(exit_code, repair_one(args, argv[i], json, rejected));
 	if (json && wa_json_report_write(json, stdout))
 		exit_code = cli_combine_exit(exit_code, WA_EXIT_INTERNAL);
 	if (rejected && wa_json_report_count(rejected) && wa_json_report_write(rejected, stderr))
 		exit_code = cli_combine_exit(exit_code, WA_EXIT_INTERNAL);
+	rc = exit_code;
 out:
 	wa_json_report_free(json);
 	wa_json_report_free(rejected);
-	free(args.exclude);
-	return exit_code;
+	free(args->exclude);
+	return rc;
 }
+
+static const struct cli_opt *const tables[] = {cli_audit_options, own_options, NULL};
+
+const struct cli_command cli_cmd_repair = {
+	.name = "repair",
+	.summary = "retag wheels, grafting the libraries they need, or reject them",
+	.usage = "[options] WHEEL...",
+	.description = "Audit each wheel; when it meets a policy, write a copy tagged with the\n"
+		       "most compatible platform tags (or --plat) into the wheel directory:\n"
+		       "new file name, WHEEL Tag lines and RECORD, every other member copied\n"
+		       "byte for byte.  Needed libraries outside the policy's whitelist are\n"
+		       "found as the loader would, copied into <dist>.libs/ under hashed names,\n"
+		       "and the members that need them patched (DT_NEEDED, DT_RPATH $ORIGIN).\n"
+		       "A wheel that falls short is rejected: nothing is written and its\n"
+		       "report goes to stderr.  stdout lists the files written.\n",
+	.footer = "Rewritten members get the time SOURCE_DATE_EPOCH when it is set, else the\n"
+		  "input's WHEEL entry time: repairing the same input twice gives the same bytes.\n"
+		  "\n"
+		  "exit codes: 0 written, 1 rejected by policy (or no policy for the arch, or\n"
+		  "a library to graft not found or too new), 2 usage, 3 invalid or unsafe input "
+		  "(RECORD\n"
+		  "mismatch included), 4 architecture or libc mismatch inside the wheel,\n"
+		  "5 pure wheel, 6 I/O or internal error (nothing is left behind).  With\n"
+		  "several wheels the highest-ranked outcome wins: 6, 3, 4, 1, 5, 0.\n",
+	.tables = tables,
+	.apply = apply,
+	.run = run,
+	.args_size = sizeof(struct repair_args),
+	.init = init,
+};

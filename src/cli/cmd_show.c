@@ -4,9 +4,6 @@
  * report (text, or one JSON document).  The exit code follows the
  * contract in docs/exit-codes.md.
  */
-#include "cmd_show.h"
-
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,80 +12,43 @@
 #include "wheelaudit/audit.h"
 #include "wheelaudit/report.h"
 
-static const char usage[] =
-	"usage: wheelaudit show [options] WHEEL...\n"
-	"\n"
-	"Audit each wheel: architecture and libc of every ELF member, their\n"
-	"needed libraries and versioned symbols, judged against the manylinux\n"
-	"and musllinux policies.  The first line per wheel is the verdict:\n"
-	"  WHEEL: TAGSET            (the most compatible tags the content allows)\n"
-	"  WHEEL: linux_ARCH (why)  (no policy is met)\n"
-	"\n"
-	"options:\n"
-	"  --json                   print one JSON document (docs/show-v1.schema.json)\n"
-	"  --plat TAG               exit 0 only when TAG (e.g. manylinux2014_x86_64) is met\n"
-	"  --allow-pure             a wheel without ELF members exits 0 instead of 5\n" CLI_AUDIT_OPTIONS_HELP
-	"  --verbose                every symbol row and informational finding\n"
-	"  --color WHEN             auto (default), always or never; NO_COLOR disables\n"
-	"  -h, --help               this help\n"
-	"\n"
-	"exit codes: 0 compliant, 1 policy violation (or no policy for the arch, or\n"
-	"external libraries to graft), 2 usage, 3 invalid or unsafe input,\n"
-	"4 architecture or libc mismatch inside the wheel, 5 pure wheel, 6 I/O or\n"
-	"internal error.  With several wheels the highest-ranked outcome wins:\n"
-	"6, 3, 4, 1, 5, 0.\n";
-
-static const struct option long_options[] = {
-	CLI_AUDIT_LONG_OPTIONS,
-	{NULL, 0, NULL, 0},
+static const struct cli_opt own_options[] = {
+	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 
-static int parse_args(int argc, char **argv, struct cli_audit_args *args)
+static int apply(void *args, const struct cli_opt *opt, const char *value, const char *spelled)
 {
-	int c, rc;
+	int rc = cli_audit_apply(args, opt, value, spelled);
 
-	args->text.color = cli_color_wanted();
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
-			return -1;
-		}
-		rc = cli_audit_option(c, optarg, args);
-		if (rc > 0)
-			return rc;
-		if (rc < 0)
-			return cli_bad_option("show", argv);
-	}
-	if (optind >= argc)
-		return cli_usage_error("show: no wheel given");
-	return cli_check_plat(args->audit.policies, args->audit.plat, "--plat");
+	return rc < 0 ? cli_usage_error("show", "show: unexpected option '%s'", spelled) : rc;
 }
 
-int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
+static void init(struct cli_ctx *ctx, void *args)
 {
-	struct cli_audit_args args;
+	cli_audit_args_init(ctx, args);
+}
+
+static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
+{
+	struct cli_audit_args *args = vargs;
 	struct wa_json_report *json = NULL;
 	int exit_code = WA_EXIT_OK, rc;
 
-	memset(&args, 0, sizeof(args));
-	wa_audit_options_init(&args.audit);
-	args.audit.policies = set;
-	rc = parse_args(argc, argv, &args);
+	if (argc < 1)
+		return cli_usage_error("show", "show: no wheel given");
+	rc = cli_audit_finish(ctx, args, "show");
 	if (rc)
-		return rc < 0 ? WA_EXIT_OK : rc;
-	if (args.json && wa_json_report_new(&json, "wheelaudit " WA_VERSION)) {
-		fputs("wheelaudit: error: out of memory\n", stderr);
-		return WA_EXIT_INTERNAL;
-	}
-	for (int i = optind; i < argc; i++) {
+		return rc;
+	args->text.color = cli_color(stdout, args->color);
+	if (args->json && wa_json_report_new(&json, "wheelaudit " WA_VERSION))
+		return cli_oom();
+	for (int i = 0; i < argc; i++) {
 		struct wa_audit *audit = NULL;
 		struct wa_error err;
 		int code;
 
 		wa_error_clear(&err);
-		rc = wa_audit_wheel(&audit, argv[i], &args.audit, &err);
+		rc = wa_audit_wheel(&audit, argv[i], &args->audit, &err);
 		if (rc) {
 			code = wa_error_exit_code(-rc);
 			cli_print_error(argv[i], &err);
@@ -99,7 +59,7 @@ int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
 			if (json) {
 				if (wa_json_report_add_audit(json, audit))
 					code = WA_EXIT_INTERNAL;
-			} else if (wa_report_text(stdout, audit, &args.text)) {
+			} else if (wa_report_text(stdout, audit, &args->text)) {
 				code = WA_EXIT_INTERNAL;
 			}
 		}
@@ -113,3 +73,26 @@ int cmd_show(int argc, char **argv, const struct wa_policy_set *set)
 	}
 	return exit_code;
 }
+
+static const struct cli_opt *const tables[] = {cli_audit_options, own_options, NULL};
+
+const struct cli_command cli_cmd_show = {
+	.name = "show",
+	.summary = "audit wheels and print the most compatible platform tags",
+	.usage = "[options] WHEEL...",
+	.description = "Audit each wheel: architecture and libc of every ELF member, their\n"
+		       "needed libraries and versioned symbols, judged against the policies.\n"
+		       "The first line per wheel is the verdict:\n"
+		       "  WHEEL: TAGSET            (the most compatible tags the content allows)\n"
+		       "  WHEEL: linux_ARCH (why)  (no policy is met)\n",
+	.footer = "exit codes: 0 compliant, 1 policy violation (or no policy for the arch, or\n"
+		  "external libraries to graft), 2 usage, 3 invalid or unsafe input,\n"
+		  "4 architecture or libc mismatch inside the wheel, 5 pure wheel, 6 I/O or\n"
+		  "internal error.  With several wheels the highest-ranked outcome wins:\n"
+		  "6, 3, 4, 1, 5, 0.\n",
+	.tables = tables,
+	.apply = apply,
+	.run = run,
+	.args_size = sizeof(struct cli_audit_args),
+	.init = init,
+};

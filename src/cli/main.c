@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * wheelaudit: the command table and the process-level duties - loading
- * the policy tables, dispatching, and making sure stdout was really
- * written (a full disk or a closed pipe is exit 6, not silence).
+ * wheelaudit: the command table and the process-level duties - the
+ * options before the command, dispatching, signals, and making sure
+ * stdout was really written (a full disk or a closed pipe is exit 6, not
+ * silence).  Invoked as `auditwheel` (a link or copy of that name), it
+ * answers to auditwheel's command lines with its own formats and codes.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,94 +15,67 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cmd_lddtree.h"
-#include "cmd_policies.h"
-#include "cmd_repair.h"
-#include "cmd_show.h"
-#include "wheelaudit/elf.h"
 #include "wheelaudit/audit.h"
+#include "wheelaudit/elf.h"
 #include "wheelaudit/family.h"
 #include "wheelaudit/outcome.h"
 #include "wheelaudit/outfile.h"
-#include "wheelaudit/policy.h"
+#include "wheelaudit/path.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv, const struct wa_policy_set *set);
-	const char *summary;
+/* Adding a command: a file with its struct cli_command, a row here, and
+ * its section in the man page (docs/architecture.md, "Adding a command"). */
+static const struct cli_command *const commands[] = {
+	&cli_cmd_show,
+	&cli_cmd_repair,
+	&cli_cmd_policies,
+	&cli_cmd_lddtree,
 };
 
-static const struct command commands[] = {
-	{"show", cmd_show, "audit wheels and print the most compatible platform tags"},
-	{"repair", cmd_repair, "retag wheels, grafting the libraries they need, or reject them"},
-	{"policies", cmd_policies, "list the manylinux/musllinux policies, or show one"},
-	{"lddtree", cmd_lddtree, "show how the loader resolves the libraries of files and wheels"},
+enum {
+	GLOBAL_VERSION = 1,
+	GLOBAL_VERBOSE,
+	GLOBAL_POLICY_DIR,
+	GLOBAL_LIST_OUTCOMES,
+	GLOBAL_LIST_FINDINGS,
+	GLOBAL_LIST_ERRORS,
+	GLOBAL_LIST_FAMILIES,
+	GLOBAL_LIST_OPTIONS,
 };
 
-static void print_help(FILE *out)
-{
-	fputs("usage: wheelaudit [--version] [--help] COMMAND [ARGS]\n\ncommands:\n", out);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'wheelaudit COMMAND --help' describes a command's options.\n"
-	      "\nexit codes: 0 compliant, 1 policy violation (lddtree: a library not\n"
-	      "found), 2 usage, 3 invalid or unsafe input, 4 architecture or libc\n"
-	      "mismatch, 5 pure wheel, 6 I/O or internal error (docs/exit-codes.md).\n",
-	      out);
-}
+const struct cli_opt cli_global_options[] = {
+	{"version", 0, NULL, GLOBAL_VERSION, "print the version", "Print the version.", NULL},
+	{"policy-dir", 0, "DIR", GLOBAL_POLICY_DIR,
+	 "load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)",
+	 "Load the policy tables from the JSON files in *DIR* instead of the built-in tables "
+	 "(format: docs/policies.md). Accepted before the command and with every command that "
+	 "reads policies. Overrides **WHEELAUDIT_POLICY_DIR**.",
+	 NULL},
+	{"list-outcomes", 0, NULL, GLOBAL_LIST_OUTCOMES,
+	 "print the outcome table: name, exit code, scope, meaning",
+	 "Print the table of outcomes (name, exit code or **cause**, scope, meaning), one per "
+	 "line, tab-separated. The **--list-** options print the tables the code is generated "
+	 "from, for scripts and for checking documentation.",
+	 NULL},
+	{"list-findings", 0, NULL, GLOBAL_LIST_FINDINGS, "print the finding kinds",
+	 "Print the finding kinds (docs/exit-codes.md), one per line.", NULL},
+	{"list-errors", 0, NULL, GLOBAL_LIST_ERRORS, "print the error codes: name, exit code, text",
+	 "Print the error codes: name, exit code, default text.", NULL},
+	{"list-families", 0, NULL, GLOBAL_LIST_FAMILIES,
+	 "print the policy families: name, libc, table",
+	 "Print the policy families: name, C library, embedded table.", NULL},
+	{"list-options", 0, NULL, GLOBAL_LIST_OPTIONS, "print every option of every command",
+	 "Print every option of every command: scope, name, short name, value, aliases, help "
+	 "and manual text. The OPTIONS section of this page is made from it.",
+	 NULL},
+	{NULL, 0, NULL, 0, NULL, NULL, NULL},
+};
 
-/* The policy directory: --policy-dir of any command, else $WHEELAUDIT_POLICY_DIR. */
-static const char *policy_dir_from(int argc, char **argv)
-{
-	const char *dir = getenv("WHEELAUDIT_POLICY_DIR");
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc)
-			dir = argv[++i];
-		else if (strncmp(argv[i], "--policy-dir=", 13) == 0)
-			dir = argv[i] + 13;
-	}
-	return dir && *dir ? dir : NULL;
-}
-
-/*
- * Removes the global --policy-dir option from a command's arguments (it
- * has been acted on already), in place; returns the new argc.
- */
-static int drop_policy_dir(int argc, char **argv)
-{
-	int out = 0;
-
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if (strcmp(argv[i], "--policy-dir") == 0 && i + 1 < argc) {
-			i++;
-			continue;
-		}
-		if (strncmp(argv[i], "--policy-dir=", 13) == 0)
-			continue;
-		argv[out++] = argv[i];
-	}
-	argv[out] = NULL;
-	return out;
-}
-
-/*
- * --list-KIND: the tables the code is generated from, one row per line,
- * tab-separated, for scripts and for the documentation check
- * (tests/check_docs.py), which must never scrape C source.
- */
-static bool list_table(const char *what)
+static void list_table(int which)
 {
 	static const char *const scopes[] = {"audit", "repair", "error"};
 
-	if (strcmp(what, "--list-outcomes") == 0) {
+	switch (which) {
+	case GLOBAL_LIST_OUTCOMES:
 		for (int o = 0; o < WA_OUTCOME_COUNT; o++) {
 			int code = wa_outcome_exit_class((enum wa_outcome)o);
 			char exit_text[16];
@@ -110,22 +86,24 @@ static bool list_table(const char *what)
 			       scopes[wa_outcome_scope((enum wa_outcome)o)],
 			       wa_outcome_description((enum wa_outcome)o));
 		}
-	} else if (strcmp(what, "--list-findings") == 0) {
+		break;
+	case GLOBAL_LIST_FINDINGS:
 		for (int k = 0; k < WA_FINDING_COUNT; k++)
 			printf("%s\n", wa_finding_kind_name((enum wa_finding_kind)k));
-	} else if (strcmp(what, "--list-errors") == 0) {
+		break;
+	case GLOBAL_LIST_ERRORS:
 		for (int c = 1; c < WA_ERROR_COUNT; c++)
 			printf("%s\t%d\t%s\n", wa_error_name(c), wa_error_exit_code(c),
 			       wa_error_default_text(c));
-	} else if (strcmp(what, "--list-families") == 0) {
+		break;
+	case GLOBAL_LIST_FAMILIES:
 		for (int f = 0; f < WA_FAMILY_COUNT; f++)
 			printf("%s\t%s\t%s\n", wa_family_name((enum wa_family)f),
 			       wa_libc_name(wa_family_libc((enum wa_family)f)),
 			       wa_family_file((enum wa_family)f));
-	} else {
-		return false;
+		break;
+	default: cli_list_options(stdout); break;
 	}
-	return true;
 }
 
 /* Flushes and closes stdout; a failed write becomes exit 6 (as git and jq do). */
@@ -133,8 +111,7 @@ static int finish_stdout(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno != EPIPE)
-			fprintf(stderr, "wheelaudit: error: writing to standard output: %s\n",
-				strerror(errno));
+			cli_error("writing to standard output: %s", strerror(errno));
 		return WA_EXIT_INTERNAL;
 	}
 	return code;
@@ -165,45 +142,94 @@ static void install_signal_handlers(void)
 		sigaction(fatal[i], &sa, NULL);
 }
 
+/*
+ * The options before the command.  Returns 0 with *command_at set to the
+ * command's index in argv, -1 when they were all that was asked for (help,
+ * version, a table), or an exit code.
+ */
+static int parse_global(struct cli_ctx *ctx, int argc, char **argv, int *command_at)
+{
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, GLOBAL_VERSION},
+		{"verbose", no_argument, NULL, 'v'},
+		{"policy-dir", required_argument, NULL, GLOBAL_POLICY_DIR},
+		{"list-outcomes", no_argument, NULL, GLOBAL_LIST_OUTCOMES},
+		{"list-findings", no_argument, NULL, GLOBAL_LIST_FINDINGS},
+		{"list-errors", no_argument, NULL, GLOBAL_LIST_ERRORS},
+		{"list-families", no_argument, NULL, GLOBAL_LIST_FAMILIES},
+		{"list-options", no_argument, NULL, GLOBAL_LIST_OPTIONS},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	/* "+": the first operand is the command; its options are its own */
+	while ((c = getopt_long(argc, argv, "+:hv", longs, NULL)) != -1) {
+		switch (c) {
+		case 'h': cli_print_help(stdout, ctx, NULL); return -1;
+		case GLOBAL_VERSION: printf("wheelaudit " WA_VERSION "\n"); return -1;
+		case 'v': ctx->verbosity++; break;
+		case GLOBAL_POLICY_DIR: ctx->policy_dir = optarg; break;
+		case ':':
+			return cli_usage_error(NULL, "option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			return optopt ? cli_usage_error(NULL, "unknown option '-%c'", optopt)
+				      : cli_usage_error(NULL, "unknown option '%s'",
+							argv[optind - 1]);
+		default: list_table(c); return -1;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(NULL, "no command given");
+	*command_at = optind;
+	return 0;
+}
+
+static int run_command(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	void *args = calloc(1, cmd->args_size ? cmd->args_size : 1);
+	int first = 0, rc;
+
+	if (!args)
+		return cli_oom();
+	if (cmd->init)
+		cmd->init(ctx, args);
+	rc = cli_parse(ctx, cmd, argc, argv, args, &first);
+	if (rc == 0)
+		rc = cmd->run(ctx, args, argc - first, argv + first);
+	else if (rc < 0)
+		rc = WA_EXIT_OK; /* --help */
+	free(args);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	const struct command *cmd = NULL;
-	struct wa_policy_set *set = NULL;
+	struct cli_ctx ctx = {.program = "wheelaudit"};
+	const struct cli_command *cmd = NULL;
 	struct wa_error err;
-	const char *dir;
-	int code;
+	int at = 0, code;
 
 	wa_error_clear(&err);
 	install_signal_handlers();
-	if (argc < 2)
-		return cli_usage_error("no command given");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		print_help(stdout);
-		return finish_stdout(WA_EXIT_OK);
-	}
-	if (list_table(argv[1]))
-		return finish_stdout(WA_EXIT_OK);
-	if (strcmp(argv[1], "--version") == 0) {
-		puts("wheelaudit " WA_VERSION);
-		return finish_stdout(WA_EXIT_OK);
-	}
+	if (argc > 0 && strcmp(wa_path_base(argv[0]), "auditwheel") == 0)
+		ctx.program = "auditwheel";
+	ctx.policy_dir = cli_env("WHEELAUDIT_POLICY_DIR");
+	code = parse_global(&ctx, argc, argv, &at);
+	if (code)
+		return code < 0 ? finish_stdout(WA_EXIT_OK) : code;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			cmd = &commands[i];
+		if (strcmp(argv[at], commands[i]->name) == 0)
+			cmd = commands[i];
 	if (!cmd)
-		return cli_usage_error("'%s' is not a command", argv[1]);
+		return cli_usage_error(NULL, "'%s' is not a command", argv[at]);
 	if (wa_elf_library_init(&err)) {
-		cli_print_error("wheelaudit", &err);
+		cli_print_error(ctx.program, &err);
 		return WA_EXIT_INTERNAL;
 	}
-	dir = policy_dir_from(argc, argv);
-	if (dir ? wa_policy_set_load_dir(&set, dir, &err)
-		: wa_policy_set_load_builtin(&set, &err)) {
-		fprintf(stderr, "wheelaudit: error: policy tables: %s\n", err.message);
-		return dir ? WA_EXIT_USAGE : WA_EXIT_INTERNAL;
-	}
-	code = cmd->fn(drop_policy_dir(argc - 1, argv + 1), argv + 1, set);
-	wa_policy_set_free(set);
+	code = run_command(&ctx, cmd, argc - at, argv + at);
+	wa_policy_set_free(ctx.policies);
 	return finish_stdout(code);
 }
