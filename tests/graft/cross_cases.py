@@ -8,14 +8,14 @@
     cross_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR [--schema-dir DIR]
 
 Every case builds what it needs in its own temporary directory (removed
-afterwards) from the sources in cross_src/ next to this script:
+afterwards) from the sources in tests/fixtures/src/graft_cross/:
 libgreet.so.1 (soname, GREET_1.0 symbol versions, greet_value() returns 4242
 or a value that tells the build apart), a stand-in extension module
 graftmod/_core.<abi>.so exporting core_value() (= greet_value()) linked with
 -L DIR -lgreet and no rpath, and the wheel around it (Python's zipfile,
 RECORD with sha256).  Cross toolchains without libc development files (no
 crt1.o, no headers) link against the target's runtime /usr/<triple>/lib/
-libc.so.6 with -nostdlib; programs get tests/patch/src/start.c as their entry.
+libc.so.6 with -nostdlib; programs get tests/fixtures/src/patch/start.c as their entry.
 
 After the static checks (the `grafted` list of --json, the grafted file's ELF
 header, `readelf -dW`/`-VW`, eu-elflint --gnu-ld when installed, PT_LOAD
@@ -43,9 +43,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import casekit  # noqa: E402
 from casekit import b64digest, case, check, CTX, read, sha256_file, Skip, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "cross_src")
+SRC = os.path.join(HERE, "..", "fixtures", "src", "graft_cross")
 # the program entry the patch suite's cross programs use too
-START_C = os.path.join(HERE, "..", "patch", "src", "start.c")
+START_C = os.path.join(HERE, "..", "fixtures", "src", "patch", "start.c")
 DIST, VER = "graftmod", "0.1"
 LIBS = DIST + ".libs"
 GREET = "libgreet.so.1"

@@ -8,7 +8,7 @@ to load the copies (docs/repair.md).
     graft_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR [--schema-dir DIR]
 
 Every case builds what it needs in its own temporary directory (removed
-afterwards) from the sources in src/ next to this script: small shared
+afterwards) from the sources in tests/fixtures/src/graft/: small shared
 libraries with a soname (libgreet.so.1, libouter.so.1 -> libinner.so.1,
 libnew.so.1 that needs GLIBC_2.36), CPython extension modules linked against
 them with -L DIR -lNAME and no rpath, an ELF executable for .data/scripts/, and
@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import casekit  # noqa: E402
 from casekit import b64digest, case, check, CTX, read, sha256_file, Skip, tmp, validate_repair_doc  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "src")
+SRC = os.path.join(HERE, "..", "fixtures", "src", "graft")
 PY_BIN = "/usr/bin/python3"
 PY_INCLUDE = "/usr/include/python3.11"
 PY_SUFFIX = ".cpython-311-x86_64-linux-gnu.so"

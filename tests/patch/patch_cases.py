@@ -10,9 +10,10 @@ wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]... [--set-rpath PATH 
 exit 1 and no OUT.
 
 Every case builds its own inputs at test time, in its own temporary directory
-(removed afterwards), from the small C sources in src/ with the compilers
-found on the machine (gcc; musl-gcc; aarch64/armhf cross gcc; clang + ld.lld
-for big-endian objects), then checks the patched files with:
+(removed afterwards), from the small C sources in tests/fixtures/src/patch/
+with the compilers found on the machine (gcc; musl-gcc; aarch64/armhf cross
+gcc; clang + ld.lld for big-endian objects), then checks the patched files
+with:
   - eu-elflint -q --gnu-ld (no output, exit 0; for a file that was not clean
     before, no new complaint),
   - readelf -dW / -VW (exact SONAME, NEEDED in order, RPATH/RUNPATH, Verneed
@@ -44,7 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import casekit  # noqa: E402
 from casekit import case, check, CTX, sha256_file, Skip, tmp  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "src")
+SRC = os.path.join(HERE, "..", "fixtures", "src", "patch")
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpus"))
 
 # the names of case 1 (the shape of a repaired wheel: hashed names, a .libs dir)
@@ -437,7 +438,8 @@ class Toolchain:
     """A compiler driver (argv prefix) for shared libraries and programs.  bare: the
     target has its runtime libc (for qemu) but no development files (no crt1.o, no
     headers): libraries and programs are linked with -nostdlib against that libc.so.6,
-    programs get src/start.c as their entry and the given interpreter."""
+    programs get start.c (tests/fixtures/src/patch/) as their entry and the given
+    interpreter."""
 
     def __init__(self, name, cc, cflags=(), ldflags=(), qemu=None, sysroot=None, bare=None):
         self.name, self.cc, self.cflags, self.ldflags = name, list(cc), list(cflags), list(ldflags)
