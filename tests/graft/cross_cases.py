@@ -8,14 +8,15 @@
     cross_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR
 
 Every case builds what it needs in its own temporary directory (removed
-afterwards) from the sources in tests/fixtures/src/graft_cross/:
-libgreet.so.1 (soname, GREET_1.0 symbol versions, greet_value() returns 4242
-or a value that tells the build apart), a stand-in extension module
-graftmod/_core.<abi>.so exporting core_value() (= greet_value()) linked with
--L DIR -lgreet and no rpath, and the wheel around it (Python's zipfile,
-RECORD with sha256).  Cross toolchains without libc development files (no
-crt1.o, no headers) link against the target's runtime /usr/<triple>/lib/
-libc.so.6 with -nostdlib; programs get tests/fixtures/src/patch/start.c as their entry.
+afterwards) from the sources in tests/fixtures/src/graft_cross/ and
+src/graft/: libgreet.so.1 (soname, GREET_1.0 symbol versions, greet_value()
+returns 4242 or a value that tells the build apart), a stand-in extension
+module graftmod/_core.<abi>.so exporting core_value() (= greet_value())
+linked with -L DIR -lgreet and no rpath, and the wheel around it (Python's
+zipfile, RECORD with sha256).  Cross toolchains without libc development
+files (no crt1.o, no headers) link against the target's runtime
+/usr/<triple>/lib/libc.so.6 with -nostdlib; programs get
+tests/fixtures/src/patch/start.c as their entry.
 
 After the static checks (the `grafted` list of --json, the grafted file's ELF
 header, `readelf -dW`/`-VW`, eu-elflint --gnu-ld when installed, PT_LOAD
@@ -41,6 +42,8 @@ from casekit import (assert_nothing_written, assert_record_consistent, case, che
                      members, need, read, run, sh, sha256_file, simple_wheel, Skip, tmp, validate)
 from elfkit import Elf  # noqa: E402
 SRC = casekit.fixture_src("graft_cross")
+# libgreet is the one the x86_64 graft cases build too
+GREET_C, GREET_MAP = casekit.fixture_src("graft", "greet.c"), casekit.fixture_src("graft", "greet.map")
 # the program entry the patch suite's cross programs use too
 START_C = casekit.fixture_src("patch", "start.c")
 dynamic = casekit.readelf_dynamic
@@ -154,8 +157,8 @@ class Toolchain:
         flags = ["-DGREET_VALUE=%d" % value] if value is not None else []
         flags += list(extra)
         if versioned:
-            flags.append("-Wl,--version-script=" + src("greet.map"))
-        self._cc(["-O2", "-fPIC", "-shared", "-Wl,-soname," + GREET, "-o", path, src("greet.c")] + flags +
+            flags.append("-Wl,--version-script=" + GREET_MAP)
+        self._cc(["-O2", "-fPIC", "-shared", "-Wl,-soname," + GREET, "-o", path, GREET_C] + flags +
                  self._link_extra(False, libc), "%s (%s)" % (GREET, self.name))
         os.symlink(GREET, os.path.join(libdir, "libgreet.so"))
         return path
