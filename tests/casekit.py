@@ -432,6 +432,20 @@ def readelf_dynamic(path):
     return d, out
 
 
+def bare_libc(cc, triple, interp):
+    """How to link for TRIPLE with the cross compiler CC: None when it has the
+    libc development files (crt1.o); else, with no libc6-dev cross package,
+    {libc: the target's runtime /usr/TRIPLE/lib/libc.so.6, interp: INTERP},
+    to link against with -nostdlib.  Skip when that is missing too."""
+    rc, crt, _ = run([cc, "-print-file-name=crt1.o"])
+    if rc == 0 and os.path.isabs(crt.strip()):
+        return None
+    libc = os.path.join("/usr", triple, "lib", "libc.so.6")
+    if not os.path.isfile(libc):
+        raise Skip("%s: neither the libc development files (crt1.o) nor %s" % (triple, libc))
+    return dict(libc=libc, interp=interp)
+
+
 def grafted_name(soname, original):
     """The name repair gives a grafted library: libfoo.so.1 -> libfoo-<first 8 hex
     of the original file's sha256>.so.1"""

@@ -180,14 +180,8 @@ def cross(triple):
     cc = need(triple + "-gcc", "cross compiler for " + triple)
     qemu, interp, _, _ = CROSS[triple]
     sysroot = "/usr/" + triple
-    tc = Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot)
-    rc, crt, _ = run([cc, "-print-file-name=crt1.o"])
-    if rc != 0 or not os.path.isabs(crt.strip()):
-        libc = os.path.join(sysroot, "lib", "libc.so.6")
-        if not os.path.isfile(libc):
-            raise Skip("%s: neither the libc development files (crt1.o) nor %s" % (triple, libc))
-        tc.bare = dict(libc=libc, interp=interp)
-    return tc
+    return Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot,
+                     bare=casekit.bare_libc(cc, triple, interp))
 
 
 def host_gcc():
