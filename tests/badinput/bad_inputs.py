@@ -13,55 +13,40 @@ expected message fragment (naming the member where there is one), and
 it does not succeed, and never change the input (sha256 before and after).
 Exit 0 = pass, 1 = fail, 77 = skipped (base fixture missing).
 """
-import argparse
-import base64
-import hashlib
 import io
 import os
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import zipfile
 
-SKIP = 77
-CASES = {}
-CTX = {}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
+from casekit import Skip, check, fixture, read, sha256_file, tmp, wheelaudit  # noqa: E402
+from casekit import b64digest as digest  # noqa: E402
 DIST = "hostile-0.1"
 WHEEL_NAME = DIST + "-cp311-cp311-linux_x86_64.whl"
 SO = "hostile/_mod.cpython-311-x86_64-linux-gnu.so"
 DATE = (2024, 1, 1, 0, 0, 0)
 
 
-class Skip(Exception):
-    pass
-
-
 def case(show_exit, fragment, repair_exit=None, repair_fragment=None, args=()):
-    """Registers a builder returning the wheel's bytes, with what must happen
-    (args: extra options for both commands)."""
-    def wrap(fn):
-        CASES[fn.__name__] = (fn, show_exit, fragment,
-                              show_exit if repair_exit is None else repair_exit,
-                              repair_fragment or fragment, list(args))
-        return fn
+    """Registers a case from a builder returning the wheel's bytes, with what
+    must happen (args: extra options for both commands)."""
+    def wrap(build):
+        def fn(_):
+            hostile(build, show_exit, fragment, show_exit if repair_exit is None else repair_exit,
+                    repair_fragment or fragment, list(args))
+        fn.__name__ = build.__name__
+        casekit.case(fn)
+        return build
     return wrap
 
 
 # ---------- building wheels ----------
 
-def digest(data):
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
 def base_so():
     # a glibc module linked with -lz: it has DT_VERNEED entries to damage
-    path = os.path.join(CTX["fixtures"], "elf", "zmod.so")
-    if not os.path.exists(path):
-        raise Skip("fixture elf/zmod.so was not built here")
-    with open(path, "rb") as f:
-        return bytearray(f.read())
+    return bytearray(read(fixture(os.path.join("elf", "zmod.so"))))
 
 
 def wheel_bytes(members, record=None, wheel_file=None, record_extra="", omit=(),
@@ -505,71 +490,28 @@ def limit_ratio():
 
 # ---------- running ----------
 
-def sha256_file(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def run(*args):
-    p = subprocess.run([CTX["bin"]] + list(args), capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, msg, *context):
-    if not cond:
-        raise AssertionError(msg + "".join("\n--- %s" % c for c in context))
-
-
-def run_case(name):
-    builder, show_exit, fragment, repair_exit, repair_fragment, args = CASES[name]
-    work = tempfile.mkdtemp(prefix="wa_bad.")
-    try:
-        data = builder()
-        wheel = os.path.join(work, WHEEL_NAME)
-        with open(wheel, "wb") as f:
-            f.write(data)
-        before = sha256_file(wheel)
-        rc, out, err = run("show", *args, wheel)
-        check(rc == show_exit, "show: exit %d, expected %d" % (rc, show_exit), out, err)
-        check(fragment in out + err, "show: %r not in the output" % fragment, out, err)
-        if show_exit == 3:
-            check("wheelaudit: error: " in err, "show: no error line", err)
-        out_dir = os.path.join(work, "out")
-        rc, out, err = run("repair", *args, "-w", out_dir, wheel)
-        check(rc == repair_exit, "repair: exit %d, expected %d" % (rc, repair_exit), out, err)
-        check(repair_fragment in out + err, "repair: %r not in the output" % repair_fragment,
-              out, err)
-        left = os.listdir(out_dir) if os.path.isdir(out_dir) else []
-        if rc != 0:
-            check(not left, "repair failed but left %s" % left)
-            check(out == "", "repair failed but printed on stdout", out)
-        check(sha256_file(wheel) == before, "the input wheel changed")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--run")
-    ap.add_argument("--bin")
-    ap.add_argument("--fixtures")
-    a = ap.parse_args()
-    if a.list:
-        print(";".join(sorted(CASES)))
-        return 0
-    CTX.update(bin=a.bin, fixtures=a.fixtures)
-    try:
-        run_case(a.run)
-    except Skip as e:
-        print("skipped: %s" % e)
-        return SKIP
-    except AssertionError as e:
-        print("FAIL %s: %s" % (a.run, e))
-        return 1
-    print("PASS %s" % a.run)
-    return 0
+def hostile(build, show_exit, fragment, repair_exit, repair_fragment, args):
+    data = build()
+    wheel = tmp(WHEEL_NAME)
+    with open(wheel, "wb") as f:
+        f.write(data)
+    before = sha256_file(wheel)
+    rc, out, err = wheelaudit("show", *args, wheel)
+    check(rc == show_exit, "show: exit %d, expected %d" % (rc, show_exit), out, err)
+    check(fragment in out + err, "show: %r not in the output" % fragment, out, err)
+    if show_exit == 3:
+        check("wheelaudit: error: " in err, "show: no error line", err)
+    out_dir = tmp("out")
+    rc, out, err = casekit.repair(*args, "-w", out_dir, wheel)
+    check(rc == repair_exit, "repair: exit %d, expected %d" % (rc, repair_exit), out, err)
+    check(repair_fragment in out + err, "repair: %r not in the output" % repair_fragment,
+          out, err)
+    left = os.listdir(out_dir) if os.path.isdir(out_dir) else []
+    if rc != 0:
+        check(not left, "repair failed but left %s" % left)
+        check(out == "", "repair failed but printed on stdout", out)
+    check(sha256_file(wheel) == before, "the input wheel changed")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(casekit.main("badinput"))

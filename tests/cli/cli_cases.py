@@ -3,43 +3,25 @@
 """End-to-end tests of the wheelaudit command line on the generated fixture wheels.
 
     cli_cases.py --list
-    cli_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR [--schema FILE]
+    cli_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR
 
 Every case runs the real binary and asserts the exit code, the verdict line,
-stderr fragments and the --json document (validated against the schema when
-python3-jsonschema is installed).  Exit 0 = pass, 1 = fail, 77 = skipped
+stderr fragments and the --json document (validated against
+docs/show-v1.schema.json).  Exit 0 = pass, 1 = fail, 77 = skipped
 (a fixture that needs an optional toolchain is missing).
 """
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check  # noqa: E402
-
-
-def fixture(name):
-    path = os.path.join(CTX["fixtures"], name)
-    if not os.path.exists(path):
-        raise Skip("fixture %s was not built here" % name)
-    return path
-
-
-def run(*args, stdout_path=None):
-    cmd = [CTX["bin"]] + [str(a) for a in args]
-    if stdout_path:
-        with open(stdout_path, "w") as out:
-            p = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
-        return p.returncode, "", p.stderr
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
+from casekit import CTX, Skip, case, check, fixture, validate, wheelaudit  # noqa: E402
 
 
 def show(wheel, *opts, code):
     """Runs `show` on one fixture wheel, checks the exit code, returns (first line, stdout, stderr)."""
-    rc, out, err = run("show", *opts, fixture(wheel))
+    rc, out, err = wheelaudit("show", *opts, fixture(wheel))
     check(rc == code, "%s: exit %d, expected %d" % (wheel, rc, code), "stdout:\n" + out,
           "stderr:\n" + err)
     lines = out.splitlines()
@@ -54,30 +36,17 @@ def verdict(line, wheel):
     return tagset, reason.rstrip(")") if reason else None
 
 
-def validate(doc):
-    schema_path = CTX.get("schema")
-    if not schema_path or not os.path.exists(schema_path):
-        return
-    try:
-        import jsonschema
-    except ImportError:
-        return
-    with open(schema_path) as f:
-        schema = json.load(f)
-    jsonschema.validate(doc, schema)
-
-
 def show_json(wheels, *opts, code):
     if isinstance(wheels, str):
         wheels = [wheels]
-    rc, out, err = run("show", "--json", *opts, *[fixture(w) for w in wheels])
+    rc, out, err = wheelaudit("show", "--json", *opts, *[fixture(w) for w in wheels])
     check(rc == code, "%s: --json exit %d, expected %d" % (wheels, rc, code), "stdout:\n" + out,
           "stderr:\n" + err)
     try:
         doc = json.loads(out)
     except ValueError as e:
         raise AssertionError("stdout is not one JSON document: %s\n%s" % (e, out))
-    validate(doc)
+    validate(doc, "show-v1")
     check(doc.get("version") == 1, "JSON version is not 1")
     check(isinstance(doc.get("tool"), str), "JSON tool is not a string")
     check(len(doc["wheels"]) == len(wheels), "JSON has %d wheels" % len(doc["wheels"]))
@@ -126,7 +95,7 @@ def assert_linux_only(wheel, arch, reason_fragment, kind=None, *opts):
 
 
 def assert_invalid(wheel, member, code_name):
-    rc, out, err = run("show", fixture(wheel))
+    rc, out, err = wheelaudit("show", fixture(wheel))
     check(rc == 3, "%s: exit %d, expected 3" % (wheel, rc), out, err)
     check(not any(l.startswith(wheel + ":") for l in out.splitlines()),
           "invalid input must print no verdict line", out)
@@ -274,7 +243,7 @@ def glibcxx_3_4_30_is_attributed_to_libstdcxx(_):
 
 @case
 def weak_version_reference_is_reported_weak(_):
-    rc, out, err = run("show", "--json", fixture("weak_234-0.1-cp311-cp311-linux_x86_64.whl"))
+    rc, out, err = wheelaudit("show", "--json", fixture("weak_234-0.1-cp311-cp311-linux_x86_64.whl"))
     check(rc in (0, 1), "exit %d" % rc, out, err)
     w = json.loads(out)["wheels"][0]
     s = [s for s in w["symbols"] if s["symbol"] == "closefrom"]
@@ -283,7 +252,7 @@ def weak_version_reference_is_reported_weak(_):
 
 @case
 def unlisted_member_is_a_finding(_):
-    rc, out, err = run("show", "--json", fixture("unlisted-0.1-cp311-cp311-linux_x86_64.whl"))
+    rc, out, err = wheelaudit("show", "--json", fixture("unlisted-0.1-cp311-cp311-linux_x86_64.whl"))
     check(rc == 0, "exit %d" % rc, out, err)
     w = json.loads(out)["wheels"][0]
     check(any(f.get("member") == "unlisted/extra.py" for f in findings(w, "unlisted-member")),
@@ -293,10 +262,10 @@ def unlisted_member_is_a_finding(_):
 @case
 def help_and_version_exit_0(_):
     for args in (["--help"], ["--version"], ["show", "--help"]):
-        rc, out, err = run(*args)
+        rc, out, err = wheelaudit(*args)
         check(rc == 0, "%s: exit %d" % (args, rc), out, err)
         check(out.strip(), "%s: nothing on stdout" % args)
-    rc, out, _ = run("--version")
+    rc, out, _ = wheelaudit("--version")
     check("wheelaudit" in out, "--version does not name the tool: %r" % out)
 
 # ---------------------------------------------------------------- exit 1
@@ -368,33 +337,33 @@ def plat_option_not_met_exits_1(_):
 
 @case
 def bad_option_is_usage_error(_):
-    rc, out, err = run("show", "--no-such-option", fixture(EX))
+    rc, out, err = wheelaudit("show", "--no-such-option", fixture(EX))
     check(rc == 2, "exit %d" % rc, out, err)
     check("--no-such-option" in err, "stderr does not name the option", err)
 
 
 @case
 def no_arguments_is_usage_error(_):
-    rc, out, err = run()
+    rc, out, err = wheelaudit()
     check(rc == 2, "exit %d" % rc, out, err)
     check(err.strip(), "nothing on stderr")
 
 
 @case
 def show_without_wheels_is_usage_error(_):
-    rc, out, err = run("show")
+    rc, out, err = wheelaudit("show")
     check(rc == 2, "exit %d" % rc, out, err)
 
 
 @case
 def unknown_command_is_usage_error(_):
-    rc, out, err = run("frobnicate")
+    rc, out, err = wheelaudit("frobnicate")
     check(rc == 2, "exit %d" % rc, out, err)
 
 
 @case
 def bad_plat_value_is_usage_error(_):
-    rc, out, err = run("show", "--plat", "not_a_tag", fixture(EX))
+    rc, out, err = wheelaudit("show", "--plat", "not_a_tag", fixture(EX))
     check(rc == 2, "exit %d" % rc, out, err)
 
 # ---------------------------------------------------------------- exit 3
@@ -464,7 +433,7 @@ def truncated_elf_member_is_invalid(_):
 
 @case
 def member_size_limit_is_invalid_input(_):
-    rc, out, err = run("show", "--max-member-size", "1000", fixture(EX))
+    rc, out, err = wheelaudit("show", "--max-member-size", "1000", fixture(EX))
     check(rc == 3, "exit %d" % rc, out, err)
     check("wheelaudit_example/_example.cpython-311-x86_64-linux-gnu.so" in err,
           "stderr does not name the member", err)
@@ -472,7 +441,7 @@ def member_size_limit_is_invalid_input(_):
 
 @case
 def not_a_wheel_file_name_is_invalid(_):
-    rc, out, err = run("show", os.path.join(CTX["fixtures"], "elf", "glibc234.so"))
+    rc, out, err = wheelaudit("show", os.path.join(CTX["fixtures"], "elf", "glibc234.so"))
     check(rc == 3, "exit %d" % rc, out, err)
     check("wheelaudit: error: " in err, "stderr", err)
 
@@ -511,14 +480,14 @@ def glibc_and_musl_members_mixed_is_a_mismatch(_):
 
 @case
 def pure_wheel_exits_5(_):
-    rc, out, err = run("show", fixture("pure_pkg-0.1-py3-none-any.whl"))
+    rc, out, err = wheelaudit("show", fixture("pure_pkg-0.1-py3-none-any.whl"))
     check(rc == 5, "exit %d" % rc, out, err)
     show_json("pure_pkg-0.1-py3-none-any.whl", code=5)
 
 
 @case
 def pure_wheel_with_allow_pure_exits_0(_):
-    rc, out, err = run("show", "--allow-pure", fixture("pure_pkg-0.1-py3-none-any.whl"))
+    rc, out, err = wheelaudit("show", "--allow-pure", fixture("pure_pkg-0.1-py3-none-any.whl"))
     check(rc == 0, "exit %d" % rc, out, err)
 
 # ---------------------------------------------------------------- exit 6
@@ -528,16 +497,16 @@ def pure_wheel_with_allow_pure_exits_0(_):
 def failed_stdout_write_exits_6(_):
     if not os.path.exists("/dev/full"):
         raise Skip("no /dev/full")
-    rc, _, err = run("show", fixture(EX), stdout_path="/dev/full")
+    rc, _, err = wheelaudit("show", fixture(EX), stdout_path="/dev/full")
     check(rc == 6, "exit %d" % rc, err)
-    rc, _, err = run("show", "--json", fixture(EX), stdout_path="/dev/full")
+    rc, _, err = wheelaudit("show", "--json", fixture(EX), stdout_path="/dev/full")
     check(rc == 6, "--json: exit %d" % rc, err)
 
 # ---------------------------------------------------------------- several wheels
 
 
 def several(wheels, code, verdict_wheels):
-    rc, out, err = run("show", *[fixture(w) for w in wheels])
+    rc, out, err = wheelaudit("show", *[fixture(w) for w in wheels])
     check(rc == code, "exit %d, expected %d" % (rc, code), out, err)
     lines = [l for l in out.splitlines() if not l.startswith(" ") and ": " in l]
     for w in verdict_wheels:
@@ -588,8 +557,8 @@ def several_compliant_wheels_exit_0(_):
 def several_wheels_with_threads_give_the_same_json(_):
     ws = [EX, "i386_in_x86_64-0.1-cp311-cp311-linux_x86_64.whl",
           "data_scripts-0.1-cp311-cp311-linux_x86_64.whl"]
-    _, one, _ = run("show", "--json", "--threads", "1", *[fixture(w) for w in ws])
-    _, four, _ = run("show", "--json", "--threads", "4", *[fixture(w) for w in ws])
+    _, one, _ = wheelaudit("show", "--json", "--threads", "1", *[fixture(w) for w in ws])
+    _, four, _ = wheelaudit("show", "--json", "--threads", "4", *[fixture(w) for w in ws])
     a, b = json.loads(one), json.loads(four)
     for d in a["wheels"] + b["wheels"]:
         d.pop("path", None)
@@ -597,7 +566,7 @@ def several_wheels_with_threads_give_the_same_json(_):
 
 
 def main():
-    return casekit.main("cli", options=[("--schema", {})])
+    return casekit.main("cli")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,33 +12,19 @@ need them through DT_RPATH or DT_RUNPATH; then checks the text tree, the
 --json document and the exit code.  Exit 0 = pass, 1 = fail, 77 = skipped
 (no gcc, or not an x86-64/aarch64 glibc host).
 """
-import base64
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
-import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import CTX, Skip, case, check  # noqa: E402
-
-
-def run(*args, env=None):
-    """Runs wheelaudit with a clean library environment plus env."""
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("LD_LIBRARY_PATH", "WHEELAUDIT_LD_LIBRARY_PATH")}
-    e.update(env or {})
-    p = subprocess.run([CTX["bin"]] + [str(a) for a in args], capture_output=True, text=True,
-                       timeout=120, env=e)
-    return p.returncode, p.stdout, p.stderr
+from casekit import Skip, case, check, clean_env, read, run, simple_wheel, wheelaudit  # noqa: E402
 
 
 def expect(code, *args, env=None):
-    rc, out, err = run(*args, env=env)
+    """Runs wheelaudit in a clean library environment plus env; checks the exit code."""
+    rc, out, err = wheelaudit(*args, env=clean_env(**(env or {})))
     check(rc == code, "%s: exit %d, expected %d" % (" ".join(map(str, args)), rc, code),
           "stdout:\n" + out, "stderr:\n" + err)
     return out, err
@@ -49,8 +35,7 @@ def gcc(tmp, out, source, *flags):
     with open(src, "w") as f:
         f.write(source)
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    p = subprocess.run(["gcc", "-shared", "-fPIC", "-o", out, src] + list(flags),
-                       capture_output=True, text=True)
+    p = run(["gcc", "-shared", "-fPIC", "-o", out, src] + list(flags))
     check(p.returncode == 0, "gcc failed for %s" % out, p.stderr)
 
 
@@ -85,12 +70,9 @@ class Libs:
 
 
 def with_tmp(fn):
+    """The case gets the libraries, built in its directory."""
     def wrapper(_):
-        tmp = tempfile.mkdtemp(prefix="wa-lddtree-")
-        try:
-            fn(Libs(tmp))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        fn(Libs(casekit.tmp()))
     wrapper.__name__ = fn.__name__
     return wrapper
 
@@ -253,40 +235,16 @@ def ldpaths_replace_system_dirs(L):
           "the system directories are replaced", out)
 
 
-def record_line(name, data):
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return "%s,sha256=%s,%d" % (name, digest, len(data))
-
-
-def make_wheel(path, files):
-    """A minimal valid wheel holding files {member: bytes}."""
-    dist = "demo-1.0.dist-info"
-    files = dict(files)
-    files[dist + "/METADATA"] = b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
-    files[dist + "/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: lddtree_cases\n"
-                              b"Root-Is-Purelib: false\nTag: cp311-cp311-linux_x86_64\n")
-    record = [record_line(n, d) for n, d in files.items()] + [dist + "/RECORD,,"]
-    files[dist + "/RECORD"] = ("\n".join(record) + "\n").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in files.items():
-            z.writestr(n, d)
-
-
 @case
 @with_tmp
 def wheel_members_resolve_inside(L):
     mod = L.module("mod.so", "disable", "$ORIGIN/../demo.libs", liba_dir="liba")
-
-    def read(*p):
-        with open(L.d(*p), "rb") as f:
-            return f.read()
-    whl = L.d("demo-1.0-cp311-cp311-linux_x86_64.whl")
-    make_wheel(whl, {
-        "demo/mod.so": read("mod", "mod.so"),
-        "demo.libs/liba.so": read("liba", "liba.so"),
-        "demo.libs/libb.so": read("libb", "libb.so"),
-        "demo/__init__.py": b"",
-    })
+    whl = simple_wheel("demo-1.0-cp311-cp311-linux_x86_64.whl", [
+        ("demo/mod.so", read(mod), 0o755),
+        ("demo.libs/liba.so", read(L.d("liba", "liba.so")), 0o755),
+        ("demo.libs/libb.so", read(L.d("libb", "libb.so")), 0o755),
+        ("demo/__init__.py", b"", 0o644),
+    ])
     out, _ = expect(0, "lddtree", whl)
     ls = lines_of(out)
     check(ls[0] == whl and "  demo/mod.so" in ls, "wheel and member lines", out)

@@ -8,9 +8,10 @@ requirements and the `forbid` list as that file's header defines them.
 
 With --repair it runs `wheelaudit repair --json` instead, into a temporary
 directory: a wheel expected to pass must be written with tags that meet the
-same requirements (checked in the file name, the WHEEL file and by `show` on
-the output), every other wheel must be rejected with the expected exit code
-and leave no file behind.  A wheel whose manifest.tsv row says the
+same requirements (checked in the file name and the WHEEL file), and pass
+casekit's check of written wheels (`show` exits 0 on it, Python's zipfile
+reads every member back); every other wheel must be rejected with the
+expected exit code and leave no file behind.  A wheel whose manifest.tsv row says the
 reference repair grafted libraries (`-> ... (tags T); grafted: LIBS`) must
 be repaired with grafting: written, with the reference's most compatible
 manylinux tag, its libraries in <dist>.libs/, installable and importable
@@ -28,10 +29,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402
 
 SKIP = 77
 LEGACY = re.compile(r"^manylinux(1|2010|2014)_")
@@ -102,9 +105,8 @@ def check(row, binary, corpus):
     if not os.path.exists(path):
         return False, "wheel missing from the corpus", []
     try:
-        p = subprocess.run([binary, "show", "--json", path], capture_output=True, text=True,
-                           timeout=600)
-    except subprocess.TimeoutExpired:
+        p = casekit.wheelaudit("show", "--json", path, binary=binary, timeout=600)
+    except casekit.Timeout:
         return False, "timed out", []
     tags = []
     problems = []
@@ -148,8 +150,7 @@ def host_can_import(out, tags):
     if not os.path.exists(HOST_PY) or not any(
             t.startswith("manylinux") and t.endswith("_" + os.uname().machine) for t in tags):
         return False
-    ver = subprocess.run([HOST_PY, "-c", "import sys; print('%d%d' % sys.version_info[:2])"],
-                         capture_output=True, text=True).stdout.strip()
+    ver = casekit.run([HOST_PY, "-c", "import sys; print('%d%d' % sys.version_info[:2])"]).stdout.strip()
     parts = os.path.basename(out)[:-4].split("-")
     py, abi = parts[-3], parts[-2]
     if abi == "abi3":
@@ -160,13 +161,12 @@ def host_can_import(out, tags):
 def pip_install_and_import(out):
     """Installs the wheel with Debian's pip into a fresh directory and imports
     every extension module in a fresh interpreter; returns a problem or None."""
-    if subprocess.run([HOST_PY, "-m", "pip", "--version"], capture_output=True).returncode:
+    if casekit.run([HOST_PY, "-m", "pip", "--version"]).returncode:
         return None  # no pip here: nothing to check
     target = tempfile.mkdtemp(prefix="wa_corpus_pip.")
     try:
-        p = subprocess.run([HOST_PY, "-m", "pip", "install", "--no-index", "--no-deps",
-                            "--disable-pip-version-check", "--target", target, out],
-                           capture_output=True, text=True, timeout=300)
+        p = casekit.run([HOST_PY, "-m", "pip", "install", "--no-index", "--no-deps",
+                         "--disable-pip-version-check", "--target", target, out], timeout=300)
         if p.returncode:
             return "pip install failed: " + (p.stderr.strip().splitlines() or ["?"])[-1][:200]
         with zipfile.ZipFile(out) as z:
@@ -174,9 +174,8 @@ def pip_install_and_import(out):
                     if n.endswith(".so") and "/" in n and ".libs/" not in n
                     and ".data/" not in n and not os.path.basename(n).startswith("lib")]
         for m in mods:
-            i = subprocess.run([HOST_PY, "-c", "import importlib, sys; "
-                                "importlib.import_module(sys.argv[1])", m],
-                               cwd=target, capture_output=True, text=True, timeout=120)
+            i = casekit.run([HOST_PY, "-c", "import importlib, sys; "
+                             "importlib.import_module(sys.argv[1])", m], cwd=target, timeout=120)
             last = (i.stderr.strip().splitlines() or ["?"])[-1]
             # The module's own Python imports (a renamed package in a test
             # wheel) are not what repair is judged on; the loader's are.
@@ -188,27 +187,26 @@ def pip_install_and_import(out):
 
 
 def run_repair(binary, path, out_dir):
-    """`repair --json` into out_dir: (process, the wheel's JSON entry, None),
-    or (process or None, None, what went wrong)."""
+    """`repair --json` into out_dir, its output checked by casekit (`show`,
+    zipfile): (process, the wheel's JSON entry, None), or (process or None,
+    None, what went wrong)."""
     try:
-        p = subprocess.run([binary, "repair", "--json", "-w", out_dir, path],
-                           capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
+        p = casekit.repair("--json", "-w", out_dir, path, binary=binary, timeout=600)
+    except casekit.Timeout:
         return None, None, "timed out"
+    except AssertionError as e:
+        return None, None, "the written wheel: " + str(e).replace("\n", " | ")[:400]
     try:
         return p, json.loads(p.stdout)["wheels"][0], None
     except (ValueError, KeyError, IndexError, TypeError) as e:
         return p, None, "no usable JSON on stdout (%s)" % e.__class__.__name__
 
 
-def check_output_works(binary, out, tags, problems):
-    """`show` must pass the written wheel, and this machine's python3 must
-    install and import it when it can; returns tags, marked when imported."""
-    s = subprocess.run([binary, "show", "--json", out], capture_output=True, text=True,
-                       timeout=600)
-    if s.returncode != 0:
-        problems.append("show on the output exits %d" % s.returncode)
-    elif host_can_import(out, tags):
+def check_output_works(out, tags, problems):
+    """This machine's python3 must install and import the written wheel when
+    it can (`show` passed it in run_repair); returns tags, marked when
+    imported."""
+    if host_can_import(out, tags):
         why = pip_install_and_import(out)
         if why:
             problems.append(why)
@@ -275,7 +273,7 @@ def check_graft(row, binary, corpus):
         if ref_best and most_compatible(tags, "manylinux") != ref_best:
             problems.append("tags %s, the reference's best is %s" % (".".join(tags), ref_best))
         if not problems:
-            tags = check_output_works(binary, out, tags, problems)
+            tags = check_output_works(out, tags, problems)
         if problems and p.stderr.strip():
             problems.append("stderr: " + p.stderr.strip().splitlines()[-1][:200])
     finally:
@@ -315,7 +313,7 @@ def check_repair(row, binary, corpus):
                 if wheel_file_tags(out) != sorted(tags):
                     problems.append("WHEEL Tag lines %s differ from %s"
                                     % (wheel_file_tags(out), tags))
-                tags = check_output_works(binary, out, tags, problems)
+                tags = check_output_works(out, tags, problems)
             for req in row["best"]:
                 if not requirement_holds(req, tags):
                     problems.append("best: none of %s (output %s)" % ("|".join(req),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Writes the hand-made hostile inputs of tests/regress/.
+"""Writes the hand-made hostile inputs of tests/fuzz/regress/.
 
 libFuzzer keeps inputs small (about the size of the largest seed), so it
 cannot find costs that only show as an ELF file grows: many cheap
@@ -11,9 +11,10 @@ ET_DYN image: one PT_LOAD over the whole file, a PT_DYNAMIC, a string
 table and, per recipe, symbols (with a DT_HASH giving their count) or one
 version-needs entry with many aux entries.
 
-Usage: hostile_elf.py REGRESS_DIR    (writes REGRESS_DIR/fuzz_elf/* and
-REGRESS_DIR/fuzz_wheel/*; the fuzz_wheel inputs carry the wheel file name
-line that fuzz_wheel reads before ELF images).
+Usage: hostile_elf.py REGRESS_DIR    (writes REGRESS_DIR/elf/* and
+REGRESS_DIR/wheel/*, the inputs of fuzz_elf and fuzz_wheel; the wheel
+inputs carry the wheel file name line that fuzz_wheel reads before ELF
+images).  REGRESS_DIR is tests/fuzz/regress.
 """
 import os
 import struct
@@ -73,21 +74,21 @@ def recipes():
     distinct = b"\0x\0" + b"".join(b"l%05d\0" % i for i in range(12000))
     return {
         # wa_elf_inspect copied every reference on its own: memory quadratic
-        "fuzz_elf/quadratic-needed": image(long_string(12000), [1] * 600),
-        "fuzz_elf/quadratic-symbol-names": image(long_string(12000), [], n_syms=600),
-        "fuzz_elf/quadratic-version-names":
+        "elf/quadratic-needed": image(long_string(12000), [1] * 600),
+        "elf/quadratic-symbol-names": image(long_string(12000), [], n_syms=600),
+        "elf/quadratic-version-names":
             image(long_string(12000), [], n_aux=600, vn_file=libc),
         # audit: one external library needed 2000 times; its needed_by list
         # is copied whole on every append
-        "fuzz_wheel/external-needed-by-quadratic":
+        "wheel/external-needed-by-quadratic":
             WHEEL_NAME + image(long_string(8), [1] * 2000),
         # audit: a blacklisted symbol x libz.so.1 needed 200 times gives a
         # finding per pair
-        "fuzz_wheel/blacklist-findings-quadratic":
+        "wheel/blacklist-findings-quadratic":
             WHEEL_NAME + image(b"\0_tr_init\0libz.so.1\0", [10] * 200, n_syms=200),
         # audit: 12000 undefined symbols x 12000 distinct DT_NEEDED names x
         # every policy, walked in judge() and blacklist_findings(): a hang
-        "fuzz_wheel/blacklist-scan-quadratic-time":
+        "wheel/blacklist-scan-quadratic-time":
             WHEEL_NAME + image(distinct, [3 + 7 * i for i in range(12000)], n_syms=12000,
                                sym_name=1),
     }

@@ -10,8 +10,10 @@
 #
 # The corpus grows in $WA_FUZZ_BUILD/corpus/<harness> and is kept between
 # runs; tests/fuzz/<harness>.dict is used when it exists; crash, leak, timeout and out-of-memory inputs are written to
-# tests/fuzz/crashes/<harness>/.  Prints the executions of each harness
-# (libFuzzer's final stats) and exits 1 if any harness found something.
+# tests/fuzz/crashes/<harness>/ (a minimised copy of a real finding is kept
+# in tests/fuzz/regress/<harness>/, which ctest replays: fuzz.regress.*).
+# Prints the executions of each harness (libFuzzer's final stats) and exits
+# 1 if any harness found something.
 set -euo pipefail
 
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then

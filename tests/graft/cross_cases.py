@@ -5,17 +5,18 @@
 (docs/repair.md, "Grafting").
 
     cross_cases.py --list
-    cross_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR [--schema-dir DIR]
+    cross_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR
 
 Every case builds what it needs in its own temporary directory (removed
-afterwards) from the sources in cross_src/ next to this script:
-libgreet.so.1 (soname, GREET_1.0 symbol versions, greet_value() returns 4242
-or a value that tells the build apart), a stand-in extension module
-graftmod/_core.<abi>.so exporting core_value() (= greet_value()) linked with
--L DIR -lgreet and no rpath, and the wheel around it (Python's zipfile,
-RECORD with sha256).  Cross toolchains without libc development files (no
-crt1.o, no headers) link against the target's runtime /usr/<triple>/lib/
-libc.so.6 with -nostdlib; programs get tests/patch/src/start.c as their entry.
+afterwards) from the sources in tests/fixtures/src/graft_cross/ and
+src/graft/: libgreet.so.1 (soname, GREET_1.0 symbol versions, greet_value()
+returns 4242 or a value that tells the build apart), a stand-in extension
+module graftmod/_core.<abi>.so exporting core_value() (= greet_value())
+linked with -L DIR -lgreet and no rpath, and the wheel around it (Python's
+zipfile, RECORD with sha256).  Cross toolchains without libc development
+files (no crt1.o, no headers) link against the target's runtime
+/usr/<triple>/lib/libc.so.6 with -nostdlib; programs get
+tests/fixtures/src/patch/start.c as their entry.
 
 After the static checks (the `grafted` list of --json, the grafted file's ELF
 header, `readelf -dW`/`-VW`, eu-elflint --gnu-ld when installed, PT_LOAD
@@ -28,31 +29,30 @@ must fail to load under the same conditions.
 Exit 0 = pass, 1 = fail, 77 = skipped (a compiler, readelf or the target's
 libc is missing; a missing qemu only skips the run, with a NOTE).
 """
-import csv
-import io
 import json
 import os
 import re
 import shutil
-import struct
-import subprocess
 import sys
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import b64digest, case, check, CTX, read, sha256_file, Skip, tmp, validate_repair_doc  # noqa: E402
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "cross_src")
+from casekit import (assert_nothing_written, assert_record_consistent, case, check, grafted_name,  # noqa: E402
+                     members, need, read, run, sh, sha256_file, simple_wheel, Skip, tmp, validate)
+from elfkit import Elf  # noqa: E402
+SRC = casekit.fixture_src("graft_cross")
+# libgreet is the one the x86_64 graft cases build too
+GREET_C, GREET_MAP = casekit.fixture_src("graft", "greet.c"), casekit.fixture_src("graft", "greet.map")
 # the program entry the patch suite's cross programs use too
-START_C = os.path.join(HERE, "..", "patch", "src", "start.c")
+START_C = casekit.fixture_src("patch", "start.c")
+dynamic = casekit.readelf_dynamic
 DIST, VER = "graftmod", "0.1"
 LIBS = DIST + ".libs"
 GREET = "libgreet.so.1"
 RPATH = "$ORIGIN/../" + LIBS
 EM_386, EM_ARM, EM_X86_64, EM_AARCH64 = 3, 40, 62, 183
 EF_ARM_ABI_FLOAT_SOFT, EF_ARM_ABI_FLOAT_HARD = 0x200, 0x400
-PT_LOAD, PT_INTERP = 1, 3
 
 # triple -> (qemu, the loader the programs name, python platform tag, core module suffix)
 CROSS = {
@@ -71,80 +71,7 @@ def src(name):
     return os.path.join(SRC, name)
 
 
-def need(tool, why=""):
-    path = shutil.which(tool)
-    if not path:
-        raise Skip("%s is not installed%s" % (tool, (" (" + why + ")") if why else ""))
-    return path
-
-
-def clean_env(**over):
-    """The environment without the variables repair, the loaders and qemu read."""
-    env = dict(os.environ)
-    for k in list(env):
-        if k.startswith("QEMU_") or k in ("WHEELAUDIT_PLAT", "AUDITWHEEL_PLAT", "SOURCE_DATE_EPOCH",
-                                          "WHEELAUDIT_POLICY_DIR", "WHEELAUDIT_LD_LIBRARY_PATH",
-                                          "LD_LIBRARY_PATH", "LD_PRELOAD", "PYTHONPATH"):
-            del env[k]
-    env.update(over)
-    return env
-
-
-def run(cmd, env=None, cwd=None, timeout=60):
-    try:
-        p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout,
-                           env=env or clean_env(), cwd=cwd or CTX["tmp"], errors="replace")
-    except subprocess.TimeoutExpired:
-        raise AssertionError("timed out after %ds: %s" % (timeout, " ".join(map(str, cmd))))
-    return p.returncode, p.stdout, p.stderr
-
-
-def sh(cmd, what=None, env=None, cwd=None):
-    rc, out, err = run(cmd, env=env, cwd=cwd)
-    check(rc == 0, "%s: exit %d" % (what or " ".join(map(str, cmd)), rc),
-          "command: " + " ".join(map(str, cmd)), "stdout:\n" + out, "stderr:\n" + err)
-    return out
-
-
-def grafted_name(soname, original):
-    """libfoo.so.1 -> libfoo-<first 8 hex of the original file's sha256>.so.1"""
-    i = soname.index(".so")
-    return "%s-%s%s" % (soname[:i], sha256_file(original)[:8], soname[i:])
-
-
-# ---------------------------------------------------------------- ELF, parsed here
-
-
-class Elf:
-    """The ELF header and program headers of a file."""
-
-    def __init__(self, path):
-        self.path = path
-        d = read(path)
-        check(d[:4] == b"\x7fELF", "%s: not an ELF file" % path)
-        self.is64 = d[4] == 2
-        en = "<" if d[5] == 1 else ">"
-        (self.type, self.machine, _, _, self.phoff, _, self.flags, _, self.phentsize,
-         self.phnum) = struct.unpack_from(en + ("HHIQQQIHHH" if self.is64 else "HHIIIIIHHH"), d, 16)
-        self.phdrs = []
-        for i in range(self.phnum):
-            off = self.phoff + i * self.phentsize
-            check(off + self.phentsize <= len(d), "%s: program header %d outside the file" % (path, i))
-            if self.is64:
-                t, fl, o, va, _, fs, ms, al = struct.unpack_from(en + "IIQQQQQQ", d, off)
-            else:
-                t, o, va, _, fs, ms, fl, al = struct.unpack_from(en + "IIIIIIII", d, off)
-            self.phdrs.append(dict(type=t, flags=fl, offset=o, vaddr=va, filesz=fs, memsz=ms, align=al))
-        self.size = len(d)
-        interp = [p for p in self.phdrs if p["type"] == PT_INTERP]
-        self.interp = d[interp[0]["offset"]:interp[0]["offset"] + interp[0]["filesz"]].rstrip(b"\0").decode() \
-            if interp else None
-
-    def loads(self):
-        return [p for p in self.phdrs if p["type"] == PT_LOAD]
-
-    def max_align(self):
-        return max([p["align"] for p in self.loads()] or [1])
+# ---------------------------------------------------------------- ELF, parsed here (elfkit.Elf)
 
 
 def describe_loads(e):
@@ -177,22 +104,6 @@ def check_loads(original, patched, page):
 
 
 # ---------------------------------------------------------------- readelf, eu-elflint
-
-
-DYN_RE = re.compile(r"^\s*0x[0-9a-f]+\s+\((\w+)\)\s+(.*)$")
-
-
-def dynamic(path):
-    """readelf -dW: {'NEEDED': [...], 'SONAME': [...], 'RPATH': [...], 'RUNPATH': [...]}, text."""
-    out = sh([need("readelf"), "-dW", path], "readelf -dW " + path)
-    d = {"NEEDED": [], "SONAME": [], "RPATH": [], "RUNPATH": []}
-    for line in out.splitlines():
-        m = DYN_RE.match(line)
-        if m and m.group(1) in d:
-            v = re.search(r"\[(.*)\]", m.group(2))
-            check(v, "readelf line %r" % line)
-            d[m.group(1)].append(v.group(1))
-    return d, out
 
 
 def verneed_files(path):
@@ -246,8 +157,8 @@ class Toolchain:
         flags = ["-DGREET_VALUE=%d" % value] if value is not None else []
         flags += list(extra)
         if versioned:
-            flags.append("-Wl,--version-script=" + src("greet.map"))
-        self._cc(["-O2", "-fPIC", "-shared", "-Wl,-soname," + GREET, "-o", path, src("greet.c")] + flags +
+            flags.append("-Wl,--version-script=" + GREET_MAP)
+        self._cc(["-O2", "-fPIC", "-shared", "-Wl,-soname," + GREET, "-o", path, GREET_C] + flags +
                  self._link_extra(False, libc), "%s (%s)" % (GREET, self.name))
         os.symlink(GREET, os.path.join(libdir, "libgreet.so"))
         return path
@@ -269,14 +180,8 @@ def cross(triple):
     cc = need(triple + "-gcc", "cross compiler for " + triple)
     qemu, interp, _, _ = CROSS[triple]
     sysroot = "/usr/" + triple
-    tc = Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot)
-    rc, crt, _ = run([cc, "-print-file-name=crt1.o"])
-    if rc != 0 or not os.path.isabs(crt.strip()):
-        libc = os.path.join(sysroot, "lib", "libc.so.6")
-        if not os.path.isfile(libc):
-            raise Skip("%s: neither the libc development files (crt1.o) nor %s" % (triple, libc))
-        tc.bare = dict(libc=libc, interp=interp)
-    return tc
+    return Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot,
+                     bare=casekit.bare_libc(cc, triple, interp))
 
 
 def host_gcc():
@@ -288,52 +193,7 @@ def host_gcc():
 
 def build_wheel(tag, files):
     """graftmod-0.1-TAG.whl from [(member, bytes, mode)] plus METADATA, WHEEL, RECORD."""
-    name = "%s-%s-%s.whl" % (DIST, VER, tag)
-    di = "%s-%s.dist-info" % (DIST, VER)
-    ms = list(files) + [
-        (di + "/METADATA", b"Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (DIST.encode(), VER.encode()), 0o644),
-        (di + "/WHEEL", b"Wheel-Version: 1.0\nGenerator: bdist_wheel (0.40.0)\nRoot-Is-Purelib: false\n"
-         b"Tag: " + tag.encode() + b"\n", 0o644)]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    for n, data, _ in ms:
-        w.writerow([n, "sha256=" + b64digest(data), len(data)])
-    w.writerow([di + "/RECORD", "", ""])
-    ms.append((di + "/RECORD", buf.getvalue().encode(), 0o644))
-    os.makedirs(tmp("in"), exist_ok=True)
-    path = tmp("in", name)
-    with zipfile.ZipFile(path, "w") as z:
-        for n, data, mode in ms:
-            info = zipfile.ZipInfo(n, (2021, 6, 1, 12, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = (0o100000 | mode) << 16
-            z.writestr(info, data)
-    return path
-
-
-def members(path):
-    with zipfile.ZipFile(path) as z:
-        return {i.filename: z.read(i.filename) for i in z.infolist()}
-
-
-def assert_record_consistent(path):
-    ms = members(path)
-    recs = [n for n in ms if re.match(r"^[^/]+\.dist-info/RECORD$", n)]
-    check(len(recs) == 1, "%s: %d RECORDs" % (path, len(recs)))
-    rec = recs[0]
-    listed = {}
-    for row in csv.reader(ms[rec].decode().splitlines()):
-        check(len(row) == 3 and row[0] not in listed, "RECORD row %r" % row)
-        listed[row[0]] = row
-    for name, data in ms.items():
-        if name == rec or name.endswith("/"):
-            continue
-        check(name in listed, "%s is not listed in the output RECORD" % name)
-        check(listed[name][1:] == ["sha256=" + b64digest(data), str(len(data))],
-              "%s: RECORD says %r, the member is sha256=%s, %d bytes" % (name, listed[name][1:], b64digest(data),
-                                                                        len(data)))
-    check(set(listed) - set(ms) == set(), "RECORD lists members not in the wheel: %r" % (set(listed) - set(ms)))
+    return simple_wheel("%s-%s-%s.whl" % (DIST, VER, tag), files)
 
 
 def extract_all(whl, dest):
@@ -367,24 +227,19 @@ def extract_member(whl, member, dest):
 
 def repair_json(wheel, ldpaths, wdir):
     """repair --json -w WDIR --ldpaths LDPATHS WHEEL -> (exit code, the wheel's entry, stdout, stderr)."""
-    rc, out, err = run([CTX["bin"], "repair", "--json", "-w", wdir, "--ldpaths", ldpaths, wheel])
+    rc, out, err = casekit.repair("--json", "-w", wdir, "--ldpaths", ldpaths, wheel)
     try:
         doc = json.loads(out)
     except ValueError:
         raise AssertionError("repair --json: exit %d, stdout is not JSON" % rc + "\n--- stdout:\n" + out[-3000:] +
                              "\n--- stderr:\n" + err[-3000:])
     check(len(doc.get("wheels", [])) == 1, "repair --json: %d wheel entries" % len(doc.get("wheels", [])))
-    validate_repair_doc(doc)
+    validate(doc, "repair-v1")
     return rc, doc["wheels"][0], out, err
 
 
 def tags_of(path):
     return os.path.basename(path)[:-4].rsplit("-", 1)[1].split(".")
-
-
-def assert_nothing_written(d):
-    if os.path.exists(d):
-        check(os.listdir(d) == [], "files were written to %s: %r" % (d, os.listdir(d)))
 
 
 def graft_and_check(wheel, core, mod, ldpaths, want_source, tag_re, em, page, want_flags=None):
@@ -676,8 +531,7 @@ def musl(_):
 
 
 def main():
-    return casekit.main("graft-cross", options=[
-        ("--schema-dir", {"default": os.path.join(HERE, "..", "..", "docs")})])
+    return casekit.main("graft-cross")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,9 +10,10 @@ wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]... [--set-rpath PATH 
 exit 1 and no OUT.
 
 Every case builds its own inputs at test time, in its own temporary directory
-(removed afterwards), from the small C sources in src/ with the compilers
-found on the machine (gcc; musl-gcc; aarch64/armhf cross gcc; clang + ld.lld
-for big-endian objects), then checks the patched files with:
+(removed afterwards), from the small C sources in tests/fixtures/src/patch/
+with the compilers found on the machine (gcc; musl-gcc; aarch64/armhf cross
+gcc; clang + ld.lld for big-endian objects), then checks the patched files
+with:
   - eu-elflint -q --gnu-ld (no output, exit 0; for a file that was not clean
     before, no new complaint),
   - readelf -dW / -VW (exact SONAME, NEEDED in order, RPATH/RUNPATH, Verneed
@@ -36,15 +37,16 @@ import re
 import shutil
 import signal
 import struct
-import subprocess
 import sys
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
-from casekit import case, check, CTX, sha256_file, Skip, tmp  # noqa: E402
+from casekit import case, check, CTX, need, run, sh, sha256_file, Skip, tmp  # noqa: E402
+from elfkit import (DT_NULL, DT_STRSZ, DT_STRTAB, DT_VERNEED, DT_VERNEEDNUM, Elf, PT_DYNAMIC,  # noqa: E402
+                    PT_INTERP, PT_LOAD, PT_PHDR)
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(HERE, "src")
+SRC = casekit.fixture_src("patch")
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpus"))
 
 # the names of case 1 (the shape of a repaired wheel: hashed names, a .libs dir)
@@ -57,30 +59,8 @@ EDIT_A = ["--set-soname", A_NEW, "--replace-needed", B_OLD, B_NEW, "--set-rpath"
 B7, A7, A7_CHAIN = 2021, 2121, 2136
 
 
-def need(tool, why=""):
-    path = shutil.which(tool)
-    if not path:
-        raise Skip("%s is not installed%s" % (tool, (" (" + why + ")") if why else ""))
-    return path
-
-
 def src(name):
     return os.path.join(SRC, name)
-
-
-def run(cmd, env=None, cwd=None, timeout=60):
-    try:
-        p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout,
-                           env=env, cwd=cwd or CTX["tmp"], errors="replace")
-    except subprocess.TimeoutExpired:
-        raise AssertionError("timed out after %ds: %s" % (timeout, " ".join(map(str, cmd))))
-    return p.returncode, p.stdout, p.stderr
-
-
-def sh(cmd, what=None, env=None, cwd=None):
-    rc, out, err = run(cmd, env=env, cwd=cwd)
-    check(rc == 0, "%s: exit %d" % (what or " ".join(map(str, cmd)), rc), "stdout:\n" + out, "stderr:\n" + err)
-    return out
 
 
 def mkdirs(*parts):
@@ -151,111 +131,7 @@ def patch_and_verify(inp, out, *edits, same_size=None, elflint=True):
     return verify(inp, out, want, edits, same_size=same_size, elflint=elflint)
 
 
-# ---------------------------------------------------------------- ELF, parsed here
-
-DT_NAMES = {1: "NEEDED", 14: "SONAME", 15: "RPATH", 29: "RUNPATH"}
-DT_NULL, DT_STRTAB, DT_STRSZ, DT_VERNEED, DT_VERNEEDNUM = 0, 5, 10, 0x6ffffffe, 0x6fffffff
-PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_PHDR = 1, 2, 3, 6
-
-
-class Elf:
-    def __init__(self, path):
-        self.path = path
-        with open(path, "rb") as f:
-            self.data = d = f.read()
-        check(d[:4] == b"\x7fELF", "%s: not an ELF file" % path)
-        self.is64 = d[4] == 2
-        self.en = "<" if d[5] == 1 else ">"
-        en = self.en
-        (self.type, self.machine, _, self.entry, self.phoff, self.shoff, _, _, self.phentsize,
-         self.phnum, self.shentsize, self.shnum, self.shstrndx) = struct.unpack_from(
-            en + ("HHIQQQIHHHHHH" if self.is64 else "HHIIIIIHHHHHH"), d, 16)
-        self.phdrs = []
-        for i in range(self.phnum):
-            off = self.phoff + i * self.phentsize
-            check(off + self.phentsize <= len(d), "%s: program header %d outside the file" % (path, i))
-            if self.is64:
-                t, fl, o, va, pa, fs, ms, al = struct.unpack_from(en + "IIQQQQQQ", d, off)
-            else:
-                t, o, va, pa, fs, ms, fl, al = struct.unpack_from(en + "IIIIIIII", d, off)
-            self.phdrs.append(dict(type=t, flags=fl, offset=o, vaddr=va, filesz=fs, memsz=ms, align=al))
-        self.shdrs = []
-        if self.shoff and self.shnum:
-            for i in range(self.shnum):
-                off = self.shoff + i * self.shentsize
-                check(off + self.shentsize <= len(d), "%s: section header %d outside the file" % (path, i))
-                f = struct.unpack_from(en + ("IIQQQQIIQQ" if self.is64 else "IIIIIIIIII"), d, off)
-                self.shdrs.append(dict(zip(("name", "type", "flags", "addr", "offset", "size", "link",
-                                            "info", "addralign", "entsize"), f)))
-            if self.shstrndx < len(self.shdrs):
-                st = self.shdrs[self.shstrndx]
-                for s in self.shdrs:
-                    s["sname"] = self._cstr(st["offset"] + s["name"])
-        self.dyn = []
-        dyn = [p for p in self.phdrs if p["type"] == PT_DYNAMIC]
-        if dyn:
-            p = dyn[0]
-            esz = 16 if self.is64 else 8
-            check(p["offset"] + p["filesz"] <= len(d), "%s: PT_DYNAMIC outside the file" % path)
-            for off in range(p["offset"], p["offset"] + p["filesz"] - esz + 1, esz):
-                tag, val = struct.unpack_from(en + ("qQ" if self.is64 else "iI"), d, off)
-                if tag == DT_NULL:
-                    break
-                self.dyn.append((tag, val))
-
-    def _cstr(self, off, limit=None):
-        end = self.data.find(b"\0", off, limit if limit is not None else len(self.data))
-        check(end >= 0, "%s: unterminated string at %#x" % (self.path, off))
-        return self.data[off:end].decode("utf-8", "replace")
-
-    def loads(self):
-        return [p for p in self.phdrs if p["type"] == PT_LOAD]
-
-    def vaddr_to_offset(self, va, size=1):
-        for p in self.loads():
-            if p["vaddr"] <= va and va + size <= p["vaddr"] + p["filesz"]:
-                return p["offset"] + va - p["vaddr"]
-        raise AssertionError("%s: address %#x (+%d) is not in the file part of any PT_LOAD" % (self.path, va, size))
-
-    def dval(self, tag):
-        vals = [v for t, v in self.dyn if t == tag]
-        check(len(vals) <= 1, "%s: %d entries with tag %#x" % (self.path, len(vals), tag))
-        return vals[0] if vals else None
-
-    def dynstr(self, val):
-        strtab, strsz = self.dval(DT_STRTAB), self.dval(DT_STRSZ)
-        check(strtab is not None and strsz is not None, "%s: no DT_STRTAB/DT_STRSZ" % self.path)
-        check(val < strsz, "%s: string offset %#x beyond DT_STRSZ %#x" % (self.path, val, strsz))
-        base = self.vaddr_to_offset(strtab, strsz)
-        return self._cstr(base + val, base + strsz)
-
-    def dyn_strings(self, name):
-        return [self.dynstr(v) for t, v in self.dyn if DT_NAMES.get(t) == name]
-
-    def verneed(self):
-        """[(file, [version names])] through DT_VERNEED (the loader's view)."""
-        va, num = self.dval(DT_VERNEED), self.dval(DT_VERNEEDNUM)
-        if va is None:
-            return []
-        out = []
-        off = self.vaddr_to_offset(va, 16)
-        for _ in range(num or 0):
-            _, cnt, vfile, aux, nxt = struct.unpack_from(self.en + "HHIII", self.data, off)
-            names = []
-            a = off + aux
-            for _ in range(cnt):
-                _, _, _, vname, anext = struct.unpack_from(self.en + "IHHII", self.data, a)
-                names.append(self.dynstr(vname))
-                a += anext
-            out.append((self.dynstr(vfile), names))
-            if not nxt:
-                break
-            off += nxt
-        return out
-
-    def section(self, name):
-        s = [x for x in self.shdrs if x.get("sname") == name]
-        return s[0] if s else None
+# ---------------------------------------------------------------- ELF, parsed here (elfkit.Elf)
 
 
 def describe_phdrs(e):
@@ -437,7 +313,8 @@ class Toolchain:
     """A compiler driver (argv prefix) for shared libraries and programs.  bare: the
     target has its runtime libc (for qemu) but no development files (no crt1.o, no
     headers): libraries and programs are linked with -nostdlib against that libc.so.6,
-    programs get src/start.c as their entry and the given interpreter."""
+    programs get start.c (tests/fixtures/src/patch/) as their entry and the given
+    interpreter."""
 
     def __init__(self, name, cc, cflags=(), ldflags=(), qemu=None, sysroot=None, bare=None):
         self.name, self.cc, self.cflags, self.ldflags = name, list(cc), list(cflags), list(ldflags)
@@ -502,8 +379,10 @@ def run_out(cmd, expect, what, env=None, cwd=None):
           "command: " + " ".join(map(str, cmd)), "stderr:\n" + err)
 
 
-def clean_env(**over):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LD_") and not k.startswith("QEMU_")}
+def loader_env(**over):
+    """casekit.clean_env() without any LD_* variable and with LD_LIBRARY_PATH
+    empty: the loaders see only what the case gives them."""
+    env = {k: v for k, v in casekit.clean_env().items() if not k.startswith("LD_")}
     env["LD_LIBRARY_PATH"] = ""
     env.update(over)
     return env
@@ -657,15 +536,15 @@ def glibc_dlopen_rpath_and_runpath(_):
     mkdirs("neg", "pkg.libs")
     shutil.copy(libs[A_OLD], os.path.join(neg, A_OLD))
     shutil.copy(libs[B_OLD], tmp("neg", "pkg.libs", B_NEW))
-    rc, out, err = run([probe, os.path.join(neg, A_OLD), "a_func", "7"], env=clean_env())
+    rc, out, err = run([probe, os.path.join(neg, A_OLD), "a_func", "7"], env=loader_env())
     check(rc == 2 and B_OLD in err, "control: the unpatched liba loaded (exit %d, %r)" % (rc, out), err)
     for variant in ("rpath", "runpath"):
         root = tmp(variant)
         a = lay_out_a(tc, root, libs, runpath=variant == "runpath")
-        run_out([probe, a, "a_func", "7"], expect, "glibc dlopen of the %s-patched liba" % variant, env=clean_env())
+        run_out([probe, a, "a_func", "7"], expect, "glibc dlopen of the %s-patched liba" % variant, env=loader_env())
         # from another working directory, through a relative path
         run_out([probe, os.path.relpath(a, tmp("build")), "a_func", "7"], expect,
-                "glibc dlopen (relative path) of the %s-patched liba" % variant, env=clean_env(), cwd=tmp("build"))
+                "glibc dlopen (relative path) of the %s-patched liba" % variant, env=loader_env(), cwd=tmp("build"))
 
 
 @case
@@ -683,13 +562,13 @@ def glibc_pie_and_exec(_):
         patch_and_verify(prog, out, "--replace-needed", B_OLD, B_NEW, "--set-rpath", "$ORIGIN/../lib")
         os.chmod(out, 0o755)
         shutil.copy(libs[B_OLD], os.path.join(root, "lib", B_NEW))
-        run_out([out], "b_func(7) = %d\n" % B7, "the patched %s program" % kind, env=clean_env())
+        run_out([out], "b_func(7) = %d\n" % B7, "the patched %s program" % kind, env=loader_env())
         # the same with a RUNPATH and a long one (grows the string table)
         out2 = os.path.join(root, "bin", "prog2")
         patch_and_verify(prog, out2, "--replace-needed", B_OLD, B_NEW,
                          "--set-runpath", "/nonexistent/" + "z" * 300 + ":$ORIGIN/../lib")
         os.chmod(out2, 0o755)
-        run_out([out2], "b_func(7) = %d\n" % B7, "the runpath-patched %s program" % kind, env=clean_env())
+        run_out([out2], "b_func(7) = %d\n" % B7, "the runpath-patched %s program" % kind, env=loader_env())
 
 
 @case
@@ -711,12 +590,12 @@ def glibc_dlopen_chain(_):
         patch_and_verify(libs[B_OLD], os.path.join(pkglibs, B_NEW), *b_edits)
         patch_and_verify(libs[C_OLD], os.path.join(pkglibs, C_NEW), "--set-soname", C_NEW)
         if variant == "control":
-            rc, out, err = run([probe, a, "a_func", "7"], env=clean_env())
+            rc, out, err = run([probe, a, "a_func", "7"], env=loader_env())
             check(rc == 2 and C_NEW in err, "control (libb without RPATH, liba with RUNPATH): exit %d, %r; "
                   "expected dlopen to fail on %s" % (rc, out, C_NEW), err)
         else:
             run_out([probe, a, "a_func", "7"], expect, "glibc dlopen of the patched chain (liba with %s)"
-                    % variant, env=clean_env())
+                    % variant, env=loader_env())
 
 
 # (name, flags for the libraries and the program, tool it needs)
@@ -747,14 +626,14 @@ def glibc_linker_layouts(_):
         patch_and_verify(libs[B_OLD], os.path.join(root, "pkg.libs", B_NEW), "--set-soname", B_NEW,
                          "--set-rpath", "$ORIGIN")
         run_out([probe, a, "a_func", "7"], "a_func(7) = %d\n" % A7, "%s: glibc dlopen of the patched liba"
-                % name, env=clean_env())
+                % name, env=loader_env())
         prog = tc.program(os.path.join(root, "build", "prog"), ["prog.c"], [libs[A_OLD],
                           "-Wl,-rpath-link," + os.path.join(root, "build")], ["-DFN=a_func"] + flags)
         os.makedirs(os.path.join(root, "bin"))
         out = os.path.join(root, "bin", "prog")
         patch_and_verify(prog, out, "--replace-needed", A_OLD, A_NEW, "--set-runpath", "$ORIGIN/../pkg")
         os.rename(a, os.path.join(root, "pkg", A_NEW))
-        run_out([out], "a_func(7) = %d\n" % A7, "%s: the patched PIE" % name, env=clean_env())
+        run_out([out], "a_func(7) = %d\n" % A7, "%s: the patched PIE" % name, env=loader_env())
         done.append(name)
     print("linkers: " + ", ".join(done))
 
@@ -831,7 +710,7 @@ def musl_dlopen_and_program(_):
                      "--replace-needed", C_OLD, C_NEW, "--set-runpath", "$ORIGIN")
     patch_and_verify(libs[C_OLD], os.path.join(pkglibs, C_NEW), "--set-soname", C_NEW)
     run_out([probe, a, "a_func", "7"], "a_func(7) = %d\n" % A7_CHAIN, "musl dlopen of the patched chain",
-            env=clean_env())
+            env=loader_env())
     prog = tc.program(tmp("build", "prog"), ["prog.c"], [libs[A_OLD], "-Wl,-rpath-link," + tmp("build")],
                       ["-DFN=a_func"])
     os.makedirs(os.path.join(root, "bin"))
@@ -839,7 +718,7 @@ def musl_dlopen_and_program(_):
     patch_and_verify(prog, out, "--replace-needed", A_OLD, A_NEW, "--set-rpath", "$ORIGIN/../pkg")
     os.rename(a, os.path.join(pkg, A_NEW))
     os.chmod(out, 0o755)
-    run_out([out], "a_func(7) = %d\n" % A7_CHAIN, "the patched musl program", env=clean_env())
+    run_out([out], "a_func(7) = %d\n" % A7_CHAIN, "the patched musl program", env=loader_env())
 
 
 # ---------------------------------------------------------------- 4. other architectures
@@ -853,15 +732,8 @@ def cross(triple):
     cc = need(triple + "-gcc", "cross compiler")
     qemu, interp = CROSS[triple]
     sysroot = "/usr/" + triple
-    tc = Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot)
-    rc, crt, _ = run([cc, "-print-file-name=crt1.o"])
-    if rc != 0 or not os.path.isabs(crt.strip()):
-        # no libc6-dev cross package: link against the runtime libc by hand
-        libc = os.path.join(sysroot, "lib", "libc.so.6")
-        if not os.path.isfile(libc):
-            raise Skip("%s: neither the libc development files (crt1.o) nor %s" % (triple, libc))
-        tc.bare = dict(libc=libc, interp=interp)
-    return tc
+    return Toolchain(triple, [cc], qemu=shutil.which(qemu), sysroot=sysroot,
+                     bare=casekit.bare_libc(cc, triple, interp))
 
 
 def cross_case(tc):
@@ -883,7 +755,7 @@ def cross_case(tc):
     if not tc.qemu or not os.path.isdir(tc.sysroot):
         print("NOTE: %s: static checks only; not run (qemu or %s missing)" % (tc.name, tc.sysroot))
         return
-    env = clean_env()
+    env = loader_env()
     run_out([tc.qemu, "-L", tc.sysroot, out], "a_func(7) = %d\n" % A7, "%s: the patched program under qemu" % tc.name,
             env=env)
     run_out([tc.qemu, "-L", tc.sysroot, probe, a, "a_func", "7"], "a_func(7) = %d\n" % A7,
@@ -1057,7 +929,7 @@ def corpus_x86_64_loader(_):
     loaded = []
     for name, path in corpus_members("*x86_64*.whl", EM["x86_64"], limit=8):
         d = os.path.dirname(path)
-        rc, out, err = run([ldso, "--list", "./" + os.path.basename(path)], cwd=d, env=clean_env())
+        rc, out, err = run([ldso, "--list", "./" + os.path.basename(path)], cwd=d, env=loader_env())
         if rc != 0:
             continue  # a dependency this machine lacks
         resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", out, re.M))
@@ -1078,7 +950,7 @@ def corpus_x86_64_loader(_):
             patch_and_verify(path, outp, *edits)
         except AssertionError as ex:
             raise AssertionError("%s: %s" % (name, ex))
-        rc, out, err = run([ldso, "--list", outp], cwd=d, env=clean_env())
+        rc, out, err = run([ldso, "--list", outp], cwd=d, env=loader_env())
         check(rc == 0, "%s: ld.so --list of the patched module: exit %d" % (name, rc), out, err)
         for n, where in want.items():
             check(re.search(r"^\s*%s => %s " % (re.escape(n), re.escape(where)), out, re.M),
@@ -1325,7 +1197,7 @@ def no_section_headers(_):
     shutil.copy(libs[B_OLD], os.path.join(pkglibs, B_NEW))
     probe = tc.program(tmp("probe"), ["probe.c"], flags=["-ldl"])
     run_out([probe, out, "a_func", "7"], "a_func(7) = %d\n" % A7, "glibc dlopen of the patched section-less liba",
-            env=clean_env())
+            env=loader_env())
 
 
 # ---------------------------------------------------------------- 8. idempotence
@@ -1364,7 +1236,7 @@ def idempotent(_):
         prev = nxt
     probe = tc.program(tmp("probe"), ["probe.c"], flags=["-ldl"])
     run_out([probe, prev, "a_func", "7"], "a_func(7) = %d\n" % A7, "dlopen of liba grown three times",
-            env=clean_env())
+            env=loader_env())
     n_loads = [len(Elf(p).loads()) for p in (libs[A_OLD], tmp("grow.1"), os.path.join(pkg, "liba-2.so.1"), prev)]
     print("PT_LOADs after 0..3 growing edits: %r" % n_loads)
 
