@@ -80,6 +80,7 @@ struct audit_state {
 	size_t *undef_order, *need_start;
 	bool candidate[WA_FAMILY_COUNT]; /* families the platform tags allow */
 	bool mismatch, no_policy, oom;
+	bool not_linux; /* a platform tag of another system: no policy question arises */
 };
 
 static void *aalloc(struct audit_state *s, size_t size)
@@ -163,23 +164,15 @@ static unsigned default_threads(void)
 /* ===== file-name facts ===== */
 
 /* The libc an extension module's file name asks for: "x.cpython-311-x86_64-linux-gnu.so". */
-static enum wa_libc soabi_libc(const char *path, const char **cpython)
+/* The libc an extension module's file name asks for (tag.c: wa_ext_suffix_parse). */
+static enum wa_libc soabi_libc(const char *path)
 {
-	const char *base = wa_path_base(path);
-	const char *tag = strstr(base, ".cpython-");
+	struct wa_ext_suffix x;
 
-	*cpython = NULL;
-	if (!tag)
-		return WA_LIBC_NONE;
-	*cpython = tag + 9;
-	if (strstr(tag, "-linux-gnu"))
-		return WA_LIBC_GLIBC;
-	if (strstr(tag, "-linux-musl"))
-		return WA_LIBC_MUSL;
-	if (strstr(tag, "-linux-android"))
-		return WA_LIBC_BIONIC;
-	return WA_LIBC_NONE;
+	wa_ext_suffix_parse(&x, path);
+	return x.libc;
 }
+
 
 static bool is_loader_name(const char *n)
 {
@@ -269,10 +262,10 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 
 static bool is_extension_name(const char *path)
 {
-	const char *base = wa_path_base(path);
+	struct wa_ext_suffix x;
 
-	return strstr(base, ".cpython-") || strstr(base, ".abi3.so") ||
-	       strstr(base, ".pypy") != NULL;
+	wa_ext_suffix_parse(&x, path);
+	return x.kind != WA_EXT_NONE;
 }
 
 /*
@@ -303,29 +296,87 @@ static void decide_wheel_arch(struct audit_state *s)
 			}
 }
 
+/* The member the others must be able to share a process with: the first
+ * extension module of the wheel's architecture, else its first member. */
+static const struct wa_audit_member *reference_member(const struct wa_audit *a)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < a->n_members; i++)
+			if (!a->members[i].foreign &&
+			    (pass == 1 || is_extension_name(a->members[i].path)))
+				return &a->members[i];
+	return NULL;
+}
+
+/*
+ * Marks the members that cannot run where the wheel is installed: of
+ * another architecture than the wheel's, or - as the loader checks it -
+ * of another class, byte order or ABI than the wheel's reference member
+ * (a big-endian MIPS library in a little-endian mips64 wheel carries the
+ * same architecture name).  Each platform tag of the file name must also
+ * be matched by an ELF member.
+ */
 static void check_architecture(struct audit_state *s)
 {
 	struct wa_audit *a = s->a;
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+	const struct wa_audit_member *ref;
+	struct wa_ld_request req;
 	size_t foreign = 0;
 
+	for (size_t i = 0; i < a->n_members; i++)
+		a->members[i].foreign = !wa_arch_fits_tag(&a->members[i].arch, a->arch);
+	ref = reference_member(a);
+	if (ref) {
+		memset(&req, 0, sizeof(req));
+		req.elf_class = ref->elf->elf_class;
+		req.data = ref->elf->data;
+		req.machine = ref->elf->machine;
+		req.flags = ref->elf->flags;
+	}
 	for (size_t i = 0; i < a->n_members; i++) {
 		struct wa_audit_member *m = &a->members[i];
 
-		m->foreign = !wa_arch_fits_tag(&m->arch, a->arch);
+		if (ref && !m->foreign &&
+		    !wa_ld_compatible(&req, m->elf->elf_class, m->elf->data, m->elf->machine,
+				      m->elf->flags))
+			m->foreign = true;
 		foreign += m->foreign;
+	}
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform p;
+		const char *arch;
+		bool covered = false;
+
+		wa_platform_parse(&p, wn->platforms[i]);
+		if (p.kind != WA_PLATFORM_LINUX && p.kind != WA_PLATFORM_POLICY)
+			continue;
+		arch = wa_arch_canonical_tag(p.arch);
+		for (size_t k = 0; k < a->n_members && !covered; k++)
+			covered = wa_arch_fits_tag(&a->members[k].arch, arch);
+		if (covered)
+			continue;
+		s->mismatch = true;
+		add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
+			    "the wheel is tagged %s but none of its ELF members is %s: %s is %s",
+			    wn->platforms[i], arch, a->members[0].path,
+			    a->members[0].arch.description);
 	}
 	if (!foreign)
 		return;
 	s->mismatch = true;
-	if (foreign == a->n_members && strcmp(a->arch_source, "tag") == 0) {
-		add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
-			    "the wheel is tagged %s but none of its ELF members is: %s is %s",
-			    a->arch, a->members[0].path, a->members[0].arch.description);
-	}
 	for (size_t i = 0; i < a->n_members; i++) {
-		struct wa_audit_member *m = &a->members[i];
+		const struct wa_audit_member *m = &a->members[i];
 
-		if (m->foreign)
+		if (!m->foreign)
+			continue;
+		if (ref && strcmp(m->arch.name, ref->arch.name) == 0)
+			add_finding(s, WA_FIND_FOREIGN_ARCH, WA_SEV_ERROR, m->path,
+				    "member %s is %s, the wheel is %s (%s is %s): the loader would "
+				    "refuse it",
+				    m->path, m->arch.description, a->arch, ref->path,
+				    ref->arch.description);
+		else
 			add_finding(s, WA_FIND_FOREIGN_ARCH, WA_SEV_ERROR, m->path,
 				    "member %s is %s, the wheel is %s", m->path,
 				    m->arch.description, a->arch);
@@ -514,9 +565,19 @@ static bool excluded(const struct audit_state *s, const char *name)
 	return false;
 }
 
-static bool lib_allowed(const struct wa_policy *p, const char *name)
+/*
+ * True when p lets an object of C library libc need name: the policy's
+ * whitelist, or a name the family's C library provides itself - but only
+ * to objects built against that C library: a module that links none needs
+ * every name on the whitelist (musl's loader would answer libpthread.so.0
+ * itself, yet the musllinux policy does not list it).
+ */
+static bool lib_allowed(const struct wa_policy *p, const char *name, enum wa_libc libc)
 {
-	return wa_policy_lib_allowed(p, name) || libc_provides(wa_policy_family(p), name);
+	enum wa_family f = wa_policy_family(p);
+
+	return wa_policy_lib_allowed(p, name) ||
+	       (libc == wa_family_libc(f) && libc_provides(f, name));
 }
 
 static bool node_ok(enum wa_node_verdict v)
@@ -535,14 +596,14 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 	for (size_t i = 0; i < e->n_needed; i++) {
 		const char *n = e->needed[i];
 
-		if (!lib_allowed(p, n) && !m->needed_in_wheel[i] && !is_libpython(n) &&
+		if (!lib_allowed(p, n, m->libc) && !m->needed_in_wheel[i] && !is_libpython(n) &&
 		    !excluded(s, n))
 			bits |= FAIL_EXTERNAL;
 	}
 	for (size_t i = 0; i < e->n_needs; i++) {
 		const struct wa_elf_verneed *v = &e->needs[i];
 
-		if (v->weak || !lib_allowed(p, v->library))
+		if (v->weak || !lib_allowed(p, v->library, m->libc))
 			continue;
 		if (!node_ok(wa_policy_check_node(p, arch, v->library, v->version)))
 			bits |= FAIL_SYMBOL;
@@ -551,11 +612,12 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 		const struct wa_elf_undef *u = &e->undefs[i];
 
 		if (u->verneed >= 0) {
-			if (wa_policy_symbol_blacklisted(p, e->needs[u->verneed].library, u->name))
+			if (!u->weak &&
+			    wa_policy_symbol_blacklisted(p, e->needs[u->verneed].library, u->name))
 				bits |= FAIL_BLACKLIST;
 			continue;
 		}
-		for (size_t k = 0; k < s->n_bl_needed; k++)
+		for (size_t k = 0; !u->weak && k < s->n_bl_needed; k++)
 			if (wa_policy_symbol_blacklisted(p, s->bl_needed[k], u->name))
 				bits |= FAIL_BLACKLIST;
 		if (m->libc == WA_LIBC_MUSL &&
@@ -666,7 +728,7 @@ static void version_rows(struct audit_state *s, const struct wa_audit_member *m,
 		const struct wa_policy *lowest;
 		bool any_symbol = false;
 
-		if (!lib_allowed(s->fam[f][s->n_fam[f] - 1], v->library))
+		if (!lib_allowed(s->fam[f][s->n_fam[f] - 1], v->library, m->libc))
 			continue; /* external library: its versions are its own business */
 		lowest = lowest_for_need(s, f, v, &worst);
 		if (lowest == s->fam[f][0])
@@ -773,11 +835,17 @@ static void blacklist_findings(struct audit_state *s, const struct wa_audit_memb
 			}
 			if (!first)
 				continue;
-			fi = add_finding(s, WA_FIND_BLACKLISTED_SYMBOL, WA_SEV_ERROR, m->path,
-					 "%s uses %s%s from %s, forbidden by %s%s%s", m->path,
+			/* a weak reference binds to NULL where the library lacks
+			 * the symbol: the module still loads, so it does not decide */
+			fi = add_finding(s, WA_FIND_BLACKLISTED_SYMBOL,
+					 u->weak ? WA_SEV_WARNING : WA_SEV_ERROR, m->path,
+					 "%s uses %s%s from %s, forbidden by %s%s%s%s", m->path,
 					 u->name, u->weak ? " (weak)" : "", lib,
 					 wa_policy_name(first), first == last ? "" : " ... ",
-					 first == last ? "" : wa_policy_name(last));
+					 first == last ? "" : wa_policy_name(last),
+					 u->weak ? "; a weak reference, which does not decide the "
+						   "tag"
+						 : "");
 			if (fi) {
 				fi->symbol = u->name;
 				fi->library = lib;
@@ -831,7 +899,7 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 		const char *n = e->needed[i];
 		struct wa_finding *fi;
 
-		if (lib_allowed(widest, n) || m->needed_in_wheel[i] || is_libpython(n))
+		if (lib_allowed(widest, n, m->libc) || m->needed_in_wheel[i] || is_libpython(n))
 			continue;
 		if (excluded(s, n)) {
 			/* once per member, whichever families are evaluated */
@@ -848,8 +916,13 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 		note_external(s, n, m->path);
 		fi = add_finding(s, WA_FIND_EXTERNAL_LIBRARY, WA_SEV_ERROR, m->path,
 				 "%s needs %s, which is not on the %s whitelist: it must be "
-				 "grafted into the wheel (or --exclude'd if users provide it)",
-				 m->path, n, wa_family_name(f));
+				 "grafted into the wheel (or --exclude'd if users provide it)%s",
+				 m->path, n, wa_family_name(f),
+				 m->libc != wa_family_libc(f) && libc_provides(f, n)
+					 ? "; the module links no C library, and although the "
+					   "C library's loader would answer the name itself, the "
+					   "policy does not list it"
+					 : "");
 		if (fi)
 			fi->library = n;
 	}
@@ -858,8 +931,9 @@ static void external_findings(struct audit_state *s, const struct wa_audit_membe
 static void member_warnings(struct audit_state *s, const struct wa_audit_member *m)
 {
 	const struct wa_elf_info *e = m->elf;
-	const char *cp = NULL;
 	const char *wheel_cp = wa_cpython_version(wa_wheel_filename(s->wheel)->python);
+	struct wa_ext_suffix x;
+
 
 	if (m->libc == WA_LIBC_NONE && e->n_needed && m->soabi_libc == WA_LIBC_NONE)
 		add_finding(s, WA_FIND_STATIC_LIBC_WITH_DEPS, WA_SEV_WARNING, m->path,
@@ -867,15 +941,11 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 			    "needs %s%s: that library brings the libc it was built for, which "
 			    "breaks the module's portability",
 			    m->path, e->needed[0], e->n_needed > 1 ? " and others" : "");
-	soabi_libc(m->path, &cp);
-	if (cp && wheel_cp) {
-		size_t n = strspn(cp, "0123456789");
-
-		if (strlen(wheel_cp) != n || strncmp(cp, wheel_cp, n) != 0)
-			add_finding(s, WA_FIND_SOABI_MISMATCH, WA_SEV_WARNING, m->path,
-				    "%s is built for CPython %.*s, the wheel is tagged %s", m->path,
-				    (int)n, cp, wa_wheel_filename(s->wheel)->python);
-	}
+	wa_ext_suffix_parse(&x, m->path);
+	if (x.kind == WA_EXT_CPYTHON && wheel_cp && strcmp(x.cpython, wheel_cp) != 0)
+		add_finding(s, WA_FIND_SOABI_MISMATCH, WA_SEV_WARNING, m->path,
+			    "%s is built for CPython %s, the wheel is tagged %s", m->path, x.cpython,
+			    wa_wheel_filename(s->wheel)->python);
 	for (size_t i = 0; i < e->n_rpath + e->n_runpath; i++) {
 		const char *dir = i < e->n_rpath ? e->rpath[i] : e->runpath[i - e->n_rpath];
 
@@ -1078,7 +1148,7 @@ static const struct wa_finding *first_of(struct audit_state *s, enum wa_finding_
 	for (size_t i = 0; i < s->findings.len; i++) {
 		const struct wa_finding *f = s->findings.items[i];
 
-		if (f->kind == kind)
+		if (f->kind == kind && f->severity == WA_SEV_ERROR)
 			return f;
 	}
 	return NULL;
@@ -1130,6 +1200,11 @@ static const char *no_tag_reason(struct audit_state *s)
 			return f->message;
 	}
 	return "no policy is met";
+}
+
+static int compare_tags(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
 static void decide_verdict(struct audit_state *s)
@@ -1188,6 +1263,10 @@ static void decide_verdict(struct audit_state *s)
 		push_tag(s, &tags, astr(s, wa_wheel_filename(s->wheel)->platform));
 	else if (!tags.len)
 		push_tag(s, &tags, wa_arena_printf(&a->arena, "linux_%s", a->arch));
+	/* one order everywhere - verdict, JSON and file names: sorted, as PEP 425
+	 * prescribes for compressed tag sets */
+	if (tags.len > 1)
+		qsort(tags.items, tags.len, sizeof(void *), compare_tags);
 	a->tags = (const char **)tags.items;
 	a->n_tags = tags.len;
 	for (size_t i = 0; i < tags.len && used < sizeof(buf) - 1; i++) {
@@ -1230,21 +1309,21 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 	for (size_t i = 0; i < n; i++) {
 		const struct wa_member *wm = wa_wheel_member(s->wheel, i);
 		struct wa_audit_member *m;
-		const char *cp;
 
 		if (!s->elf_by_member[i]) {
+			/* an extension module the interpreter cannot load makes the
+			 * wheel broken; a non-ELF lib*.so is often a linker script */
+			if (!wm->is_dir && is_extension_name(wm->name))
+				return wa_error_set(err, WA_EBADELF, wm->name,
+						    "an extension module that is %s: the wheel "
+						    "cannot be imported",
+						    wm->size ? "not ELF" : "empty");
 			if (!wm->is_dir && wm->looks_like_library && !wm->is_elf)
 				add_finding(s, WA_FIND_NOT_ELF_LIBRARY, WA_SEV_WARNING,
 					    astr(s, wm->name),
 					    "%s is named like a shared library but is not ELF "
 					    "(%llu bytes); skipped",
 					    wm->name, (unsigned long long)wm->size);
-			if (!wm->is_dir && !wm->in_record)
-				add_finding(
-					s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING,
-					astr(s, wm->name),
-					"%s is not listed in RECORD (installers will not track it)",
-					wm->name);
 			continue;
 		}
 		m = &a->members[k++];
@@ -1253,15 +1332,11 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		m->elf = s->elf_by_member[i];
 		s->elf_by_member[i] = NULL; /* the audit owns it now */
 		wa_arch_from_elf(&m->arch, m->elf);
-		m->soabi_libc = soabi_libc(m->path, &cp);
+		m->soabi_libc = soabi_libc(m->path);
 		classify_libc(s, m);
-		if (!wm->in_record)
-			add_finding(s, WA_FIND_UNLISTED_MEMBER, WA_SEV_WARNING, m->path,
-				    "%s is not listed in RECORD; audited anyway", m->path);
 	}
 	for (size_t g = 0; g < s->n_grafts; g++) {
 		struct wa_audit_member *m = &a->members[k++];
-		const char *cp;
 
 		m->path = astr(s, s->grafts[g].path);
 		m->provides = astr(s, s->grafts[g].provides);
@@ -1270,7 +1345,7 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		m->elf = s->grafts[g].elf;
 		s->grafts[g].elf = NULL;
 		wa_arch_from_elf(&m->arch, m->elf);
-		m->soabi_libc = soabi_libc(m->path, &cp);
+		m->soabi_libc = soabi_libc(m->path);
 		classify_libc(s, m);
 	}
 	a->n_members = k;
@@ -1311,8 +1386,16 @@ static void check_platform_kind(struct audit_state *s)
 		wa_platform_parse(&p, wn->platforms[i]);
 		if (p.kind == WA_PLATFORM_POLICY && !wa_family_retag(p.family)) {
 			own[p.family] = any_own = true;
-		} else if (p.kind == WA_PLATFORM_OTHER) {
+		} else if (p.kind == WA_PLATFORM_ANY) {
+			/* the build must be fixed, not the name: a pure-Python tag on
+			 * compiled code installs it where it cannot run */
 			s->mismatch = true;
+			add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
+				    "the wheel is tagged any (pure Python) but holds ELF members, "
+				    "e.g. %s (%s)",
+				    s->a->members[0].path, s->a->members[0].arch.description);
+		} else if (p.kind == WA_PLATFORM_OTHER) {
+			s->mismatch = s->not_linux = true;
 			add_finding(s, WA_FIND_TAG_ARCH_MISMATCH, WA_SEV_ERROR, NULL,
 				    "the wheel is tagged %s, not a Linux platform, but holds Linux "
 				    "ELF members",
@@ -1325,9 +1408,11 @@ static void check_platform_kind(struct audit_state *s)
 	s->a->retag = !any_own;
 }
 
+/* No policy for the architecture: said even when a mismatch outranks it
+ * (exit 4 before 1), so the report states both facts. */
 static void check_policy_exists(struct audit_state *s)
 {
-	if (s->mismatch || s->no_policy)
+	if (s->not_linux || s->no_policy)
 		return;
 	for (int f = 0; f < WA_FAMILY_COUNT; f++)
 		if (s->n_fam[f])
@@ -1483,7 +1568,8 @@ bool wa_audit_is_external(const struct wa_audit *a, const struct wa_audit_option
 	if (is_libpython(name) || excluded(&s, name))
 		return false;
 	for (int f = 0; f < WA_FAMILY_COUNT; f++)
-		if (a->family_possible[f] && a->widest[f] && !lib_allowed(a->widest[f], name))
+		if (a->family_possible[f] && a->widest[f] &&
+		    !lib_allowed(a->widest[f], name, a->libc))
 			return true;
 	return false;
 }

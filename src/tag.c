@@ -117,3 +117,69 @@ const char *wa_cpython_version(const char *python_tag)
 		return python_tag + 2;
 	return NULL;
 }
+
+/* The libc a platform triplet names ("x86_64-linux-gnu", "arm-linux-gnueabihf"). */
+static enum wa_libc triplet_libc(const char *t, size_t len)
+{
+	static const struct {
+		const char *marker;
+		enum wa_libc libc;
+	} markers[] = {
+		{"-linux-gnu", WA_LIBC_GLIBC},
+		{"-linux-musl", WA_LIBC_MUSL},
+		{"-linux-android", WA_LIBC_BIONIC},
+	};
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		size_t m = strlen(markers[i].marker);
+
+		for (size_t k = 0; k + m <= len; k++)
+			if (strncmp(t + k, markers[i].marker, m) == 0)
+				return markers[i].libc;
+	}
+	return WA_LIBC_NONE;
+}
+
+void wa_ext_suffix_parse(struct wa_ext_suffix *out, const char *path)
+{
+	const char *base = strrchr(path, '/'), *tag, *end;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len < 4 || strcmp(base + len - 3, ".so") != 0)
+		return;
+	end = base + len - 3; /* the suffix ends before ".so" */
+	if ((tag = strstr(base, ".cpython-")) != NULL && tag < end) {
+		const char *v = tag + 9, *d = v;
+		size_t digits;
+
+		while (d < end && *d >= '0' && *d <= '9')
+			d++;
+		digits = (size_t)(d - v);
+		if (!digits || digits >= sizeof(out->cpython))
+			return;
+		out->kind = WA_EXT_CPYTHON;
+		memcpy(out->cpython, v, digits);
+		out->libc = triplet_libc(d, (size_t)(end - d));
+		/* before 3.11, musl builds named themselves -linux-gnu as well */
+		if (out->libc == WA_LIBC_GLIBC && v[0] == '3' &&
+		    (digits < 3 || strtol(v + 1, NULL, 10) <= 10))
+			out->libc = WA_LIBC_NONE;
+		return;
+	}
+	for (const char *p = base; (p = strstr(p, ".abi3")) != NULL; p++) {
+		const char *q = p + 5;
+
+		if (*q == 't')
+			q++;
+		if (q == end || (*q == '-' && q < end)) {
+			out->kind = WA_EXT_ABI3;
+			out->libc = q == end ? WA_LIBC_NONE : triplet_libc(q, (size_t)(end - q));
+			return;
+		}
+	}
+	if ((tag = strstr(base, ".pypy")) != NULL && tag < end)
+		out->kind = WA_EXT_PYPY;
+}

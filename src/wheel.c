@@ -529,6 +529,68 @@ static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *
 	return rc;
 }
 
+/* "Foo.Bar-1.0" -> "foo_bar_1_0": lower case, runs of '-', '_' and '.' as one '_'
+ * (the binary distribution format's normalisation, enough to compare names). */
+static void normalise_name(char *s)
+{
+	char *out = s;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (out == s || out[-1] != '_')
+				*out++ = '_';
+		} else {
+			*out++ = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * The .dist-info directory must name the distribution and version of the
+ * file name: pip refuses a wheel whose directory names another project,
+ * and a version-only mismatch would install the wrong version silently.
+ */
+static int check_dist_info_name(struct wa_wheel *w, struct wa_error *err)
+{
+	size_t stem = strlen(w->dist_info) - strlen(".dist-info");
+	char *have = wa_arena_strndup(&w->arena, w->dist_info, stem);
+	char *want = wa_arena_printf(&w->arena, "%s-%s", w->name.distribution, w->name.version);
+	char member[512];
+
+	if (!have || !want)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	normalise_name(have);
+	normalise_name(want);
+	if (strcmp(have, want) == 0)
+		return 0;
+	snprintf(member, sizeof(member), "%s/", w->dist_info);
+	return wa_error_set(err, WA_ENOTWHEEL, member,
+			    "the .dist-info directory '%s' does not match the file name's "
+			    "'%s-%s' (installers refuse it or install another version)",
+			    w->dist_info, w->name.distribution, w->name.version);
+}
+
+/*
+ * Every file of a wheel is listed in RECORD (RECORD itself and its
+ * signatures aside): an installer does not track, and cannot verify or
+ * uninstall, a file that is not.
+ */
+static int check_record_lists_all(struct wa_wheel *w, struct wa_error *err)
+{
+	for (size_t i = 0; i < w->n_members; i++) {
+		const struct wa_member *m = &w->members[i];
+
+		if (m->is_dir || m->in_record || (long)i == w->record_member ||
+		    wa_wheel_is_signature(w, m->name))
+			continue;
+		return wa_error_set(err, WA_ERECORD, m->name,
+				    "not listed in RECORD (every file of a wheel must be: installers "
+				    "would neither track nor verify it)");
+	}
+	return 0;
+}
+
 int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limits *limits,
 		  struct wa_error *err)
 {
@@ -550,16 +612,24 @@ int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limit
 		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	rc = wa_wheel_name_parse(&w->name, &w->arena, path, err);
+	/* the file first: a path that does not exist (an unexpanded dist glob)
+	 * is an I/O error, whatever its name looks like */
+	rc = wa_zip_open(&z, path, err);
 	if (rc)
 		goto out;
-	rc = wa_zip_open(&z, path, err);
+	rc = wa_wheel_name_parse(&w->name, &w->arena, path, err);
 	if (rc)
 		goto out;
 	rc = load_members(w, z, err);
 	if (rc)
 		goto out;
 	rc = load_metadata(w, z, err);
+	if (rc)
+		goto out;
+	rc = check_dist_info_name(w, err);
+	if (rc)
+		goto out;
+	rc = check_record_lists_all(w, err);
 out:
 	/* Kept: the scan reads through it, so the central directory is not parsed again. */
 	w->zip = z;

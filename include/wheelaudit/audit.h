@@ -59,7 +59,6 @@ const char *wa_severity_name(enum wa_severity s);
 	XX(STATIC_LIBC_WITH_DEPS, "static-libc-with-deps")                                         \
 	XX(SOABI_MISMATCH, "soabi-mismatch")                                                       \
 	XX(NOT_ELF_LIBRARY, "not-elf-library")                                                     \
-	XX(UNLISTED_MEMBER, "unlisted-member")                                                     \
 	XX(CLAIM_NOT_MET, "claim-not-met")                                                         \
 	XX(PLAT_NOT_MET, "plat-not-met")                                                           \
 	XX(ABSOLUTE_RPATH, "absolute-rpath")                                                       \

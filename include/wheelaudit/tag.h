@@ -50,6 +50,37 @@ struct wa_platform {
 /* Splits one platform tag; never fails (unknown forms are WA_PLATFORM_OTHER). */
 void wa_platform_parse(struct wa_platform *out, const char *tag);
 
+/*
+ * Extension-module file names (PEP 3149 and the stable ABI): which
+ * interpreters import a file, and whether its name restricts the C library.
+ *   NAME.cpython-311-x86_64-linux-gnu.so, NAME.cpython-313t-...-linux-musl.so
+ *   NAME.abi3.so, NAME.abi3t.so, and from CPython 3.15 NAME.abi3-<triplet>.so,
+ *   NAME.abi3t-<triplet>.so
+ *   NAME.pypy39-pp73-x86_64-linux-gnu.so, NAME.pypy-73.so
+ */
+enum wa_ext_kind {
+	WA_EXT_NONE,    /* not an extension module's name */
+	WA_EXT_CPYTHON, /* one CPython version */
+	WA_EXT_ABI3,    /* the stable ABI */
+	WA_EXT_PYPY,
+};
+
+struct wa_ext_suffix {
+	enum wa_ext_kind kind;
+	char cpython[8];   /* WA_EXT_CPYTHON: the version digits ("311"), else "" */
+	enum wa_libc libc; /* the C library its interpreters use, when the name says so */
+};
+
+/*
+ * Reads the suffix of a member's file name.  The libc is restricted only
+ * where interpreters tell them apart: CPython on musl names its suffix
+ * "-linux-musl" from 3.11 on, and before that "-linux-gnu" like a glibc
+ * build, so a "-linux-gnu" name of 3.10 or older says nothing; the triplet
+ * forms of the stable ABI (3.15 on) restrict like their triplet; "-linux-
+ * android" is bionic.
+ */
+void wa_ext_suffix_parse(struct wa_ext_suffix *out, const char *path);
+
 /* The Python tag says which interpreter: "cp311" -> "311"; NULL for py3 etc. */
 const char *wa_cpython_version(const char *python_tag);
 
