@@ -1464,6 +1464,15 @@ static int audit_members(struct audit_state *s, struct wa_error *err)
 			add_finding(s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING, NULL,
 				    "WHEEL says Root-Is-Purelib: true, but the wheel holds ELF "
 				    "members");
+		for (size_t i = 0; i < a->n_members; i++)
+			if (!a->members[i].grafted &&
+			    wa_wheel_data_part(s->wheel, a->members[i].path, "purelib"))
+				add_finding(s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING,
+					    a->members[i].path,
+					    "%s is an ELF member installed into purelib: installers may "
+					    "put purelib and platlib in different directories, so repair "
+					    "cannot graft libraries for it",
+					    a->members[i].path);
 		decide_wheel_arch(s);
 		check_platform_kind(s);
 		check_architecture(s);

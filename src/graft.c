@@ -241,7 +241,10 @@ static int take_host(struct plan_state *s, const struct wa_load_node *node, cons
 	if (why) {
 		char reason[1024];
 
-		snprintf(reason, sizeof(reason), "%s was found but %s", node->path, why);
+		const char *shown = wa_path_normalise(&s->plan->arena, node->path, false, NULL);
+
+		snprintf(reason, sizeof(reason), "%s was found but %s", shown ? shown : node->path,
+			 why);
 		add_missing(s, name, who, reason);
 		return 0;
 	}
@@ -250,6 +253,9 @@ static int take_host(struct plan_state *s, const struct wa_load_node *node, cons
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	l->needed = pstr(s, name);
 	l->file.path = pstr(s, node->path);
+	l->file.display = wa_path_normalise(&s->plan->arena, node->path, false, NULL);
+	if (!l->file.display)
+		s->oom = true;
 	l->found_by = node->found_by;
 	rc = hash_file(s, l, node->ident, err);
 	if (rc)

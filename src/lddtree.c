@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "wheelaudit/elf.h"
+#include "wheelaudit/path.h"
+
 #include "wheelaudit/resolve.h"
 #include "wheelaudit/wheel.h"
 
@@ -71,7 +73,9 @@ static int show_edge(struct wa_lddtree *t, const struct wa_load_edge *e, bool *s
 		t->n_missing++;
 		return 0;
 	}
-	node->path = wa_arena_strdup(&t->arena, x->path);
+	/* shown with "." and ".." folded (--ldpaths a/../b shows b/libx.so);
+	 * the search itself used the path as given */
+	node->path = wa_path_normalise(&t->arena, x->path, false, NULL);
 	node->found_by = x->found_by;
 	if (!node->path)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");

@@ -370,8 +370,9 @@ static const char *missing_reason(struct plan_state *s)
 		snprintf(more, sizeof(more), " and %zu more", g->n_missing - 20);
 		wa_buf_str(&t, more);
 	}
-	wa_buf_str(&t, " (searched as the loader would; --ldpaths or "
-		       "WHEELAUDIT_LD_LIBRARY_PATH add places, --exclude leaves it out)");
+	wa_buf_str(&t, " (searched as the loader would: WHEELAUDIT_LD_LIBRARY_PATH adds "
+		       "directories, --ldpaths replaces the system's, --exclude leaves a "
+		       "library out)");
 	out = t.oom ? NULL : pstr(s, t.data);
 	free(t.data);
 	return out ? out : "a needed library was not found";
@@ -490,8 +491,27 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 	const char *installed = wa_wheel_installed_path(s->w, m->path, NULL);
 	struct wa_plan_member *pm = &s->p->members[m->wheel_index];
 	struct wa_plan_addition *add;
-	const char *dir;
+	const char *dir, *scheme = NULL;
+	const char *root = wa_wheel_root_is_purelib(s->w) ? "purelib" : "platlib";
 	int rc;
+
+	/* The copies go to the wheel's root, installed into its scheme.  An
+	 * RPATH can only reach them from the same tree: purelib and platlib
+	 * may be different directories (lib and lib64), and .data/data or
+	 * headers land outside the packages altogether. */
+	wa_wheel_installed_path(s->w, m->path, &scheme);
+	if (!script && (scheme ? strcmp(scheme, root) != 0
+			       : (wa_wheel_data_part(s->w, m->path, "data") ||
+				  wa_wheel_data_part(s->w, m->path, "headers")))) {
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       wa_arena_printf(&s->p->arena,
+				       "%s needs grafted libraries but is installed into %s, and "
+				       "the grafted libraries into %s (the wheel's root): installers "
+				       "may put them in different directories, so no RPATH can reach "
+				       "them",
+				       m->path, scheme ? scheme : "the data directory", root));
+		return 0;
+	}
 
 	if (script && *script) {
 		dir = wa_arena_printf(&s->p->arena, "%s.scripts", dist);
@@ -537,7 +557,7 @@ static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 		if (!add)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		add->file = &g->libs[i]->file;
-		add->source = g->libs[i]->file.path;
+		add->source = g->libs[i]->file.display;
 		add->edit = g->libs[i]->edit;
 	}
 	for (size_t i = 0; !rc && i < s->audit->n_members; i++) {
@@ -546,6 +566,8 @@ static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 		if (m->grafted || m->foreign || !wa_graft_member_affected(g, m->elf))
 			continue;
 		rc = graft_member(s, m, err);
+		if (s->p->outcome == WA_OUTCOME_REJECTED)
+			break;
 	}
 	return rc;
 }
@@ -619,8 +641,11 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		}
 	p->members[wa_wheel_record_member(w)].action = WA_PLAN_RECORD;
 	rc = p->graft ? plan_graft_edits(s, err) : 0;
-	if (!rc)
-		rc = build_wheel_file(s, err);
+	if (rc || p->outcome == WA_OUTCOME_REJECTED) {
+		p->output = NULL;
+		return rc;
+	}
+	rc = build_wheel_file(s, err);
 	if (!rc)
 		rc = decide_timestamp(s, err);
 	return rc;

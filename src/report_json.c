@@ -310,7 +310,7 @@ static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *re
 
 		push(r, arr, o);
 		put(r, o, "name", cJSON_CreateString(l->needed));
-		put(r, o, "source", cJSON_CreateString(l->file.path));
+		put(r, o, "source", cJSON_CreateString(l->file.display));
 		put(r, o, "found_by", cJSON_CreateString(l->found_by));
 		put(r, o, "member", cJSON_CreateString(l->member));
 		put(r, o, "needed_by", string_array(r, l->needed_by, l->n_needed_by));

@@ -240,7 +240,7 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 		const struct wa_graft_lib *l = g->libs[i];
 
 		fprintf(f, "  graft %s (found by %s: %s) as %s, needed by", l->needed, l->found_by,
-			l->file.path, l->member);
+			l->file.display, l->member);
 		for (size_t k = 0; k < l->n_needed_by; k++)
 			fprintf(f, "%s %s", k ? "," : "", l->needed_by[k]);
 		fputc('\n', f);
@@ -303,4 +303,15 @@ int wa_report_lddtree_text(FILE *out, const struct wa_lddtree *t)
 		}
 	}
 	return ferror(out) ? -1 : 0;
+}
+
+int wa_report_error_line(FILE *f, const char *path, const struct wa_error *err)
+{
+	const char *base = strrchr(path, '/');
+
+	fprintf(f, "%s: %s (%s%s%s)\n", base ? base + 1 : path,
+		wa_outcome_name(wa_outcome_of_error(err->code)), err->member[0] ? err->member : "",
+		err->member[0] ? ": " : "",
+		err->message[0] ? err->message : wa_error_default_text(err->code));
+	return ferror(f) ? -1 : 0;
 }

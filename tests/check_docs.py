@@ -126,17 +126,33 @@ def man_options_section(man_raw):
     return m.group(1) if m else None
 
 
+def man_environment(binary):
+    """The ENVIRONMENT section `wheelaudit --list-environment` makes."""
+    out = []
+    for name, commands, doc in listing(binary, "environment"):
+        out += [".TP", "\\fB%s\\fR (%s)" % (name, ", ".join(commands.split())), roff_text(doc)]
+    return "\n".join(out) + "\n"
+
+
+def man_section(man_raw, title):
+    """The body of .SH TITLE in the man page source, or None."""
+    m = re.search(r"^\.SH\s+\"?" + title + r"\"?\s*\n(.*?)(?=^\.SH\s)", man_raw, re.M | re.S)
+    return m.group(1) if m else None
+
+
 def update_man(binary, root):
     path = os.path.join(root, "docs/wheelaudit.1")
     man_raw = read(path)
-    body = man_options(option_rows(binary))
-    m = re.search(r"(^\.SH\s+\"?OPTIONS\"?\s*\n)(.*?)(?=^\.SH\s)", man_raw, re.M | re.S)
-    if not m:
-        print("check_docs: docs/wheelaudit.1 has no .SH OPTIONS section", file=sys.stderr)
-        return 2
+    for title, body in (("OPTIONS", man_options(option_rows(binary))),
+                        ("ENVIRONMENT", man_environment(binary))):
+        m = re.search(r"(^\.SH\s+\"?" + title + r"\"?\s*\n)(.*?)(?=^\.SH\s)", man_raw, re.M | re.S)
+        if not m:
+            print("check_docs: docs/wheelaudit.1 has no .SH %s section" % title, file=sys.stderr)
+            return 2
+        man_raw = man_raw[:m.start(2)] + body + man_raw[m.end(2):]
     with open(path, "w", encoding="utf-8") as f:
-        f.write(man_raw[:m.start(2)] + body + man_raw[m.end(2):])
-    print("check_docs: docs/wheelaudit.1 OPTIONS written from the option tables")
+        f.write(man_raw)
+    print("check_docs: docs/wheelaudit.1 OPTIONS and ENVIRONMENT written from the tables")
     return 0
 
 
@@ -294,6 +310,14 @@ def main(argv):
     elif current != wanted:
         problems.append("docs/wheelaudit.1: the OPTIONS section differs from the option tables; "
                         "run: tests/check_docs.py --update-man BINARY")
+    try:
+        env_wanted = man_environment(binary)
+    except LookupError as e:
+        print(f"check_docs: cannot run: {e}", file=sys.stderr)
+        return 2
+    if man_section(man_raw, "ENVIRONMENT") != env_wanted:
+        problems.append("docs/wheelaudit.1: the ENVIRONMENT section differs from the environment "
+                        "table (--list-environment); run: tests/check_docs.py --update-man BINARY")
     n_options = 0
     for command in sorted({r["scope"] for r in rows} - {"global", "show and repair"}):
         try:

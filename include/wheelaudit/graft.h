@@ -28,7 +28,8 @@
 
 /* The file a library was read from, as the writer must find it again. */
 struct wa_host_file {
-	const char *path; /* as found */
+	const char *path;    /* as found, read from */
+	const char *display; /* the same with "." and ".." folded, for reports */
 	uint64_t dev, ino, size;
 	int64_t mtime_sec, mtime_nsec;
 };

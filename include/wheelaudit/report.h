@@ -29,6 +29,13 @@ int wa_report_text(FILE *out, const struct wa_audit *a, const struct wa_text_opt
  */
 int wa_report_plan_text(FILE *out, const struct wa_repair *rep, const struct wa_text_options *opt);
 
+/*
+ * The verdict line of a wheel that could not be audited, so that every
+ * wheel of a batch gets exactly one: "NAME: invalid (reason)" (or "error"
+ * for an I/O or internal error).  Returns 0 or -1 on a write error.
+ */
+int wa_report_error_line(FILE *out, const char *path, const struct wa_error *err);
+
 /* A JSON document collecting the results of several wheels. */
 struct wa_json_report;
 

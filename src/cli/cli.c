@@ -159,8 +159,9 @@ bool cli_color(FILE *f, const char *when)
 		return true;
 	if (when && strcmp(when, "never") == 0)
 		return false;
-	/* NO_COLOR set to anything, or a terminal that cannot show colours */
-	if (getenv("NO_COLOR") || (term && strcmp(term, "dumb") == 0))
+	/* NO_COLOR set (non-empty, as no-color.org asks), or a terminal that
+	 * cannot show colours */
+	if (cli_env("NO_COLOR") || (term && strcmp(term, "dumb") == 0))
 		return false;
 	return isatty(fileno(f)) == 1;
 }
@@ -439,6 +440,42 @@ void cli_list_options(FILE *out)
 		for (const struct cli_opt *o = own; o && o != cli_audit_options && o->name; o++)
 			list_row(out, commands[i]->name, o);
 	}
+}
+
+/* ===== the environment ===== */
+
+/* Every variable wheelaudit reads, with the commands that read it; the man
+ * page's ENVIRONMENT section is made from this table (--list-environment). */
+const struct cli_env_var cli_environment[] = {
+	{"WHEELAUDIT_POLICY_DIR", "show repair policies",
+	 "Directory of policy tables, used when **--policy-dir** is not given. Empty means the "
+	 "built-in tables."},
+	{"WHEELAUDIT_PLAT", "repair",
+	 "Target policy when **--plat** is not given; empty is the same as unset."},
+	{"AUDITWHEEL_PLAT", "repair",
+	 "Target policy when neither **--plat** nor **WHEELAUDIT_PLAT** is given, so that a "
+	 "setting made for auditwheel carries over."},
+	{"LD_LIBRARY_PATH", "repair lddtree",
+	 "Searched as the loader searches it, after DT_RPATH (entries using **$ORIGIN** are "
+	 "skipped: they would refer to the program, not the library)."},
+	{"WHEELAUDIT_LD_LIBRARY_PATH", "repair lddtree",
+	 "More directories, searched right after **LD_LIBRARY_PATH**, without changing what "
+	 "wheelaudit itself loads."},
+	{"SOURCE_DATE_EPOCH", "repair",
+	 "Seconds since 1970 (UTC): the time stamp of the members that repair rewrites or adds. "
+	 "When unset, they get the time of the input's WHEEL entry. Anything but a non-negative "
+	 "whole number is a usage error (exit 2)."},
+	{"NO_COLOR", "show repair",
+	 "If set to a non-empty value, colour is off by default (https://no-color.org/); "
+	 "**--color always** still turns it on."},
+	{"TERM", "show repair", "**dumb** turns colour off by default, as for **NO_COLOR**."},
+	{NULL, NULL, NULL},
+};
+
+void cli_list_environment(FILE *out)
+{
+	for (const struct cli_env_var *v = cli_environment; v->name; v++)
+		fprintf(out, "%s\t%s\t%s\n", v->name, v->commands, v->doc);
 }
 
 /* ===== show's and repair's options ===== */

@@ -85,6 +85,17 @@ void cli_print_help(FILE *out, const struct cli_ctx *ctx, const struct cli_comma
 /* Prints every option of every table as tab-separated rows (--list-options). */
 void cli_list_options(FILE *out);
 
+/* A variable of the environment some command reads. */
+struct cli_env_var {
+	const char *name;
+	const char *commands; /* space-separated */
+	const char *doc;      /* the man page's text (**bold**, *italic*) */
+};
+extern const struct cli_env_var cli_environment[];
+
+/* Prints the variables as tab-separated rows (--list-environment). */
+void cli_list_environment(FILE *out);
+
 /* The row of cmd's tables that applies to a long name (the command's own first). */
 const struct cli_opt *cli_find_option(const struct cli_command *cmd, const char *name);
 

@@ -195,7 +195,7 @@ static void verbose_summary(const char *path, const struct wa_repair *rep)
 		rep->output, rep->stats.copied, rep->stats.rewritten);
 	for (size_t i = 0; g && i < g->n_libs; i++)
 		fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
-			g->libs[i]->needed, g->libs[i]->file.path, g->libs[i]->member);
+			g->libs[i]->needed, g->libs[i]->file.display, g->libs[i]->member);
 }
 
 static int repair_one(const struct repair_args *args, const char *path, struct wa_json_report *json,

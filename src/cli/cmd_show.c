@@ -48,11 +48,16 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 		int code;
 
 		wa_error_clear(&err);
+		/* reports of several wheels are separated by a blank line */
+		if (!json && i > 0 && fputc('\n', stdout) == EOF)
+			exit_code = WA_EXIT_INTERNAL;
 		rc = wa_audit_wheel(&audit, argv[i], &args->audit, &err);
 		if (rc) {
 			code = wa_error_exit_code(-rc);
 			cli_print_error(argv[i], &err);
-			if (json && wa_json_report_add_error(json, argv[i], code, &err))
+			/* every wheel gets its one verdict line on stdout */
+			if (json ? wa_json_report_add_error(json, argv[i], code, &err)
+				 : wa_report_error_line(stdout, argv[i], &err))
 				code = WA_EXIT_INTERNAL;
 		} else {
 			code = wa_audit_exit(audit);

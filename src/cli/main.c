@@ -40,6 +40,7 @@ enum {
 	GLOBAL_LIST_ERRORS,
 	GLOBAL_LIST_FAMILIES,
 	GLOBAL_LIST_OPTIONS,
+	GLOBAL_LIST_ENVIRONMENT,
 };
 
 const struct cli_opt cli_global_options[] = {
@@ -66,6 +67,11 @@ const struct cli_opt cli_global_options[] = {
 	{"list-options", 0, NULL, GLOBAL_LIST_OPTIONS, "print every option of every command",
 	 "Print every option of every command: scope, name, short name, value, aliases, help "
 	 "and manual text. The OPTIONS section of this page is made from it.",
+	 NULL},
+	{"list-environment", 0, NULL, GLOBAL_LIST_ENVIRONMENT,
+	 "print the environment variables read, with their commands",
+	 "Print the environment variables wheelaudit reads: name, the commands that read it, "
+	 "meaning. The ENVIRONMENT section of this page is made from it.",
 	 NULL},
 	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
@@ -102,6 +108,7 @@ static void list_table(int which)
 			       wa_libc_name(wa_family_libc((enum wa_family)f)),
 			       wa_family_file((enum wa_family)f));
 		break;
+	case GLOBAL_LIST_ENVIRONMENT: cli_list_environment(stdout); break;
 	default: cli_list_options(stdout); break;
 	}
 }
@@ -159,6 +166,7 @@ static int parse_global(struct cli_ctx *ctx, int argc, char **argv, int *command
 		{"list-errors", no_argument, NULL, GLOBAL_LIST_ERRORS},
 		{"list-families", no_argument, NULL, GLOBAL_LIST_FAMILIES},
 		{"list-options", no_argument, NULL, GLOBAL_LIST_OPTIONS},
+		{"list-environment", no_argument, NULL, GLOBAL_LIST_ENVIRONMENT},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
