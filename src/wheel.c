@@ -552,7 +552,7 @@ int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limit
 	rc = wa_wheel_name_parse(&w->name, &w->arena, path, err);
 	if (rc)
 		goto out;
-	rc = wa_zip_open(&z, path, err);
+	rc = wa_zip_open(&z, path, w->limits.max_members, err);
 	if (rc)
 		goto out;
 	rc = load_members(w, z, err);
@@ -854,7 +854,8 @@ static void scan_members(struct scan_shared *s, struct wa_zip *z)
 	}
 }
 
-/* An extra thread opens its own handle: libzip handles are not shared. */
+/* An extra thread opens its own handle (libzip handles are not shared),
+ * on the same file and directory as the wheel's. */
 static void *scan_worker(void *arg)
 {
 	struct scan_shared *s = arg;
@@ -862,7 +863,7 @@ static void *scan_worker(void *arg)
 	struct wa_error err;
 
 	wa_error_clear(&err);
-	if (wa_zip_open(&z, s->w->path, &err)) {
+	if (wa_zip_reopen(&z, s->w->zip, &err)) {
 		record_failure(s, 0, &err);
 		return NULL;
 	}
