@@ -12,9 +12,11 @@ exit 3 with the reason (and the member, where there is one) on stderr,
 nothing on repair's stdout, OUT left empty and the input unchanged.
 
 The classes: two end-of-central-directory records or shifted offsets (one
-archive, two readings); Unicode Path extra fields and local-header names
-that disagree with the central name; entries whose data overlap (the zip
-bomb made of one shared deflate stream); ZIP64 offsets that wrap.  Exit 0 = pass, 1 = fail, 77 = skipped.
+archive, two readings); symbolic links and device files whatever the host
+byte; Unicode Path extra fields and local-header names that disagree with
+the central name; NUL bytes and bad UTF-8 in WHEEL and RECORD; entries
+whose data overlap (the zip bomb made of one shared deflate stream); ZIP64
+offsets that wrap.  Exit 0 = pass, 1 = fail, 77 = skipped.
 """
 import hashlib
 import os
@@ -219,6 +221,50 @@ def unaccounted_bytes_between_members(_):
             "unaccounted bytes", SO)
 
 
+# ---------------------------------------------------------------- 2. symlinks and special files
+
+HOSTS = {"msdos": 0, "amiga": 1, "vms": 2, "atari": 5, "beos": 16}
+
+
+def with_special(mode, host=3, name="hostile/link.py", data=b"/etc/passwd"):
+    es = good_entries()
+    e = Entry(name, data, host=host, mode=mode)
+    es.insert(0, e)
+    es[-1] = Entry(es[-1].name, record_text([(x.name.decode(), x.data) for x in es[:-1]]).encode())
+    return zc.archive(es)
+
+
+def symlink_case(host):
+    def fn(_):
+        refused(with_special(0o120777, HOSTS[host]), "hostile/link.py", "symbolic link")
+    fn.__name__ = "symlink_with_host_" + host
+    return case(fn)
+
+
+for _h in HOSTS:
+    symlink_case(_h)
+
+
+@case
+def character_device_member(_):
+    refused(with_special(0o020644, name="hostile/tty"), "hostile/tty", "device")
+
+
+@case
+def block_device_member(_):
+    refused(with_special(0o060644, name="hostile/sda"), "hostile/sda", "device")
+
+
+@case
+def fifo_member(_):
+    refused(with_special(0o010644, name="hostile/fifo"), "hostile/fifo", "FIFO")
+
+
+@case
+def socket_member(_):
+    refused(with_special(0o140644, name="hostile/sock"), "hostile/sock", "socket")
+
+
 # ---------------------------------------------------------------- 3. names as every extractor sees them
 
 
@@ -266,6 +312,32 @@ def local_header_name_differs_from_the_central_name(_):
 def nul_byte_in_a_member_name(_):
     e = Entry(b"hostile/evil.py\0.txt", b"x")
     refused(wheel_with(e, "hostile/evil.py"), "NUL")
+
+
+# ---------------------------------------------------------------- 6. WHEEL and RECORD bytes
+
+
+@case
+def nul_byte_in_wheel(_):
+    text = WHEEL_TEXT.replace("Generator: zip_cases\n", "Generator: zip\0cases\n") + "Build: 1\n"
+    refused(zc.archive(wheel_entries([(SO, old_so())], wheel_text=text)),
+            DIST + ".dist-info/WHEEL", "NUL byte", "line 2")
+
+
+@case
+def invalid_utf8_in_wheel(_):
+    text = WHEEL_TEXT.encode().replace(b"zip_cases", b"zip\xff\xfecases")
+    refused(zc.archive(wheel_entries([(SO, old_so())], wheel_text=text)),
+            DIST + ".dist-info/WHEEL", "UTF-8", "line 2")
+
+
+@case
+def nul_byte_in_record(_):
+    files = [("hostile/__init__.py", b""), (SO, old_so()),
+             (DIST + ".dist-info/WHEEL", WHEEL_TEXT.encode())]
+    rec = record_text(files).replace("hostile/__init__.py,", "hostile/__init__.py\0,", 1)
+    refused(zc.archive(wheel_entries(files[:2], record=rec.encode())),
+            DIST + ".dist-info/RECORD", "NUL byte", "line 1")
 
 
 # ---------------------------------------------------------------- 7c. overlapping entries
