@@ -791,7 +791,7 @@ struct member_reader {
 	unsigned char *bytes;
 	size_t len, cap;
 	uint64_t declared;
-	uint64_t compressed; /* bytes libzip inflates this member from */
+	uint64_t compressed; /* bytes this member is inflated from */
 	bool ratio_exceeded;
 	uint64_t count; /* bytes seen */
 	bool holds_big; /* holds shared->big_lock */
@@ -960,8 +960,8 @@ static void scan_members(struct scan_shared *s, struct wa_zip *z)
 	}
 }
 
-/* An extra thread opens its own handle (libzip handles are not shared),
- * on the same file and directory as the wheel's. */
+/* An extra thread has its own handle (buffers, inflate state, libzip when
+ * needed: libzip handles are not shared) on the wheel's file and directory. */
 static void *scan_worker(void *arg)
 {
 	struct scan_shared *s = arg;

@@ -2,8 +2,10 @@
 /*
  * The zip reader.  The central directory is parsed here, at open, and that
  * parse is authoritative: the audit's entries and the raw copier's records
- * both come from it.  libzip only decompresses, after its own reading of
- * the directory was checked against ours entry by entry.  An archive that
+ * both come from it.  Stored and deflated entries are inflated here from
+ * the data range the copier copies; libzip decompresses only the other
+ * methods, after its own reading of the directory was checked against
+ * ours entry by entry.  An archive that
  * two readers could take differently is refused here, with the reason.
  * Nothing here writes: the input file is only read.
  */
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "zip_format.h"
 
@@ -31,7 +34,10 @@ enum {
 	FLAG_ENCRYPTED = 0x0001,
 	FLAG_DESCRIPTOR = 0x0008,
 	FLAG_STRONG_ENCRYPTION = 0x0040,
+	METHOD_STORE = 0,
+	METHOD_DEFLATE = 8,
 	METHOD_AES = 99, /* WinZip AES: the data is encrypted */
+	WINDOW = 64 << 10,
 };
 
 #define MAX16 0xFFFFu
@@ -59,17 +65,34 @@ struct cdir {
 	size_t count;
 };
 
+/*
+ * Reads through a window: headers are read a few bytes at a time, mostly
+ * in file order, so small reads are served from WINDOW bytes read ahead
+ * (one pread per 64 KiB rather than one or more per header).
+ */
+struct reader {
+	int fd;
+	uint64_t size;      /* of the file: the window never reaches past it */
+	unsigned char *win; /* owned, allocated on first use */
+	uint64_t win_off;
+	size_t win_len;
+};
+
+struct fd_source;
+
 struct wa_zip {
-	zip_t *archive; /* owned */
-	char *path;     /* owned */
-	int fd;         /* owned: the same open file, for our reads (pread only) */
+	int fd; /* owned unless borrowed: read with pread() only */
 	uint64_t file_size;
-	dev_t dev;
-	ino_t ino;
-	struct cdir *cd; /* owned, unless shared (wa_zip_reopen) */
-	bool shares_cd;
+	struct cdir *cd; /* owned unless borrowed */
+	bool borrowed;   /* fd and cd belong to the handle this one was reopened from */
+	struct reader rd;
 	unsigned char *local; /* owned: the last local header read (name + extra) */
 	size_t local_cap;
+	unsigned char *in, *out; /* owned: buffers of read_entry */
+	z_stream zs;             /* inflate state, reset for each entry */
+	bool zs_ready;
+	zip_t *archive;        /* owned; opened when an entry needs libzip */
+	struct fd_source *src; /* owned: what libzip reads through */
 };
 
 /* ===== bytes ===== */
@@ -105,6 +128,32 @@ static bool read_at(int fd, void *buf, size_t len, uint64_t off)
 		off += (uint64_t)n;
 	}
 	return true;
+}
+
+static bool reader_get(struct reader *r, void *dst, size_t n, uint64_t off)
+{
+	if (off >= r->win_off && off - r->win_off <= r->win_len &&
+	    n <= r->win_len - (off - r->win_off)) {
+		memcpy(dst, r->win + (off - r->win_off), n);
+		return true;
+	}
+	if (n >= WINDOW / 2 || off >= r->size || (!r->win && !(r->win = malloc(WINDOW))))
+		return read_at(r->fd, dst, n, off);
+	r->win_off = off;
+	r->win_len = r->size - off < WINDOW ? (size_t)(r->size - off) : WINDOW;
+	if (r->win_len < n || !read_at(r->fd, r->win, r->win_len, off)) {
+		r->win_len = 0;
+		return false;
+	}
+	memcpy(dst, r->win, n);
+	return true;
+}
+
+static void reader_release(struct reader *r)
+{
+	free(r->win);
+	r->win = NULL;
+	r->win_len = 0;
 }
 
 /* A name from a hostile header, fit to quote in a message. */
@@ -593,8 +642,8 @@ static size_t descriptor_len(const unsigned char *d, size_t avail, const struct 
  * deferred to a data descriptor, which must then match), and the header,
  * data and descriptor inside the file before the central directory.
  */
-static int read_local(int fd, const struct cdir *cd, const struct zent *e, unsigned char **buf,
-		      size_t *cap, struct local *lo, struct wa_error *err)
+static int read_local(struct reader *r, const struct cdir *cd, const struct zent *e,
+		      unsigned char **buf, size_t *cap, struct local *lo, struct wa_error *err)
 {
 	const unsigned char *c = cd->bytes + e->record;
 	const char *name = name_of(cd, e), *why;
@@ -626,7 +675,7 @@ static int read_local(int fd, const struct cdir *cd, const struct zent *e, unsig
 		*cap = want;
 	}
 	h = *buf;
-	if (!read_at(fd, h, want, e->offset))
+	if (!reader_get(r, h, want, e->offset))
 		return wa_error_set(err, WA_EIO, name, "cannot read the local header");
 	if (le32(h) != ZIP_SIG_LOCAL)
 		return wa_error_set(err, WA_ENOTZIP, name, "no local header at offset %llu",
@@ -643,7 +692,7 @@ static int read_local(int fd, const struct cdir *cd, const struct zent *e, unsig
 			return wa_error_set(err, WA_ENOMEM, name, "out of memory");
 		*buf = h = p;
 		*cap = LOCAL_LEN + n + m;
-		if (!read_at(fd, h + want, LOCAL_LEN + n + m - want, e->offset + want))
+		if (!reader_get(r, h + want, LOCAL_LEN + n + m - want, e->offset + want))
 			return wa_error_set(err, WA_EIO, name, "cannot read the local header");
 	}
 	if (n != e->name_len || memcmp(h + LOCAL_LEN, c + CENTRAL_LEN, n) != 0)
@@ -711,7 +760,7 @@ static int read_local(int fd, const struct cdir *cd, const struct zent *e, unsig
 								: sizeof(d);
 		size_t len;
 
-		if (!read_at(fd, d, avail, lo->end))
+		if (!reader_get(r, d, avail, lo->end))
 			return wa_error_set(err, WA_EIO, name, "cannot read the data descriptor");
 		len = descriptor_len(d, avail, e, x.zip64 != NULL);
 		if (!len)
@@ -799,6 +848,7 @@ static int parse_archive(int fd, uint64_t size, size_t max_entries, struct cdir 
 {
 	struct end_view v = {0};
 	struct cdir *cd = NULL;
+	struct reader r = {.fd = fd, .size = size};
 	unsigned char *buf = NULL;
 	size_t cap = 0;
 	int rc;
@@ -811,7 +861,7 @@ static int parse_archive(int fd, uint64_t size, size_t max_entries, struct cdir 
 		struct local lo;
 		struct zent *e = &cd->ents[i];
 
-		rc = read_local(fd, cd, e, &buf, &cap, &lo, err);
+		rc = read_local(&r, cd, e, &buf, &cap, &lo, err);
 		if (!rc) {
 			e->data_offset = lo.data_offset;
 			e->end = lo.end;
@@ -819,6 +869,7 @@ static int parse_archive(int fd, uint64_t size, size_t max_entries, struct cdir 
 	}
 	if (!rc)
 		rc = check_tiling(cd, err);
+	reader_release(&r);
 	free(buf);
 	if (rc)
 		cdir_free(cd);
@@ -827,7 +878,14 @@ static int parse_archive(int fd, uint64_t size, size_t max_entries, struct cdir 
 	return rc;
 }
 
-/* ===== libzip ===== */
+/* ===== libzip =====
+ *
+ * Stored and deflated entries, all that wheels hold, are read by
+ * read_entry below.  libzip decompresses the other methods (bzip2, xz,
+ * zstd...); it is opened on the first such entry, reads through our
+ * descriptor, and its own reading of the directory must then agree with
+ * ours entry by entry before it reads anything.
+ */
 
 static int set_zip_error(struct wa_error *err, int code, const char *member, const char *what,
 			 zip_error_t *ze)
@@ -835,40 +893,14 @@ static int set_zip_error(struct wa_error *err, int code, const char *member, con
 	return wa_error_set(err, code, member, "%s: %s", what, zip_error_strerror(ze));
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* libzip refuses a duplicate name without naming it; we find it. */
-static const char *find_duplicate_name(const struct cdir *cd, const char **sorted)
-{
-	for (size_t i = 0; i < cd->count; i++)
-		sorted[i] = name_of(cd, &cd->ents[i]);
-	qsort(sorted, cd->count, sizeof(*sorted), compare_names);
-	for (size_t i = 1; i < cd->count; i++)
-		if (strcmp(sorted[i - 1], sorted[i]) == 0)
-			return sorted[i];
-	return NULL;
-}
-
-static int open_error(struct wa_error *err, int zerr, const struct cdir *cd)
+static int open_error(struct wa_error *err, int zerr)
 {
 	zip_error_t ze;
 	int code = WA_ENOTZIP;
 
-	if (zerr == ZIP_ER_EXISTS) {
-		const char **sorted = malloc((cd->count ? cd->count : 1) * sizeof(*sorted));
-		const char *dup = sorted ? find_duplicate_name(cd, sorted) : NULL;
-
-		wa_error_set(err, WA_EUNSAFE, dup,
-			     "duplicate member name in the central directory");
-		free(sorted);
-		return -WA_EUNSAFE;
-	}
 	zip_error_init_with_code(&ze, zerr);
-	/* A seek outside a regular file we have read ourselves means an
-	 * offset in the records is wrong: the input's fault, not an I/O one. */
+	/* A seek outside a file whose records we have checked means libzip
+	 * reads them otherwise: the input's fault, not an I/O error. */
 	if (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ || zerr == ZIP_ER_NOENT)
 		code = WA_EIO;
 	if (zerr == ZIP_ER_MEMORY)
@@ -880,10 +912,10 @@ static int open_error(struct wa_error *err, int zerr, const struct cdir *cd)
 }
 
 /*
- * libzip reads the directory on its own; the entries it will decompress
- * must be ours: the same count, and per entry the same name, sizes, CRC,
- * method and encryption.  (With one end record and a directory that tiles
- * the file, it has no other directory to find; this makes sure.)
+ * The entries libzip would decompress must be ours: the same count, and
+ * per entry the same name, sizes, CRC, method and encryption.  (With one
+ * end record and a directory that tiles the file it has no other
+ * directory to find; this makes sure.)
  */
 static int cross_check(zip_t *archive, const struct cdir *cd, struct wa_error *err)
 {
@@ -921,130 +953,158 @@ static int cross_check(zip_t *archive, const struct cdir *cd, struct wa_error *e
 	return 0;
 }
 
-/* libzip reads through a duplicate of fd: it moves the file offset, which
- * our pread()s never use. */
-static int libzip_open(int fd, int flags, const struct cdir *cd, zip_t **out, struct wa_error *err)
-{
-	int zerr = 0, rc, zfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	zip_t *archive = zfd < 0 ? NULL : zip_fdopen(zfd, flags, &zerr);
+/*
+ * What libzip reads through: our descriptor, through a window at a
+ * position kept here.  libzip's own file source stats and seeks the file
+ * for every member it opens, and a stdio position could not be shared by
+ * the scan threads; the size is known and the file is only read.
+ */
+struct fd_source {
+	struct reader rd;
+	uint64_t pos;
+	zip_error_t error;
+};
 
-	*out = NULL;
-	if (!archive) {
-		if (zfd < 0)
-			return wa_error_set(err, WA_EIO, NULL, "cannot duplicate a descriptor: %s",
-					    strerror(errno));
-		close(zfd); /* zip_fdopen leaves it open on failure */
-		return open_error(err, zerr, cd);
+static zip_int64_t fd_source_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct fd_source *s = ud;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN: s->pos = 0; return 0;
+	case ZIP_SOURCE_READ: {
+		uint64_t left = s->rd.size - s->pos;
+		size_t n = len < left ? (size_t)len : (size_t)left;
+
+		if (n && !reader_get(&s->rd, data, n, s->pos)) {
+			zip_error_set(&s->error, ZIP_ER_READ, errno);
+			return -1;
+		}
+		s->pos += n;
+		return (zip_int64_t)n;
 	}
-	rc = cross_check(archive, cd, err);
-	if (rc) {
-		zip_discard(archive);
+	case ZIP_SOURCE_CLOSE:
+	case ZIP_SOURCE_FREE: /* the state belongs to the wa_zip */ return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+
+		if (len < sizeof(*st)) {
+			zip_error_set(&s->error, ZIP_ER_INTERNAL, 0);
+			return -1;
+		}
+		zip_stat_init(st);
+		st->size = s->rd.size;
+		st->valid |= ZIP_STAT_SIZE;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR: return zip_error_to_data(&s->error, data, len);
+	case ZIP_SOURCE_SEEK: {
+		zip_int64_t at =
+			zip_source_seek_compute_offset(s->pos, s->rd.size, data, len, &s->error);
+
+		if (at < 0)
+			return -1;
+		s->pos = (uint64_t)at;
+		return 0;
+	}
+	case ZIP_SOURCE_TELL: return (zip_int64_t)s->pos;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+						      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+						      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+						      ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL,
+						      ZIP_SOURCE_SUPPORTS, -1);
+	default: zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0); return -1;
+	}
+}
+
+/* Opens libzip on z's descriptor, once, and checks it reads z's directory. */
+static int need_libzip(struct wa_zip *z, struct wa_error *err)
+{
+	zip_source_t *src;
+	zip_error_t ze;
+	int rc;
+
+	if (z->archive)
+		return 0;
+	if (!z->src) {
+		z->src = calloc(1, sizeof(*z->src));
+		if (!z->src)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		z->src->rd = (struct reader){.fd = z->fd, .size = z->file_size};
+		zip_error_init(&z->src->error);
+	}
+	zip_error_init(&ze);
+	src = zip_source_function_create(fd_source_cb, z->src, &ze);
+	/* ZIP_CHECKCONS would read every local header again: ours were read
+	 * and the cross-check ties libzip's reading to them. */
+	if (src)
+		z->archive = zip_open_from_source(src, ZIP_RDONLY, &ze);
+	if (!z->archive) {
+		zip_source_free(src); /* a source is the archive's once the open succeeds */
+		rc = open_error(err, zip_error_code_zip(&ze));
+		zip_error_fini(&ze);
 		return rc;
 	}
-	*out = archive;
-	return 0;
+	zip_error_fini(&ze);
+	rc = cross_check(z->archive, z->cd, err);
+	if (rc) {
+		zip_discard(z->archive);
+		z->archive = NULL;
+	}
+	return rc;
 }
 
 /* ===== opening ===== */
 
-static int open_file(const char *path, int *fd_out, struct stat *st, struct wa_error *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*fd_out = -1;
-	if (fd < 0) {
-		int e = errno, rc = wa_error_set(err, WA_EIO, NULL, "cannot open: %s", strerror(e));
-
-		if (err)
-			err->sys_errno = e;
-		return rc;
-	}
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return wa_error_set(err, WA_EIO, NULL, "not a regular file");
-	}
-	*fd_out = fd;
-	return 0;
-}
-
 /*
- * One open(2) serves libzip (through a duplicate descriptor) and our
- * reads, so both see the same file even if the path is replaced meanwhile.
- * Our parse comes first: its errors name the entry and the reason.
+ * One open(2) serves every read, so the whole run sees one file even if
+ * the path is replaced meanwhile.
  */
 int wa_zip_open(struct wa_zip **out, const char *path, size_t max_entries, struct wa_error *err)
 {
-	struct wa_zip *z = NULL;
-	struct cdir *cd = NULL;
-	zip_t *archive = NULL;
+	struct wa_zip *z = calloc(1, sizeof(*z));
 	struct stat st;
-	int fd, rc;
+	int rc;
 
 	*out = NULL;
-	rc = open_file(path, &fd, &st, err);
-	if (rc)
-		return rc;
-	rc = parse_archive(fd, (uint64_t)st.st_size, max_entries, &cd, err);
-	if (!rc)
-		rc = libzip_open(fd, ZIP_CHECKCONS, cd, &archive, err);
-	if (!rc && (!(z = calloc(1, sizeof(*z))) || !(z->path = strdup(path)))) {
-		free(z);
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (!z)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	z->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (z->fd < 0) {
+		int e = errno;
+
+		rc = wa_error_set(err, WA_EIO, NULL, "cannot open: %s", strerror(e));
+		if (err)
+			err->sys_errno = e;
+	} else if (fstat(z->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = wa_error_set(err, WA_EIO, NULL, "not a regular file");
+	} else {
+		z->file_size = (uint64_t)st.st_size;
+		z->rd = (struct reader){.fd = z->fd, .size = z->file_size};
+		rc = parse_archive(z->fd, z->file_size, max_entries, &z->cd, err);
 	}
 	if (rc) {
-		if (archive)
-			zip_discard(archive);
-		cdir_free(cd);
-		close(fd);
+		wa_zip_free(z);
 		return rc;
 	}
-	z->archive = archive;
-	z->fd = fd;
-	z->file_size = (uint64_t)st.st_size;
-	z->dev = st.st_dev;
-	z->ino = st.st_ino;
-	z->cd = cd;
 	*out = z;
 	return 0;
 }
 
-/*
- * The directory was checked when z was opened; libzip is opened without
- * ZIP_CHECKCONS (which re-reads every local header), since the cross-check
- * still makes it agree with the directory entry by entry.
- */
+/* Reads with pread() only keep no file position, so handles on one
+ * descriptor do not disturb each other. */
 int wa_zip_reopen(struct wa_zip **out, const struct wa_zip *z, struct wa_error *err)
 {
-	struct wa_zip *c = NULL;
-	zip_t *archive = NULL;
-	struct stat st;
-	int fd, rc;
+	struct wa_zip *c = calloc(1, sizeof(*c));
 
 	*out = NULL;
-	rc = open_file(z->path, &fd, &st, err);
-	if (rc)
-		return rc;
-	if (st.st_dev != z->dev || st.st_ino != z->ino || (uint64_t)st.st_size != z->file_size)
-		rc = wa_error_set(err, WA_EIO, NULL, "the file was replaced while it was read");
-	if (!rc)
-		rc = libzip_open(fd, 0, z->cd, &archive, err);
-	if (!rc && (!(c = calloc(1, sizeof(*c))) || !(c->path = strdup(z->path)))) {
-		free(c);
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	}
-	if (rc) {
-		if (archive)
-			zip_discard(archive);
-		close(fd);
-		return rc;
-	}
-	c->archive = archive;
-	c->fd = fd;
+	if (!c)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	c->fd = z->fd;
 	c->file_size = z->file_size;
-	c->dev = z->dev;
-	c->ino = z->ino;
 	c->cd = z->cd;
-	c->shares_cd = true;
+	c->borrowed = true;
+	c->rd = (struct reader){.fd = c->fd, .size = c->file_size};
 	*out = c;
 	return 0;
 }
@@ -1053,12 +1113,23 @@ void wa_zip_free(struct wa_zip *z)
 {
 	if (!z)
 		return;
-	zip_discard(z->archive);
-	close(z->fd);
-	if (!z->shares_cd)
+	zip_discard(z->archive); /* frees the source, whose state is z->src */
+	if (z->src) {
+		zip_error_fini(&z->src->error);
+		reader_release(&z->src->rd);
+		free(z->src);
+	}
+	if (z->zs_ready)
+		inflateEnd(&z->zs);
+	if (!z->borrowed) {
+		if (z->fd >= 0)
+			close(z->fd);
 		cdir_free(z->cd);
+	}
+	reader_release(&z->rd);
+	free(z->in);
+	free(z->out);
 	free(z->local);
-	free(z->path);
 	free(z);
 }
 
@@ -1110,7 +1181,7 @@ int wa_zip_raw_entry(struct wa_zip *z, size_t index, struct wa_zip_raw *out, str
 	e = &cd->ents[index];
 	c = cd->bytes + e->record;
 	/* Read again: what we copy must be what was audited. */
-	rc = read_local(z->fd, cd, e, &z->local, &z->local_cap, &lo, err);
+	rc = read_local(&z->rd, cd, e, &z->local, &z->local_cap, &lo, err);
 	if (rc)
 		return rc;
 	if (lo.data_offset != e->data_offset || lo.end != e->end)
@@ -1139,52 +1210,182 @@ int wa_zip_raw_entry(struct wa_zip *z, size_t index, struct wa_zip_raw *out, str
 	return 0;
 }
 
-int wa_zip_read(struct wa_zip *z, size_t index, uint64_t max, wa_zip_sink_fn sink, void *ctx,
-		struct wa_error *err)
-{
-	enum { CHUNK = 1 << 18 };
-	zip_file_t *f = NULL;
-	unsigned char *buf = NULL;
-	const char *name = index < z->cd->count ? name_of(z->cd, &z->cd->ents[index]) : "";
-	uint64_t total = 0;
-	int rc = 0;
+/* ===== reading entries ===== */
 
-	buf = malloc(CHUNK);
-	if (!buf)
-		return wa_error_set(err, WA_ENOMEM, name, "out of memory");
+enum { IN_CHUNK = 64 << 10, OUT_CHUNK = 256 << 10 };
+
+/* The output of one entry so far, checked as it comes. */
+struct output {
+	const char *name;
+	uint64_t max, declared, total;
+	uLong crc;
+	wa_zip_sink_fn sink;
+	void *ctx;
+	struct wa_error *err;
+};
+
+static int emit(struct output *o, const void *data, size_t len)
+{
+	o->total += len;
+	if (o->total > o->max)
+		return wa_error_set(o->err, WA_ELIMIT, o->name,
+				    "member decompresses to more than %llu bytes (raise the limit "
+				    "with --max-member-size)",
+				    (unsigned long long)o->max);
+	if (o->total > o->declared)
+		return wa_error_set(o->err, WA_ECORRUPT, o->name,
+				    "member decompresses to more than the %llu bytes it declares",
+				    (unsigned long long)o->declared);
+	o->crc = crc32(o->crc, data, (uInt)len);
+	return o->sink(o->ctx, data, len);
+}
+
+/* Inflates one chunk of input; *ended once the deflate stream is done. */
+static int inflate_chunk(struct wa_zip *z, struct output *o, bool *ended)
+{
+	do {
+		int zr;
+		size_t got;
+
+		z->zs.next_out = z->out;
+		z->zs.avail_out = OUT_CHUNK;
+		zr = inflate(&z->zs, Z_NO_FLUSH);
+		if (zr == Z_MEM_ERROR)
+			return wa_error_set(o->err, WA_ENOMEM, o->name, "out of memory");
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+			return wa_error_set(o->err, WA_ECORRUPT, o->name,
+					    "cannot decompress member: %s",
+					    z->zs.msg ? z->zs.msg : "invalid deflate data");
+		got = OUT_CHUNK - z->zs.avail_out;
+		if (got) {
+			int rc = emit(o, z->out, got);
+
+			if (rc)
+				return rc;
+		}
+		if (zr == Z_STREAM_END)
+			*ended = true;
+		if (zr == Z_BUF_ERROR || *ended)
+			break;
+	} while (z->zs.avail_in || !z->zs.avail_out);
+	return 0;
+}
+
+/*
+ * Reads a stored or deflated entry from exactly the bytes the directory
+ * gives it, the bytes `repair` copies: the deflate stream must end with
+ * them (no bytes after it), and the output must have the declared size
+ * and CRC.
+ */
+static int read_entry(struct wa_zip *z, const struct zent *e, struct output *o)
+{
+	uint64_t pos = e->data_offset, left = e->comp_size;
+	bool deflated = e->method == METHOD_DEFLATE, ended = !deflated;
+
+	if (e->flags & FLAG_ENCRYPTED)
+		return wa_error_set(o->err, WA_ECORRUPT, o->name, "member is encrypted");
+	if ((!z->in && !(z->in = malloc(IN_CHUNK))) ||
+	    (deflated && !z->out && !(z->out = malloc(OUT_CHUNK))))
+		return wa_error_set(o->err, WA_ENOMEM, o->name, "out of memory");
+	if (deflated && !z->zs_ready) {
+		if (inflateInit2(&z->zs, -15) != Z_OK)
+			return wa_error_set(o->err, WA_ENOMEM, o->name, "out of memory");
+		z->zs_ready = true;
+	} else if (deflated && inflateReset(&z->zs) != Z_OK) {
+		return wa_error_set(o->err, WA_EINTERNAL, o->name, "cannot reset zlib");
+	}
+	while (left) {
+		size_t n = left < IN_CHUNK ? (size_t)left : IN_CHUNK;
+		int rc;
+
+		if (deflated && ended)
+			return wa_error_set(o->err, WA_ECORRUPT, o->name,
+					    "%llu bytes after the end of the deflate stream",
+					    (unsigned long long)left);
+		if (!reader_get(&z->rd, z->in, n, pos))
+			return wa_error_set(o->err, WA_EIO, o->name,
+					    "cannot read the member's data");
+		pos += n;
+		left -= n;
+		if (!deflated) {
+			rc = emit(o, z->in, n);
+		} else {
+			z->zs.next_in = z->in;
+			z->zs.avail_in = (uInt)n;
+			rc = inflate_chunk(z, o, &ended);
+			if (!rc && ended && z->zs.avail_in)
+				rc = wa_error_set(o->err, WA_ECORRUPT, o->name,
+						  "%llu bytes after the end of the deflate stream",
+						  (unsigned long long)(left + z->zs.avail_in));
+		}
+		if (rc)
+			return rc;
+	}
+	if (!ended)
+		return wa_error_set(o->err, WA_ECORRUPT, o->name,
+				    "the deflate stream is cut short (truncated member)");
+	if (o->total != e->size)
+		return wa_error_set(o->err, WA_ECORRUPT, o->name,
+				    "member decompresses to %llu bytes, the directory says %llu",
+				    (unsigned long long)o->total, (unsigned long long)e->size);
+	if ((uint32_t)o->crc != e->crc)
+		return wa_error_set(o->err, WA_ECORRUPT, o->name,
+				    "CRC error: the content does not match its CRC-32");
+	return 0;
+}
+
+/* Any other method, through libzip (which checks the CRC itself). */
+static int read_with_libzip(struct wa_zip *z, size_t index, struct output *o)
+{
+	zip_file_t *f = NULL;
+	int rc = need_libzip(z, o->err);
+
+	if (rc)
+		return rc;
+	if (!z->out && !(z->out = malloc(OUT_CHUNK)))
+		return wa_error_set(o->err, WA_ENOMEM, o->name, "out of memory");
 	f = zip_fopen_index(z->archive, index, 0);
 	if (!f) {
 		zip_error_t *ze = zip_get_error(z->archive);
 		int code = zip_error_code_zip(ze) == ZIP_ER_MEMORY ? WA_ENOMEM : WA_ECORRUPT;
 
-		rc = set_zip_error(err, code, name, "cannot open member", ze);
-		goto out;
+		return set_zip_error(o->err, code, o->name, "cannot open member", ze);
 	}
 	for (;;) {
-		zip_int64_t n = zip_fread(f, buf, CHUNK);
+		zip_int64_t n = zip_fread(f, z->out, OUT_CHUNK);
 
 		if (n < 0) {
-			rc = set_zip_error(err, WA_ECORRUPT, name, "cannot decompress member",
+			rc = set_zip_error(o->err, WA_ECORRUPT, o->name, "cannot decompress member",
 					   zip_file_get_error(f));
-			goto out;
+			break;
 		}
 		if (n == 0)
 			break;
-		total += (uint64_t)n;
-		if (total > max) {
-			rc = wa_error_set(err, WA_ELIMIT, name,
-					  "member decompresses to more than %llu bytes (raise the "
-					  "limit with --max-member-size)",
-					  (unsigned long long)max);
-			goto out;
-		}
-		rc = sink(ctx, buf, (size_t)n);
+		rc = emit(o, z->out, (size_t)n);
 		if (rc)
-			goto out;
+			break;
 	}
-out:
-	if (f)
-		zip_fclose(f);
-	free(buf);
+	zip_fclose(f);
 	return rc;
+}
+
+int wa_zip_read(struct wa_zip *z, size_t index, uint64_t max, wa_zip_sink_fn sink, void *ctx,
+		struct wa_error *err)
+{
+	const struct zent *e;
+	struct output o;
+
+	if (index >= z->cd->count)
+		return wa_error_set(err, WA_EINTERNAL, NULL, "no entry %zu", index);
+	e = &z->cd->ents[index];
+	o = (struct output){.name = name_of(z->cd, e),
+			    .max = max,
+			    .declared = e->size,
+			    .crc = crc32(0L, Z_NULL, 0),
+			    .sink = sink,
+			    .ctx = ctx,
+			    .err = err};
+	if (e->method == METHOD_STORE || e->method == METHOD_DEFLATE)
+		return read_entry(z, e, &o);
+	return read_with_libzip(z, index, &o);
 }

@@ -4,8 +4,9 @@
  * Knows nothing about wheels.  The central directory is parsed here, once,
  * when the archive is opened, and that parse is the archive's one truth:
  * entries, names, sizes, CRCs and data ranges come from it, for reading
- * (libzip decompresses, after its own reading was checked against ours)
- * and for raw copies alike.  An archive that readers could take in more
+ * (stored and deflated entries straight from their data range; other
+ * methods through libzip, after its own reading was checked against
+ * ours) and for raw copies alike.  An archive that readers could take in more
  * than one way is refused at open (see docs/limits.md, "One archive, one
  * reading").  A struct wa_zip is used by one thread at a time; other
  * threads use wa_zip_reopen.
@@ -50,8 +51,8 @@ int wa_zip_open(struct wa_zip **out, const char *path, size_t max_entries, struc
 
 /*
  * Another handle on the archive z has open, for another thread: its own
- * libzip handle on the same file (checked to be the same inode), sharing
- * z's parsed directory, so z must outlive it.  *out owned by the caller.
+ * libzip handle, reading z's open file and sharing z's parsed directory,
+ * so z must outlive it.  *out owned by the caller.
  */
 int wa_zip_reopen(struct wa_zip **out, const struct wa_zip *z, struct wa_error *err);
 void wa_zip_free(struct wa_zip *z);

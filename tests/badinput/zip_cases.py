@@ -370,6 +370,34 @@ def two_entries_at_one_local_header(_):
     refused(body + cd + zc.eocd(len(es) + 1, len(cd), len(body)), "overlaps")
 
 
+# ---------------------------------------------------------------- other methods
+
+
+@case
+def bzip2_members_are_read_through_libzip(_):
+    """Stored and deflated members are read straight from the directory's
+    ranges; other methods through libzip, once its reading of the
+    directory was checked against ours.  Both paths audit and copy."""
+    import zipfile
+    so = old_so()
+    files = [("hostile/__init__.py", b"", zipfile.ZIP_STORED),
+             ("hostile/data.txt", b"bzip2 " * 5000, zipfile.ZIP_BZIP2),
+             (SO, so, zipfile.ZIP_DEFLATED),
+             (DIST + ".dist-info/WHEEL", WHEEL_TEXT.encode(), zipfile.ZIP_DEFLATED)]
+    record = record_text([(n, d) for n, d, _ in files])
+    wheel = tmp(WHEEL_NAME)
+    with zipfile.ZipFile(wheel, "w") as z:
+        for n, d, m in files + [(DIST + ".dist-info/RECORD", record.encode(), zipfile.ZIP_DEFLATED)]:
+            z.writestr(zipfile.ZipInfo(n, (2024, 1, 1, 0, 0, 0)), d, compress_type=m)
+    rc, out, err = run("show", wheel)
+    check(rc == 0 and "manylinux_2_5" in out, "show: exit %d" % rc, out, err)
+    rc, out, err = run("repair", "-w", tmp("out"), wheel)
+    check(rc == 0, "repair: exit %d" % rc, out, err)
+    with zipfile.ZipFile(wheel) as a, zipfile.ZipFile(out.strip()) as b:
+        for n, d, m in files[:3]:
+            check(b.getinfo(n).compress_type == m and b.read(n) == d, "%s not copied as it was" % n)
+
+
 # ---------------------------------------------------------------- 9. ZIP64 offsets that wrap
 
 
