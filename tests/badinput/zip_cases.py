@@ -18,12 +18,10 @@ the central name; NUL bytes and bad UTF-8 in WHEEL and RECORD; entries
 whose data overlap (the zip bomb made of one shared deflate stream); ZIP64
 offsets that wrap.  Exit 0 = pass, 1 = fail, 77 = skipped.
 """
-import hashlib
 import os
 import struct
 import subprocess
 import sys
-import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
