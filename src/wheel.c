@@ -19,7 +19,15 @@
 #include "wheelaudit/buf.h"
 
 /* Unix file-type bits in a zip entry's external attributes (as in st_mode). */
-enum { UNIX_TYPE_MASK = 0170000, UNIX_TYPE_SYMLINK = 0120000 };
+enum {
+	UNIX_TYPE_MASK = 0170000,
+	UNIX_TYPE_FIFO = 0010000,
+	UNIX_TYPE_CHAR = 0020000,
+	UNIX_TYPE_BLOCK = 0060000,
+	UNIX_TYPE_SYMLINK = 0120000,
+	UNIX_TYPE_SOCKET = 0140000,
+	HOST_UNIX = 3,
+};
 
 enum { RECORD_MAX_BYTES = 64 << 20, WHEEL_MAX_BYTES = 1 << 20 };
 
@@ -39,7 +47,9 @@ struct wa_wheel {
 	struct wa_member *members;
 	size_t n_members;
 	struct record_entry **by_member; /* member index -> its RECORD entry or NULL */
-	struct wa_zip *zip;              /* owned; read by the thread that calls wa_wheel_scan */
+	long *by_name;                   /* hash slots: member index, or -1 (see find_member) */
+	size_t by_name_mask;
+	struct wa_zip *zip; /* owned; read by the thread that calls wa_wheel_scan */
 	const char *dist_info;
 	const char *wheel_version;
 	bool purelib;
@@ -113,18 +123,84 @@ static bool looks_like_library(const char *name)
 	return false;
 }
 
-static int compare_names(const void *a, const void *b)
+/*
+ * What a member's Unix file type makes it, when not a plain file or a
+ * directory.  The type is read from the high 16 bits whatever host system
+ * the entry claims: Info-ZIP's unzip honours Unix modes from Unix, VMS,
+ * Atari, BeOS and other hosts (and PKZip for Unix writes them under the
+ * MS-DOS host), so "host 3 only" lets a symlink through under another
+ * host byte.
+ */
+static const char *special_type(uint32_t ext_attr)
 {
-	const struct wa_member *const *x = a, *const *y = b;
+	switch ((ext_attr >> 16) & UNIX_TYPE_MASK) {
+	case UNIX_TYPE_SYMLINK: return "symbolic link";
+	case UNIX_TYPE_CHAR: return "character device";
+	case UNIX_TYPE_BLOCK: return "block device";
+	case UNIX_TYPE_FIFO: return "FIFO";
+	case UNIX_TYPE_SOCKET: return "socket";
+	default: return NULL;
+	}
+}
 
-	return strcmp((*x)->name, (*y)->name);
+/* ===== members by name =====
+ *
+ * RECORD names members line by line, so finding a member by name must not
+ * cost a pass over all members: with 200000 members that made RECORD
+ * matching take a minute.  Open addressing over the members' indices,
+ * filled once at open (where a second entry of a name is a duplicate).
+ */
+
+static size_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t name_slot(const struct wa_wheel *w, const char *name)
+{
+	size_t i = hash_name(name) & w->by_name_mask;
+
+	while (w->by_name[i] >= 0 && strcmp(w->members[w->by_name[i]].name, name) != 0)
+		i = (i + 1) & w->by_name_mask;
+	return i;
+}
+
+static long find_member(const struct wa_wheel *w, const char *name)
+{
+	return w->by_name[name_slot(w, name)];
+}
+
+static int index_names(struct wa_wheel *w, struct wa_error *err)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * w->n_members)
+		cap *= 2;
+	w->by_name = wa_arena_alloc(&w->arena, cap * sizeof(*w->by_name));
+	if (!w->by_name)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < cap; i++)
+		w->by_name[i] = -1;
+	w->by_name_mask = cap - 1;
+	for (size_t i = 0; i < w->n_members; i++) {
+		size_t at = name_slot(w, w->members[i].name);
+
+		if (w->by_name[at] >= 0)
+			return wa_error_set(err, WA_EUNSAFE, w->members[i].name,
+					    "duplicate member name");
+		w->by_name[at] = (long)i;
+	}
+	return 0;
 }
 
 static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *err)
 {
 	size_t n = wa_zip_count(z);
-	const struct wa_member **sorted = NULL;
-	int rc = 0;
 
 	if (n > w->limits.max_members)
 		return wa_error_set(err, WA_ELIMIT, NULL,
@@ -132,80 +208,48 @@ static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *e
 				    w->limits.max_members);
 	w->members = wa_arena_alloc(&w->arena, (n ? n : 1) * sizeof(*w->members));
 	w->by_member = wa_arena_alloc(&w->arena, (n ? n : 1) * sizeof(*w->by_member));
-	sorted = malloc((n ? n : 1) * sizeof(*sorted));
-	if (!w->members || !w->by_member || !sorted) {
-		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
+	if (!w->members || !w->by_member)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	w->n_members = n;
 	for (size_t i = 0; i < n; i++) {
 		struct wa_zip_entry e;
 		struct wa_member *m = &w->members[i];
 		const char *why;
-		unsigned mode;
+		int rc = wa_zip_entry(z, i, &e, err);
 
-		rc = wa_zip_entry(z, i, &e, err);
 		if (rc)
-			goto out;
+			return rc;
 		m->name = wa_arena_strdup(&w->arena, e.name);
-		if (!m->name) {
-			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-		why = unsafe_reason(m->name);
-		if (why) {
-			rc = wa_error_set(err, WA_EUNSAFE, m->name, "unsafe member name: %s", why);
-			goto out;
-		}
-		mode = e.opsys == 3 /* ZIP_OPSYS_UNIX */ ? (e.ext_attr >> 16) & 0xffff : 0;
-		if ((mode & UNIX_TYPE_MASK) == UNIX_TYPE_SYMLINK) {
-			rc = wa_error_set(
-				err, WA_EUNSAFE, m->name,
-				"member is a symbolic link (wheels hold regular files only)");
-			goto out;
-		}
-		if (e.encrypted) {
-			rc = wa_error_set(err, WA_EUNSAFE, m->name, "member is encrypted");
-			goto out;
-		}
-		m->mode = mode;
+		if (!m->name)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		why = strlen(m->name) != e.name_len ? "control character in the name"
+						    : unsafe_reason(m->name);
+		if (why)
+			return wa_error_set(err, WA_EUNSAFE, m->name, "unsafe member name: %s",
+					    why);
+		why = special_type(e.ext_attr);
+		if (why)
+			return wa_error_set(err, WA_EUNSAFE, m->name,
+					    "member is a %s (wheels hold regular files only)", why);
+		if (e.encrypted)
+			return wa_error_set(err, WA_EUNSAFE, m->name, "member is encrypted");
+		m->mode = e.opsys == HOST_UNIX ? (e.ext_attr >> 16) & 0xffff : 0;
 		m->size = e.size;
 		m->comp_size = e.comp_size;
 		m->is_dir = m->name[strlen(m->name) - 1] == '/';
-		if (!m->is_dir && !e.method_supported) {
-			rc = wa_error_set(err, WA_ECORRUPT, m->name,
-					  "unsupported compression method %u", e.method);
-			goto out;
-		}
-		if (e.size > w->limits.max_member_bytes) {
-			rc = wa_error_set(err, WA_ELIMIT, m->name,
-					  "member declares %llu bytes, more than the limit of %llu "
-					  "(raise it with --max-member-size)",
-					  (unsigned long long)e.size,
-					  (unsigned long long)w->limits.max_member_bytes);
-			goto out;
-		}
+		if (!m->is_dir && !e.method_supported)
+			return wa_error_set(err, WA_ECORRUPT, m->name,
+					    "unsupported compression method %u", e.method);
+		if (e.size > w->limits.max_member_bytes)
+			return wa_error_set(
+				err, WA_ELIMIT, m->name,
+				"member declares %llu bytes, more than the limit of %llu "
+				"(raise it with --max-member-size)",
+				(unsigned long long)e.size,
+				(unsigned long long)w->limits.max_member_bytes);
 		m->looks_like_library = looks_like_library(m->name);
-		sorted[i] = m;
 	}
-	qsort(sorted, n, sizeof(*sorted), compare_names);
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(sorted[i - 1]->name, sorted[i]->name) == 0) {
-			rc = wa_error_set(err, WA_EUNSAFE, sorted[i]->name,
-					  "duplicate member name");
-			goto out;
-		}
-out:
-	free(sorted);
-	return rc;
-}
-
-static long find_member(const struct wa_wheel *w, const char *name)
-{
-	for (size_t i = 0; i < w->n_members; i++)
-		if (strcmp(w->members[i].name, name) == 0)
-			return (long)i;
-	return -1;
+	return index_names(w, err);
 }
 
 /* ===== small whole-member reads (WHEEL, RECORD) ===== */
@@ -235,6 +279,64 @@ static int read_small(struct wa_zip *z, size_t index, const char *name, uint64_t
 }
 
 /* ===== .dist-info and WHEEL ===== */
+
+/* Length of the UTF-8 sequence at p (n bytes left), or 0 when invalid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * WHEEL and RECORD are parsed as C strings and rewritten line by line, so
+ * a NUL byte would silently end them early (dropping every later line,
+ * Root-Is-Purelib and Build included); both must be UTF-8 text (PEP 427,
+ * PEP 376), but only WHEEL is checked for it: RECORD lines are compared
+ * with member names, which are bytes.  Refused, naming the line.
+ */
+static int check_text(const struct wa_buf *b, bool utf8, const char *member, const char *what,
+		      struct wa_error *err)
+{
+	const unsigned char *p = (const unsigned char *)b->data;
+	size_t line = 1;
+
+	for (size_t i = 0; i < b->len;) {
+		size_t len = utf8 ? utf8_len(p + i, b->len - i) : 1;
+
+		if (p[i] == '\0')
+			return wa_error_set(err, WA_ENOTWHEEL, member, "NUL byte in line %zu of %s",
+					    line, what);
+		if (!len)
+			return wa_error_set(err, WA_ENOTWHEEL, member,
+					    "invalid UTF-8 in line %zu of %s", line, what);
+		line += p[i] == '\n';
+		i += len;
+	}
+	return 0;
+}
 
 /* PEP 503 normalisation, enough to compare directory and file names. */
 static void normalize(char *s)
@@ -504,6 +606,8 @@ static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *
 	w->wheel_member = wi;
 	w->record_member = ri;
 	rc = read_small(z, (size_t)wi, wheel_name, WHEEL_MAX_BYTES, &wheel, err);
+	if (!rc)
+		rc = check_text(&wheel, true, wheel_name, "WHEEL", err);
 	if (!rc) {
 		/* Kept as stored, for a writer that rewrites WHEEL line by line. */
 		w->wheel_text = wa_arena_strndup(&w->arena, wheel.data, wheel.len);
@@ -513,6 +617,8 @@ static int load_metadata(struct wa_wheel *w, struct wa_zip *z, struct wa_error *
 	}
 	if (!rc)
 		rc = read_small(z, (size_t)ri, record_name, RECORD_MAX_BYTES, &record, err);
+	if (!rc)
+		rc = check_text(&record, false, record_name, "RECORD", err);
 	if (!rc) {
 		/* Strings of RECORD entries point into this copy; record_text
 		 * keeps the original bytes. */
@@ -614,7 +720,7 @@ int wa_wheel_open(struct wa_wheel **out, const char *path, const struct wa_limit
 	}
 	/* the file first: a path that does not exist (an unexpanded dist glob)
 	 * is an I/O error, whatever its name looks like */
-	rc = wa_zip_open(&z, path, err);
+	rc = wa_zip_open(&z, path, w->limits.max_members, err);
 	if (rc)
 		goto out;
 	rc = wa_wheel_name_parse(&w->name, &w->arena, path, err);
@@ -756,7 +862,7 @@ struct member_reader {
 	unsigned char *bytes;
 	size_t len, cap;
 	uint64_t declared;
-	uint64_t compressed; /* bytes libzip inflates this member from */
+	uint64_t compressed; /* bytes this member is inflated from */
 	bool ratio_exceeded;
 	uint64_t count; /* bytes seen */
 	bool holds_big; /* holds shared->big_lock */
@@ -925,7 +1031,8 @@ static void scan_members(struct scan_shared *s, struct wa_zip *z)
 	}
 }
 
-/* An extra thread opens its own handle: libzip handles are not shared. */
+/* An extra thread has its own handle (buffers, inflate state, libzip when
+ * needed: libzip handles are not shared) on the wheel's file and directory. */
 static void *scan_worker(void *arg)
 {
 	struct scan_shared *s = arg;
@@ -933,7 +1040,7 @@ static void *scan_worker(void *arg)
 	struct wa_error err;
 
 	wa_error_clear(&err);
-	if (wa_zip_open(&z, s->w->path, &err)) {
+	if (wa_zip_reopen(&z, s->w->zip, &err)) {
 		record_failure(s, 0, &err);
 		return NULL;
 	}

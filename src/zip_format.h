@@ -12,7 +12,9 @@ enum {
 	ZIP_SIG_EOCD = 0x06054b50,
 	ZIP_SIG_EOCD64 = 0x06064b50,
 	ZIP_SIG_EOCD64_LOCATOR = 0x07064b50,
-	ZIP_EXTRA_ZIP64 = 0x0001, /* the ZIP64 extended-information extra field */
+	ZIP_SIG_DESCRIPTOR = 0x08074b50, /* optional first field of a data descriptor */
+	ZIP_EXTRA_ZIP64 = 0x0001,        /* the ZIP64 extended-information extra field */
+	ZIP_EXTRA_UNICODE_PATH = 0x7075, /* Info-ZIP Unicode Path: another name for the entry */
 };
 
 #endif

@@ -16,7 +16,15 @@
  *    bytes inside a zip are compressed and CRC-checked, so mutating a zip
  *    seldom changes an ELF member; this way the audit's judging of hostile
  *    ELF contents (libc, versions, libraries in the wheel) is reached.
- * The seeds carry the fixture wheels and ELF files with fitting names.
+ * The seeds carry the fixture wheels and ELF files with fitting names, and
+ * the hostile zip shapes of tests/fuzz/zip_seeds.py.
+ *
+ * Besides the audit, every input that opens as an archive is read the two
+ * ways wheelaudit reads a wheel: each entry the scan would accept (it
+ * decompresses, with its CRC checked by libzip) must also come out of the
+ * raw reader `repair` copies from, with the same name, method, CRC and
+ * sizes, and its data inside the file.  One archive, one truth: `show`
+ * must never vouch for bytes `repair` does not copy.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,13 +32,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "fuzz.h"
 #include "wheelaudit/audit.h"
 #include "wheelaudit/hash.h"
 #include "wheelaudit/policy.h"
 #include "wheelaudit/report.h"
+#include "wheelaudit/zip.h"
 
-enum { MAX_NAME = 200, MAX_IMAGES = 8 };
+enum {
+	MAX_NAME = 200,
+	MAX_IMAGES = 8,
+	MAX_MEMBER = 32u << 20, /* as the audit's limits below */
+	MAX_TOTAL = 64u << 20,
+	MAX_MEMBERS = 5000,
+};
 
 static const char default_name[] = "fz-1.0-cp311-cp311-linux_x86_64.whl";
 
@@ -123,6 +140,69 @@ static void write_elf_wheel(const char *path, const uint8_t *body, size_t size)
 	FUZZ_CHECK(fuzz_write_zip(path, members, n) == (int)n);
 }
 
+struct content {
+	uLong crc;
+	uint64_t len;
+};
+
+static int content_sink(void *ctx, const void *data, size_t len)
+{
+	struct content *c = ctx;
+
+	c->crc = crc32(c->crc, data, (uInt)len);
+	c->len += len;
+	return 0;
+}
+
+/* The scan's view (libzip decompressing) and the raw copier's must agree
+ * on every entry the scan accepts; see the top of the file. */
+static void check_raw_reader_agrees(const char *path)
+{
+	struct wa_zip *z = NULL;
+	struct wa_error err;
+	uint64_t total = 0;
+	off_t file_size;
+	FILE *f;
+
+	wa_error_clear(&err);
+	if (wa_zip_open(&z, path, MAX_MEMBERS, &err) != 0) {
+		FUZZ_CHECK(err.code != 0 && z == NULL);
+		return;
+	}
+	f = fopen(path, "rb");
+	FUZZ_CHECK(f != NULL && fseeko(f, 0, SEEK_END) == 0);
+	file_size = ftello(f);
+	fclose(f);
+	for (size_t i = 0; i < wa_zip_count(z) && total <= MAX_TOTAL; i++) {
+		struct content c = {crc32(0L, Z_NULL, 0), 0};
+		struct wa_zip_entry e;
+		struct wa_zip_raw raw;
+
+		FUZZ_CHECK(wa_zip_entry(z, i, &e, &err) == 0);
+		FUZZ_CHECK(strlen(e.name) == e.name_len);
+		if (e.encrypted || !e.method_supported) /* refused before the scan */
+			continue;
+		if (wa_zip_read(z, i, MAX_MEMBER, content_sink, &c, &err) != 0)
+			continue; /* the scan would fail here: nothing is vouched for */
+		total += c.len;
+		wa_error_clear(&err);
+		if (wa_zip_raw_entry(z, i, &raw, &err) != 0) {
+			fprintf(stderr,
+				"fuzz_wheel: entry %zu '%s' reads but has no raw record: %s\n", i,
+				e.name, err.message);
+			FUZZ_CHECK(!"raw reader refuses an entry the scan accepts");
+		}
+		FUZZ_CHECK(raw.name_len == e.name_len && memcmp(raw.name, e.name, e.name_len) == 0);
+		FUZZ_CHECK(raw.method == e.method);
+		FUZZ_CHECK(raw.crc == e.crc && raw.crc == (uint32_t)c.crc);
+		FUZZ_CHECK(raw.size == e.size && raw.size == c.len);
+		FUZZ_CHECK(raw.comp_size == e.comp_size);
+		FUZZ_CHECK(raw.data_offset <= (uint64_t)file_size &&
+			   raw.comp_size <= (uint64_t)file_size - raw.data_offset);
+	}
+	wa_zip_free(z);
+}
+
 /*
  * What an audit may hold for ELF images of size bytes.  Its findings and
  * rows are linear in the images (a DT_NEEDED entry of 16 bytes may give a
@@ -180,9 +260,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.threads = 1;
 	/* Inflating a member up to the real 2 GiB default is no bug, only slow:
 	 * smaller limits keep each run short and within -rss_limit_mb. */
-	opt.limits.max_member_bytes = 32u << 20;
-	opt.limits.max_total_bytes = 64u << 20;
-	opt.limits.max_members = 5000;
+	opt.limits.max_member_bytes = MAX_MEMBER;
+	opt.limits.max_total_bytes = MAX_TOTAL;
+	opt.limits.max_members = MAX_MEMBERS;
 	wa_error_clear(&err);
 	rc = wa_audit_wheel(&a, path, &opt, &err);
 	if (rc) {
@@ -200,6 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc ? (size_t)0 : a->arena.total);
 	render(a, path, rc, &err);
 	wa_audit_free(a);
+	check_raw_reader_agrees(path);
 	unlink(path);
 	return 0;
 }

@@ -4,9 +4,10 @@
 # fixtures and the policy tables:
 #   OUT_DIR/elf     every fixture ELF file (all machines, PIE, ET_REL, musl)
 #   OUT_DIR/patch   the same ELF files (fuzz_patch applies every edit to each)
-#   OUT_DIR/wheel   every fixture wheel as "<file name>\n<zip bytes>", and the
+#   OUT_DIR/wheel   every fixture wheel as "<file name>\n<zip bytes>", the
 #                   fixture ELF files as "<file name>\n<ELF>..." (fuzz_wheel
-#                   writes a wheel around them)
+#                   writes a wheel around them), and the hostile zip shapes
+#                   of zip_seeds.py
 #   OUT_DIR/names   wheel file names and tags, and "<name>\0<WHEEL>\0<RECORD>"
 #                   taken from the fixture wheels
 #   OUT_DIR/policy  policies/*.json, and the manylinux table as a '+' input
@@ -86,6 +87,14 @@ else
 	combo elfs-mixed fz-1.0-cp311-cp311-linux_x86_64.whl "$e"/_example.*.so "$e"/muslmod.so
 	combo elfs-musl fz-1.0-cp311-cp311-musllinux_1_1_x86_64.whl "$e"/muslmod.so "$e"/_core.abi3.so
 	combo elfs-claim fz-1.0-cp311-cp311-manylinux_2_17_x86_64.whl "$e"/glibc234.so "$e"/cxxmod.so
+fi
+
+# Hostile zip shapes (two end records, Unicode Path names, overlapping
+# entries, prepended bytes, ZIP64 end records) and their benign neighbours.
+if command -v python3 >/dev/null; then
+	python3 "$src/tests/fuzz/zip_seeds.py" "$out/wheel" "$fixtures/elf/_example.cpython-311-x86_64-linux-gnu.so"
+else
+	echo "make_seeds: python3 missing; hostile zip seeds skipped" >&2
 fi
 
 # File names and platform tags (no zip part: only the name parsers run).
