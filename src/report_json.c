@@ -6,6 +6,8 @@
  */
 #include "wheelaudit/report.h"
 
+#include "wheelaudit/text.h"
+
 #include <cjson/cJSON.h>
 #include <elf.h>
 #include <stdlib.h>
@@ -17,9 +19,27 @@ struct wa_json_report {
 	bool oom;
 };
 
+/*
+ * A JSON string of s.  Names and paths come from wheels and need not be
+ * UTF-8 (zip names without the UTF-8 flag are raw bytes): a byte that is
+ * not part of valid UTF-8 becomes U+FFFD, so the document stays valid JSON.
+ */
+static cJSON *jstr(const char *s)
+{
+	char *clean;
+	cJSON *j;
+
+	if (wa_utf8_valid(s, strlen(s)))
+		return cJSON_CreateString(s);
+	clean = wa_utf8_sanitize(s);
+	j = clean ? cJSON_CreateString(clean) : NULL;
+	free(clean);
+	return j;
+}
+
 static cJSON *str_or_null(const char *s)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	return s ? jstr(s) : cJSON_CreateNull();
 }
 
 /* Adds item to obj under key; records running out of memory. */
@@ -44,7 +64,7 @@ static cJSON *string_array(struct wa_json_report *r, const char *const *items, s
 	cJSON *arr = cJSON_CreateArray();
 
 	for (size_t i = 0; arr && i < n; i++)
-		push(r, arr, cJSON_CreateString(items[i]));
+		push(r, arr, jstr(items[i]));
 	return arr;
 }
 
@@ -61,7 +81,7 @@ int wa_json_report_new(struct wa_json_report **out, const char *tool_version)
 		return -1;
 	}
 	put(r, r->root, "version", cJSON_CreateNumber(1));
-	put(r, r->root, "tool", cJSON_CreateString(tool_version));
+	put(r, r->root, "tool", jstr(tool_version));
 	r->wheels = cJSON_CreateArray();
 	put(r, r->root, "wheels", r->wheels);
 	if (r->oom) {
@@ -108,14 +128,14 @@ static cJSON *elf_object(struct wa_json_report *r, const struct wa_audit_member 
 	if (!o)
 		return NULL;
 	put(r, o, "class", cJSON_CreateNumber(e->elf_class == ELFCLASS64 ? 64 : 32));
-	put(r, o, "byte_order", cJSON_CreateString(e->data == ELFDATA2MSB ? "big" : "little"));
+	put(r, o, "byte_order", jstr(e->data == ELFDATA2MSB ? "big" : "little"));
 	put(r, o, "machine", cJSON_CreateNumber(e->machine));
 	put(r, o, "flags", cJSON_CreateNumber(e->flags));
-	put(r, o, "arch", cJSON_CreateString(m->arch.name));
-	put(r, o, "abi", cJSON_CreateString(m->arch.abi));
-	put(r, o, "description", cJSON_CreateString(m->arch.description));
+	put(r, o, "arch", jstr(m->arch.name));
+	put(r, o, "abi", jstr(m->arch.abi));
+	put(r, o, "description", jstr(m->arch.description));
 	put(r, o, "type",
-	    cJSON_CreateString(e->type == ET_DYN    ? "DYN"
+	    jstr(e->type == ET_DYN    ? "DYN"
 			       : e->type == ET_EXEC ? "EXEC"
 			       : e->type == ET_REL  ? "REL"
 						    : "OTHER"));
@@ -137,10 +157,10 @@ static cJSON *member_object(struct wa_json_report *r, struct wa_audit *a,
 
 	if (!o)
 		return NULL;
-	put(r, o, "path", cJSON_CreateString(m->path));
+	put(r, o, "path", jstr(m->path));
 	put(r, o, "elf", elf_object(r, m));
 	put(r, o, "foreign", cJSON_CreateBool(m->foreign));
-	put(r, o, "libc", cJSON_CreateString(wa_libc_name(m->libc)));
+	put(r, o, "libc", jstr(wa_libc_name(m->libc)));
 	put(r, o, "libc_evidence", str_or_null(m->libc_evidence));
 	put(r, o, "best", family_object(r, a, m->best));
 	versions = cJSON_CreateArray();
@@ -151,8 +171,8 @@ static cJSON *member_object(struct wa_json_report *r, struct wa_audit *a,
 			r->oom = true;
 			break;
 		}
-		put(r, v, "library", cJSON_CreateString(m->elf->needs[i].library));
-		put(r, v, "version", cJSON_CreateString(m->elf->needs[i].version));
+		put(r, v, "library", jstr(m->elf->needs[i].library));
+		put(r, v, "version", jstr(m->elf->needs[i].version));
 		put(r, v, "weak", cJSON_CreateBool(m->elf->needs[i].weak));
 		push(r, versions, v);
 	}
@@ -167,15 +187,15 @@ static cJSON *finding_object(struct wa_json_report *r, struct wa_audit *a,
 
 	if (!o)
 		return NULL;
-	put(r, o, "kind", cJSON_CreateString(wa_finding_kind_name(f->kind)));
-	put(r, o, "severity", cJSON_CreateString(wa_severity_name(f->severity)));
+	put(r, o, "kind", jstr(wa_finding_kind_name(f->kind)));
+	put(r, o, "severity", jstr(wa_severity_name(f->severity)));
 	put(r, o, "member", str_or_null(f->member));
 	put(r, o, "symbol", str_or_null(f->symbol));
 	put(r, o, "version", str_or_null(f->version));
 	put(r, o, "library", str_or_null(f->library));
 	put(r, o, "lowest_policy",
 	    str_or_null(f->lowest ? wa_audit_policy_tag(a, f->lowest) : NULL));
-	put(r, o, "message", cJSON_CreateString(f->message ? f->message : ""));
+	put(r, o, "message", jstr(f->message ? f->message : ""));
 	return o;
 }
 
@@ -186,10 +206,10 @@ static cJSON *symbol_object(struct wa_json_report *r, struct wa_audit *a,
 
 	if (!o)
 		return NULL;
-	put(r, o, "member", cJSON_CreateString(s->member));
+	put(r, o, "member", jstr(s->member));
 	put(r, o, "symbol", str_or_null(s->symbol));
-	put(r, o, "version", cJSON_CreateString(s->version));
-	put(r, o, "library", cJSON_CreateString(s->library));
+	put(r, o, "version", jstr(s->version));
+	put(r, o, "library", jstr(s->library));
 	put(r, o, "lowest_policy",
 	    str_or_null(s->lowest ? wa_audit_policy_tag(a, s->lowest) : NULL));
 	put(r, o, "weak", cJSON_CreateBool(s->weak));
@@ -206,21 +226,21 @@ static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 		r->oom = true;
 		return NULL;
 	}
-	put(r, w, "wheel", cJSON_CreateString(a->wheel));
-	put(r, w, "path", cJSON_CreateString(a->path));
+	put(r, w, "wheel", jstr(a->wheel));
+	put(r, w, "path", jstr(a->path));
 	put(r, w, "exit_code", cJSON_CreateNumber(wa_audit_exit(a)));
-	put(r, w, "outcome", cJSON_CreateString(wa_outcome_name(a->outcome)));
+	put(r, w, "outcome", jstr(wa_outcome_name(a->outcome)));
 	verdict = cJSON_CreateObject();
 	if (verdict) {
 		put(r, verdict, "tags", string_array(r, a->tags, a->n_tags));
-		put(r, verdict, "tagset", cJSON_CreateString(a->tagset ? a->tagset : ""));
+		put(r, verdict, "tagset", jstr(a->tagset ? a->tagset : ""));
 		put(r, verdict, "reason", str_or_null(a->reason));
 	}
 	put(r, w, "verdict", verdict);
 	put(r, w, "error", cJSON_CreateNull());
 	put(r, w, "arch", str_or_null(a->arch[0] ? a->arch : NULL));
 	put(r, w, "arch_source", str_or_null(a->arch_source));
-	put(r, w, "libc", cJSON_CreateString(a->n_members ? wa_libc_name(a->libc) : "none"));
+	put(r, w, "libc", jstr(a->n_members ? wa_libc_name(a->libc) : "none"));
 	put(r, w, "best", family_object(r, a, a->best));
 	put(r, w, "best_after_graft", family_object(r, a, a->best_after_graft));
 	arr = cJSON_CreateArray();
@@ -243,7 +263,7 @@ static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 			r->oom = true;
 			break;
 		}
-		put(r, x, "name", cJSON_CreateString(a->externals[i]->name));
+		put(r, x, "name", jstr(a->externals[i]->name));
 		put(r, x, "needed_by",
 		    string_array(r, a->externals[i]->needed_by, a->externals[i]->n_needed_by));
 		push(r, arr, x);
@@ -269,9 +289,9 @@ static cJSON *error_object(struct wa_json_report *r, const struct wa_error *err)
 		r->oom = true;
 		return NULL;
 	}
-	put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
+	put(r, e, "code", jstr(wa_error_name(err->code)));
 	put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
-	put(r, e, "message", cJSON_CreateString(err->message));
+	put(r, e, "message", jstr(err->message));
 	return e;
 }
 
@@ -285,10 +305,10 @@ static cJSON *entry_head(struct wa_json_report *r, const char *path, int exit_co
 	if (!w)
 		return NULL;
 	push(r, r->wheels, w);
-	put(r, w, "wheel", cJSON_CreateString(base ? base + 1 : path));
-	put(r, w, "path", cJSON_CreateString(path));
+	put(r, w, "wheel", jstr(base ? base + 1 : path));
+	put(r, w, "path", jstr(path));
 	put(r, w, "exit_code", cJSON_CreateNumber(exit_code));
-	put(r, w, "outcome", cJSON_CreateString(outcome));
+	put(r, w, "outcome", jstr(outcome));
 	return w;
 }
 
@@ -309,10 +329,10 @@ static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *re
 		cJSON *o = cJSON_CreateObject();
 
 		push(r, arr, o);
-		put(r, o, "name", cJSON_CreateString(l->needed));
-		put(r, o, "source", cJSON_CreateString(l->file.display));
-		put(r, o, "found_by", cJSON_CreateString(l->found_by));
-		put(r, o, "member", cJSON_CreateString(l->member));
+		put(r, o, "name", jstr(l->needed));
+		put(r, o, "source", jstr(l->file.display));
+		put(r, o, "found_by", jstr(l->found_by));
+		put(r, o, "member", jstr(l->member));
 		put(r, o, "needed_by", string_array(r, l->needed_by, l->n_needed_by));
 	}
 	return arr;
@@ -336,7 +356,7 @@ static cJSON *missing_array(struct wa_json_report *r, const struct wa_repair *re
 		}
 		snprintf(text, n, "%s (needed by %s)%s%s", m->name, m->needed_by,
 			 m->reason ? ": " : "", m->reason ? m->reason : "");
-		push(r, arr, cJSON_CreateString(text));
+		push(r, arr, jstr(text));
 		free(text);
 	}
 	return arr;
@@ -358,8 +378,8 @@ static cJSON *edit_object(struct wa_json_report *r, const struct wa_elf_edit *e)
 
 		push(r, renames, x);
 		if (x) {
-			put(r, x, "from", cJSON_CreateString(e->renames[i].from));
-			put(r, x, "to", cJSON_CreateString(e->renames[i].to));
+			put(r, x, "from", jstr(e->renames[i].from));
+			put(r, x, "to", jstr(e->renames[i].to));
 		}
 	}
 	put(r, o, "renames", renames);
@@ -377,7 +397,7 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 	      *adds = cJSON_CreateArray();
 	size_t copied = 0;
 
-	put(r, o, "output", cJSON_CreateString(p->output));
+	put(r, o, "output", jstr(p->output));
 	for (size_t i = 0; changes && i < p->n_members; i++) {
 		const struct wa_plan_member *m = &p->members[i];
 		cJSON *c;
@@ -390,8 +410,8 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 		push(r, changes, c);
 		if (!c)
 			break;
-		put(r, c, "member", cJSON_CreateString(m->name));
-		put(r, c, "action", cJSON_CreateString(wa_plan_action_name(m->action)));
+		put(r, c, "member", jstr(m->name));
+		put(r, c, "action", jstr(wa_plan_action_name(m->action)));
 		put(r, c, "edit",
 		    m->action == WA_PLAN_PATCH ? edit_object(r, &m->edit) : cJSON_CreateNull());
 	}
@@ -402,8 +422,8 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 		push(r, adds, c);
 		if (!c)
 			break;
-		put(r, c, "member", cJSON_CreateString(a->name));
-		put(r, c, "source", cJSON_CreateString(a->source));
+		put(r, c, "member", jstr(a->name));
+		put(r, c, "source", jstr(a->source));
 		put(r, c, "edit", edit_object(r, &a->edit));
 	}
 	put(r, o, "copied", cJSON_CreateNumber((double)copied));
@@ -483,7 +503,7 @@ int wa_json_lddtree_new(struct wa_json_report **out)
 		return -1;
 	}
 	put(r, r->root, "version", cJSON_CreateNumber(1));
-	put(r, r->root, "kind", cJSON_CreateString("lddtree"));
+	put(r, r->root, "kind", jstr("lddtree"));
 	r->wheels = cJSON_CreateArray();
 	put(r, r->root, "inputs", r->wheels);
 	if (r->oom) {
@@ -504,7 +524,7 @@ static cJSON *lddtree_nodes(struct wa_json_report *r, const struct wa_lddtree_no
 		push(r, arr, o);
 		if (!o)
 			break;
-		put(r, o, "name", cJSON_CreateString(nodes[i].name));
+		put(r, o, "name", jstr(nodes[i].name));
 		put(r, o, "path", str_or_null(nodes[i].path));
 		put(r, o, "found_by", str_or_null(nodes[i].found_by));
 		put(r, o, "needed", lddtree_nodes(r, nodes[i].needed, nodes[i].n_needed));
@@ -523,8 +543,8 @@ int wa_json_report_add_lddtree(struct wa_json_report *r, const struct wa_lddtree
 		cJSON_Delete(members);
 		return -1;
 	}
-	put(r, in, "path", cJSON_CreateString(t->input));
-	put(r, in, "kind", cJSON_CreateString(t->is_wheel ? "wheel" : "elf"));
+	put(r, in, "path", jstr(t->input));
+	put(r, in, "kind", jstr(t->is_wheel ? "wheel" : "elf"));
 	put(r, in, "members", members);
 	for (size_t i = 0; members && i < t->n_roots; i++) {
 		cJSON *m = cJSON_CreateObject();
@@ -532,7 +552,7 @@ int wa_json_report_add_lddtree(struct wa_json_report *r, const struct wa_lddtree
 		push(r, members, m);
 		if (!m)
 			break;
-		put(r, m, "member", cJSON_CreateString(t->roots[i].member));
+		put(r, m, "member", jstr(t->roots[i].member));
 		put(r, m, "needed", lddtree_nodes(r, t->roots[i].needed, t->roots[i].n_needed));
 	}
 	return r->oom ? -1 : 0;
@@ -549,11 +569,11 @@ int wa_json_report_add_lddtree_error(struct wa_json_report *r, const char *path,
 		r->oom = true;
 		return -1;
 	}
-	put(r, in, "path", cJSON_CreateString(path));
+	put(r, in, "path", jstr(path));
 	put(r, in, "members", cJSON_CreateArray());
-	put(r, e, "code", cJSON_CreateString(wa_error_name(err->code)));
+	put(r, e, "code", jstr(wa_error_name(err->code)));
 	put(r, e, "message",
-	    cJSON_CreateString(err->message[0] ? err->message : wa_error_default_text(err->code)));
+	    jstr(err->message[0] ? err->message : wa_error_default_text(err->code)));
 	put(r, e, "member", str_or_null(err->member[0] ? err->member : NULL));
 	put(r, in, "error", e);
 	return r->oom ? -1 : 0;
@@ -576,7 +596,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 	ok = ok && cJSON_AddStringToObject(o, "name", wa_policy_name(p));
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "aliases"));
 	for (size_t i = 0; ok && i < wa_policy_alias_count(p); i++)
-		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_alias(p, i)));
+		ok = cJSON_AddItemToArray(arr, jstr(wa_policy_alias(p, i)));
 	ok = ok && cJSON_AddStringToObject(o, "family", wa_family_name(wa_policy_family(p)));
 	ok = ok && cJSON_AddNumberToObject(o, "priority", wa_policy_priority(p));
 	ok = ok &&
@@ -584,7 +604,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 	ok = ok && cJSON_AddStringToObject(o, "libc_version", ver);
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "arches"));
 	for (size_t a = 0; ok && a < wa_policy_arch_count(p); a++)
-		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_arch(p, a)));
+		ok = cJSON_AddItemToArray(arr, jstr(wa_policy_arch(p, a)));
 	ok = ok && (max = cJSON_AddObjectToObject(o, "max"));
 	for (size_t a = 0; ok && a < wa_policy_arch_count(p); a++) {
 		const char *arch = wa_policy_arch(p, a);
@@ -609,12 +629,12 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 		ok = (arr = cJSON_AddArrayToObject(x, arch)) != NULL;
 		for (size_t i = 0; ok && i < wa_policy_non_numeric_count(p, arch); i++)
 			ok = cJSON_AddItemToArray(arr,
-						  cJSON_CreateString(
+						  jstr(
 							  wa_policy_non_numeric_at(p, arch, i)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "whitelist"));
 	for (size_t i = 0; ok && i < wa_policy_whitelist_count(p); i++)
-		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(wa_policy_whitelist_at(p, i)));
+		ok = cJSON_AddItemToArray(arr, jstr(wa_policy_whitelist_at(p, i)));
 	ok = ok && (x = cJSON_AddObjectToObject(o, "blacklist"));
 	for (size_t i = 0; ok && i < wa_policy_blacklist_count(p); i++) {
 		size_t ns;
@@ -622,7 +642,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 		ok = (arr = cJSON_AddArrayToObject(x, lib)) != NULL;
 		for (size_t j = 0; ok && j < ns; j++)
 			ok = cJSON_AddItemToArray(arr,
-						  cJSON_CreateString(
+						  jstr(
 							  wa_policy_blacklist_symbol(p, i, j)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "exceptions"));

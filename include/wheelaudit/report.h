@@ -36,6 +36,9 @@ int wa_report_plan_text(FILE *out, const struct wa_repair *rep, const struct wa_
  */
 int wa_report_error_line(FILE *out, const char *path, const struct wa_error *err);
 
+/* Writes s with the bytes a terminal would act on escaped (text.h). */
+int wa_report_escaped(FILE *out, const char *s);
+
 /* A JSON document collecting the results of several wheels. */
 struct wa_json_report;
 

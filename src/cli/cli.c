@@ -14,11 +14,30 @@
 
 /* ===== messages ===== */
 
+/*
+ * Every message goes through here: formatted, then escaped, because the
+ * names and messages it carries come from wheels (text.h): no control byte
+ * or ANSI escape of theirs reaches the terminal.
+ */
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
+	char text[8192];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
 	fprintf(stderr, "wheelaudit: %s", kind);
-	vfprintf(stderr, fmt, ap);
+	wa_report_escaped(stderr, text);
 	fputc('\n', stderr);
+}
+
+static void message(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void message(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(kind, fmt, ap);
+	va_end(ap);
 }
 
 int cli_error(const char *fmt, ...)
@@ -41,11 +60,10 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	if (!command)
 		command = current_command;
 
-	fputs("wheelaudit: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("error: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see 'wheelaudit %s%s--help')\n", command ? command : "",
+	fprintf(stderr, "(see 'wheelaudit %s%s--help')\n", command ? command : "",
 		command ? " " : "");
 	return WA_EXIT_USAGE;
 }
@@ -56,6 +74,15 @@ void cli_warning(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
 	va_end(ap);
 }
 
@@ -72,10 +99,8 @@ void cli_info(const struct cli_ctx *ctx, int level, const char *fmt, ...)
 
 void cli_print_error(const char *wheel, const struct wa_error *err)
 {
-	fprintf(stderr, "wheelaudit: error: %s: ", wheel);
-	if (err->member[0])
-		fprintf(stderr, "%s: ", err->member);
-	fprintf(stderr, "%s\n", err->message[0] ? err->message : wa_error_default_text(err->code));
+	message("error: ", "%s: %s%s%s", wheel, err->member, err->member[0] ? ": " : "",
+		err->message[0] ? err->message : wa_error_default_text(err->code));
 }
 
 int cli_oom(void)

@@ -114,6 +114,9 @@ void cli_print_error(const char *wheel, const struct wa_error *err);
 /* "wheelaudit: warning: <message>". */
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "wheelaudit: <message>". */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* "wheelaudit: <message>" when the verbosity is at least level. */
 void cli_info(const struct cli_ctx *ctx, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -182,8 +182,8 @@ static int report_rejection(const struct repair_args *args, const struct wa_repa
 		return wa_json_report_add_audit(rejected, rep->audit) ? WA_EXIT_INTERNAL : 0;
 	if (wa_report_text(stderr, rep->audit, &args->common.text))
 		return WA_EXIT_INTERNAL;
-	fprintf(stderr, "wheelaudit: error: %s: rejected: %s\n", rep->audit->wheel,
-		rep->plan->reason ? rep->plan->reason : wa_outcome_name(rep->outcome));
+	cli_error("%s: rejected: %s", rep->audit->wheel,
+		  rep->plan->reason ? rep->plan->reason : wa_outcome_name(rep->outcome));
 	return 0;
 }
 
@@ -191,11 +191,11 @@ static void verbose_summary(const char *path, const struct wa_repair *rep)
 {
 	const struct wa_graft_plan *g = rep->plan->graft;
 
-	fprintf(stderr, "wheelaudit: %s -> %s (%zu members copied, %zu rewritten)\n", path,
-		rep->output, rep->stats.copied, rep->stats.rewritten);
+	cli_note("%s -> %s (%zu members copied, %zu rewritten)", path, rep->output,
+		 rep->stats.copied, rep->stats.rewritten);
 	for (size_t i = 0; g && i < g->n_libs; i++)
-		fprintf(stderr, "wheelaudit: %s: grafted %s from %s as %s\n", path,
-			g->libs[i]->needed, g->libs[i]->file.display, g->libs[i]->member);
+		cli_note("%s: grafted %s from %s as %s", path, g->libs[i]->needed,
+			 g->libs[i]->file.display, g->libs[i]->member);
 }
 
 static int repair_one(const struct repair_args *args, const char *path, struct wa_json_report *json,
