@@ -31,6 +31,8 @@
 #include "wheelaudit/path.h"
 #include "wheelaudit/resolve.h"
 #include "wheelaudit/strmap.h"
+#include "wheelaudit/wheel.h"
+
 
 struct plan_state {
 	struct wa_graft_plan *plan;
@@ -264,6 +266,15 @@ static int take_host(struct plan_state *s, const struct wa_load_node *node, cons
 	l->member = l->new_name ? wa_arena_printf(&s->plan->arena, "%s/%s", s->plan->libs_dir,
 						  l->new_name)
 				: NULL;
+	/* the copy's name must pass the rules every member name passes, or the
+	 * output would be a wheel wheelaudit itself refuses */
+	if (l->member && (why = wa_member_name_problem(l->member)) != NULL) {
+		char reason[600];
+
+		snprintf(reason, sizeof(reason), "its member name would be %s", why);
+		add_missing(s, name, who, reason);
+		return 0;
+	}
 	if (s->oom || !l->member || wa_ptrvec_push(&s->plan->arena, &s->libs, l) ||
 	    wa_strmap_put(&s->plan->arena, &s->by_name, l->needed, l) ||
 	    wa_strmap_put(&s->plan->arena, &s->by_ident, pstr(s, node->ident), l))

@@ -430,6 +430,14 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	int rc = libs_dir ? wa_ld_config_load(&cfg, &s->opt->ld, err)
 			  : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 
+	if (!rc && wa_member_name_problem(libs_dir)) {
+		wa_ld_config_free(cfg);
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       wa_arena_printf(&s->p->arena, "the libraries' directory '%s' cannot be a member "
+						     "name: %s",
+				       libs_dir, wa_member_name_problem(libs_dir)));
+		return 0;
+	}
 	if (!rc)
 		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir, err);
 	wa_ld_config_free(cfg);

@@ -15,6 +15,8 @@
 #include "wheelaudit/arena.h"
 #include "wheelaudit/elf.h"
 #include "wheelaudit/hash.h"
+#include "wheelaudit/text.h"
+
 #include "wheelaudit/zip.h"
 #include "wheelaudit/buf.h"
 
@@ -72,12 +74,22 @@ void wa_limits_default(struct wa_limits *l)
 
 /* ===== member names ===== */
 
-static const char *unsafe_reason(const char *name)
+const char *wa_member_name_problem(const char *name)
 {
 	const char *p;
+	size_t component = 0;
 
 	if (!*name)
 		return "empty member name";
+	if (strlen(name) > WA_MEMBER_NAME_MAX)
+		return "longer than 4096 bytes";
+	if (!wa_utf8_valid(name, strlen(name)))
+		return "not valid UTF-8 (RECORD lists names as UTF-8)";
+	for (p = name; *p; p++) {
+		component = *p == '/' ? 0 : component + 1;
+		if (component > 255)
+			return "a path component longer than 255 bytes";
+	}
 	if (name[0] == '/')
 		return "absolute path";
 	for (p = name; *p; p++) {
@@ -223,7 +235,7 @@ static int load_members(struct wa_wheel *w, struct wa_zip *z, struct wa_error *e
 		if (!m->name)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		why = strlen(m->name) != e.name_len ? "control character in the name"
-						    : unsafe_reason(m->name);
+						    : wa_member_name_problem(m->name);
 		if (why)
 			return wa_error_set(err, WA_EUNSAFE, m->name, "unsafe member name: %s",
 					    why);

@@ -43,6 +43,19 @@ struct wa_member {
 
 struct wa_wheel;
 
+/* The longest member name accepted, in bytes. */
+#define WA_MEMBER_NAME_MAX 4096
+
+/*
+ * Why name cannot be a member of a wheel - read or written - or NULL when
+ * it can: empty, absolute, a drive letter, a '..' component, a backslash
+ * or control byte, not valid UTF-8, over WA_MEMBER_NAME_MAX bytes or with a
+ * component over 255.  The same rules judge input names and the names
+ * repair makes (grafted libraries, moved programs).
+ */
+const char *wa_member_name_problem(const char *name);
+
+
 /*
  * Opens a wheel read-only and checks its structure: member names (no
  * absolute paths, no '..', no backslashes or control characters, no
