@@ -787,8 +787,12 @@ BE_CLANG = ["powerpc-linux-gnu", "powerpc64-linux-gnu"]
 def cross_big_endian(_):
     tcs = []
     for t in BE_GCC:
-        if shutil.which(t + "-gcc"):
-            tcs.append(Toolchain(t, [shutil.which(t + "-gcc")]))
+        cc = shutil.which(t + "-gcc")
+        # a cross compiler without its libc development files cannot link
+        # shared objects (crti.o); clang and lld below need none
+        crti = casekit.run([cc, "-print-file-name=crti.o"]).stdout.strip() if cc else ""
+        if cc and os.path.isabs(crti):
+            tcs.append(Toolchain(t, [cc]))
     if not tcs:
         if not (shutil.which("clang") and shutil.which("ld.lld")):
             raise Skip("no big-endian cross compiler, and no clang + ld.lld")
