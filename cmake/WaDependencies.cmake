@@ -28,6 +28,10 @@ option(WA_STATIC "Link wheelaudit fully statically (glibc, static-pie)" OFF)
 set(WA_DEPENDENCIES "")
 
 if(WA_STATIC)
+  if(WA_SANITIZE)
+    message(FATAL_ERROR "WA_STATIC and WA_SANITIZE exclude each other (the "
+      "sanitizer runtimes are shared libraries)")
+  endif()
   if(NOT CMAKE_LIBRARY_ARCHITECTURE)
     message(FATAL_ERROR "WA_STATIC needs the target's Debian multiarch triplet "
       "(CMAKE_LIBRARY_ARCHITECTURE); set it in the toolchain file")
