@@ -36,7 +36,8 @@ if(WA_STATIC)
     message(FATAL_ERROR "WA_STATIC needs the target's Debian multiarch triplet "
       "(CMAKE_LIBRARY_ARCHITECTURE); set it in the toolchain file")
   endif()
-  set(WA_MULTIARCH_LIBDIR /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
+  # (under CMAKE_SYSROOT when the toolchain uses one)
+  set(WA_MULTIARCH_LIBDIR ${CMAKE_SYSROOT}/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
   include(${CMAKE_CURRENT_LIST_DIR}/WaDebianSource.cmake)
 endif()
 

@@ -14,6 +14,14 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR ${WA_CROSS_PROCESSOR})
 set(CMAKE_C_COMPILER ${WA_CROSS_GCC}-gcc)
 set(CMAKE_LIBRARY_ARCHITECTURE ${WA_CROSS_MULTIARCH})
+# Where the target's packages cannot be installed through multiarch (their
+# versions differ from the host's: Multi-Arch: same packages must match),
+# WA_CROSS_SYSROOT in the environment names a directory holding them
+# unpacked (dpkg-deb -x), which .ci/static-all-arches prepares; the preset
+# sets the variable, so every step (and ExternalProject) sees the same.
+if(NOT "$ENV{WA_CROSS_SYSROOT}" STREQUAL "")
+  set(CMAKE_SYSROOT $ENV{WA_CROSS_SYSROOT})
+endif()
 find_program(WA_CROSS_EMULATOR ${WA_CROSS_QEMU})
 if(WA_CROSS_EMULATOR)
   set(CMAKE_CROSSCOMPILING_EMULATOR ${WA_CROSS_EMULATOR})
