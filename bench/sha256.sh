@@ -41,4 +41,4 @@ run() {
 build libcrypto-shared -lcrypto && run libcrypto-shared
 build nettle-shared -DWA_SHA256_NETTLE -lnettle && run nettle-shared
 build nettle-static-pie -DWA_SHA256_NETTLE -static-pie -lnettle && run nettle-static-pie
-grep -m1 -o -w 'sha_ni' /proc/cpuinfo >/dev/null && echo "(CPU has SHA extensions: sha_ni)" || true
+if grep -q -w 'sha_ni' /proc/cpuinfo; then echo "(CPU has SHA extensions: sha_ni)"; fi
