@@ -25,8 +25,10 @@ the target must have.
                          configuration, loader cache or shared object
   chroot_*               the binary copied alone into an empty directory
                          with a fixture wheel, run under chroot(8) (root
-                         only; skipped elsewhere); a cross build copies a
-                         static qemu-user in with it when one is installed
+                         only; skipped elsewhere); a cross build copies the
+                         emulator in with it (qemu-<arch>-static, or
+                         qemu-<arch> with the host libraries it needs: host
+                         files only, none of the target's architecture)
 Exit 0 = pass, 1 = fail, 77 = skipped.
 """
 import os
@@ -237,6 +239,28 @@ def strace_policies_and_help_open_nothing(_):
         check_paths(calls, [])
 
 
+def copy_emulator(root):
+    """Copies the emulator into root: qemu-<arch>-static alone when it is
+    installed, else the ordinary (dynamic) qemu-user with the host's
+    libraries ldd lists for it.  Either way every file copied is a host
+    ELF file, none of the target's architecture.  Returns its path in root."""
+    qemu = shutil.which(opt("emulator").split()[0])
+    check(qemu, "the emulator %s is not installed" % opt("emulator"))
+    static_qemu = shutil.which(os.path.basename(qemu) + "-static")
+    if static_qemu:
+        shutil.copy2(static_qemu, os.path.join(root, "qemu"))
+        return "/qemu"
+    if not shutil.which("ldd"):
+        raise Skip("ldd is needed to copy the emulator's libraries into the chroot")
+    rc, out, err = run(["ldd", qemu])
+    check(rc == 0, "ldd %s failed" % qemu, out, err)
+    for path in [qemu] + re.findall(r"(/\S+)", out):
+        dest = os.path.join(root, path.lstrip("/"))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy2(os.path.realpath(path), dest)
+    return qemu
+
+
 def chroot_dir():
     if os.geteuid() != 0:
         raise Skip("chroot needs root (the CI runs as root)")
@@ -248,20 +272,21 @@ def chroot_dir():
     shutil.copy(fixture(WHEEL), root)
     os.mkdir(os.path.join(root, "out"))
     argv0 = ["/wheelaudit"]
+    ours = {"/wheelaudit", "/" + WHEEL}
     if not native():
-        # qemu-user-static runs alone; the ordinary qemu-user is itself a
-        # dynamic program and cannot run inside an empty root
-        qemu = os.path.basename(opt("emulator").split()[0])
-        static_qemu = shutil.which(qemu + "-static")
-        if not static_qemu:
-            raise Skip("no %s-static to copy into the chroot (package qemu-user-static); "
-                       "the emulated suites ran the binary outside one" % qemu)
-        shutil.copy2(static_qemu, os.path.join(root, "qemu"))
-        argv0 = ["/qemu", "/wheelaudit"]
-    # nothing but what was copied
-    check(sorted(os.listdir(root)) == sorted(["wheelaudit", WHEEL, "out"] +
-                                             ([] if native() else ["qemu"])),
-          "the chroot holds more than expected: %s" % os.listdir(root))
+        argv0 = [copy_emulator(root), "/wheelaudit"]
+    # nothing but what was copied: the binary, the wheel and, in a cross
+    # build, host files for the emulator (none of the target's machine)
+    target = int(opt("machine"))
+    for base, _dirs, names in os.walk(root):
+        for n in names:
+            path = os.path.join(base, n)
+            rel = "/" + os.path.relpath(path, root)
+            if rel in ours:
+                continue
+            check(not native(), "the chroot holds %s besides the binary and the wheel" % rel)
+            check(elf_header(path) != target,
+                  "the chroot holds %s, a file of the target's architecture" % rel)
     return root, argv0
 
 
