@@ -1,6 +1,52 @@
 /* SPDX-License-Identifier: MIT */
-/* SHA-256 through libcrypto's EVP interface, and RECORD's digest encoding. */
+/* SHA-256 and RECORD's digest encoding.
+ *
+ * The SHA-256 provider is chosen at build time (WA_SHA256 in CMake):
+ * libcrypto's EVP interface by default, or Nettle (WA_SHA256_NETTLE), which
+ * the static build takes because Debian's libcrypto.a drags dlopen() and
+ * the NSS resolver into any binary that calls EVP_Digest*, while
+ * libnettle.a needs nothing but memory functions.  Both use the CPU's
+ * SHA instructions where there are some (docs/building.md has the figures).
+ * The context lives on the heap either way, so struct wa_sha256 stays one
+ * pointer whatever the provider. */
 #include "wheelaudit/hash.h"
+
+#ifdef WA_SHA256_NETTLE
+
+#include <nettle/sha2.h>
+#include <stdlib.h>
+
+int wa_sha256_init(struct wa_sha256 *h)
+{
+	struct sha256_ctx *ctx = malloc(sizeof(*ctx));
+
+	h->ctx = ctx;
+	if (!ctx)
+		return -1;
+	sha256_init(ctx);
+	return 0;
+}
+
+void wa_sha256_update(struct wa_sha256 *h, const void *data, size_t len)
+{
+	if (h->ctx && len)
+		sha256_update(h->ctx, len, data);
+}
+
+void wa_sha256_final(struct wa_sha256 *h, uint8_t out[32])
+{
+	if (h->ctx)
+		sha256_digest(h->ctx, SHA256_DIGEST_SIZE, out);
+	wa_sha256_release(h);
+}
+
+void wa_sha256_release(struct wa_sha256 *h)
+{
+	free(h->ctx);
+	h->ctx = NULL;
+}
+
+#else /* libcrypto */
 
 #include <openssl/evp.h>
 
@@ -39,6 +85,8 @@ void wa_sha256_release(struct wa_sha256 *h)
 	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
 }
+
+#endif
 
 void wa_b64url_nopad(const uint8_t *data, size_t len, char *out, size_t outsize)
 {
