@@ -31,12 +31,27 @@
 #define SIGNED WHL("plan_signed-0.1-7-cp311-cp311-linux_x86_64.whl")
 #define GRAFT WHL("plan_graft-0.1-cp311-cp311-linux_x86_64.whl")
 #define PURE WHL("pure_pkg-0.1-py3-none-any.whl")
+#define CLASH WHL("plan_clash-0.1-cp311-cp311-linux_x86_64.whl")
 
 #define G_MOD "plan_graft/_mod.cpython-311-x86_64-linux-gnu.so"
 #define G_INNER "plan_graft/sub/_inner.cpython-311-x86_64-linux-gnu.so"
 #define G_PLAIN "plan_graft/_plain.cpython-311-x86_64-linux-gnu.so"
 #define G_TOOL "plan_graft-0.1.data/scripts/pg-tool"
 #define GEN "Generator: wheelaudit " WA_PROJECT_VERSION
+
+/*
+ * A test of a known bug in the library: skipped, naming the bug, unless
+ * WA_RUN_KNOWN_BUGS is set in the environment (then it runs, and fails
+ * until the bug is fixed).
+ */
+#define KNOWN_BUG(text)                                                                            \
+	do {                                                                                       \
+		if (!getenv("WA_RUN_KNOWN_BUGS")) {                                                \
+			print_message("known bug, skipped (WA_RUN_KNOWN_BUGS=1 runs it): %s\n",    \
+				      text);                                                       \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
 
 struct state {
 	struct wa_policy_set *policies;
@@ -236,6 +251,29 @@ static void assert_one_rename(const struct wa_elf_edit *e, const char *from, con
 	assert_int_equal(e->n_renames, 1);
 	assert_string_equal(e->renames[0].from, from);
 	assert_string_equal(e->renames[0].to, to);
+}
+
+/* The output's member names (kept input members, then additions) are distinct. */
+static void assert_output_names_distinct(const struct planned *p)
+{
+	size_t n = p->plan->n_members + p->plan->n_additions, k = 0;
+	const char **names = calloc(n + 1, sizeof(*names));
+
+	assert_non_null(names);
+	for (size_t i = 0; i < p->plan->n_members; i++)
+		if (p->plan->members[i].action != WA_PLAN_DROP)
+			names[k++] = wa_wheel_member(p->w, i)->name;
+	for (size_t i = 0; i < p->plan->n_additions; i++)
+		names[k++] = p->plan->additions[i].name;
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				const char *twice = names[i];
+
+				free(names);
+				fail_msg("the output would hold %s twice", twice);
+			}
+	free(names);
 }
 
 /* ---- a compliant wheel ---- */
@@ -698,6 +736,74 @@ static void program_under_data_scripts_is_moved_behind_a_launcher(void **state)
 	planned_free(&p, st);
 }
 
+static void repaired_output_never_holds_two_members_of_one_name(void **state)
+{
+	struct state *st = *state;
+	const char *const wheels[] = {EXAMPLE, SIGNED, GRAFT};
+
+	for (size_t i = 0; i < sizeof(wheels) / sizeof(wheels[0]); i++) {
+		struct wa_repair_options opt;
+		struct planned p;
+
+		options(&opt, st);
+		plan_ok(&p, wheels[i], &opt);
+		assert_int_equal(p.plan->outcome, WA_OUTCOME_REPAIRED);
+		assert_output_names_distinct(&p);
+		planned_free(&p, st);
+	}
+}
+
+/* Two programs named pg-tool, in .data/scripts/a/ and .data/scripts/b/,
+ * both need grafted libraries. */
+static void programs_of_one_name_in_data_scripts_move_to_distinct_paths(void **state)
+{
+	struct state *st = *state;
+	struct wa_repair_options opt;
+	struct planned p;
+
+	KNOWN_BUG("plan.c graft_member() moves every program under .data/scripts/ to "
+		  "<dist>.scripts/<base name>: scripts/a/pg-tool and scripts/b/pg-tool both become "
+		  "plan_clash.scripts/pg-tool, the written wheel holds that member twice and "
+		  "wheelaudit show rejects it (duplicate member name)");
+	options(&opt, st);
+	plan_ok(&p, CLASH, &opt);
+	if (p.plan->outcome == WA_OUTCOME_REPAIRED) {
+		for (size_t i = 0; i < p.plan->n_additions; i++)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(p.plan->additions[i].name, p.plan->additions[j].name) ==
+				    0)
+					fail_msg("two additions named %s (from %s and %s)",
+						 p.plan->additions[i].name,
+						 p.plan->additions[j].source,
+						 p.plan->additions[i].source);
+	}
+	planned_free(&p, st);
+}
+
+static void moved_program_never_takes_the_name_of_an_input_member(void **state)
+{
+	struct state *st = *state;
+	struct wa_repair_options opt;
+	struct planned p;
+
+	KNOWN_BUG("plan.c graft_member() does not check that <dist>.scripts/<name> is free: "
+		  "an input member plan_clash.scripts/pg-tool and the moved program are both "
+		  "written under that name");
+	options(&opt, st);
+	plan_ok(&p, CLASH, &opt);
+	if (p.plan->outcome == WA_OUTCOME_REPAIRED)
+		for (size_t i = 0; i < p.plan->n_additions; i++)
+			for (size_t m = 0; m < wa_wheel_member_count(p.w); m++)
+				if (strcmp(p.plan->additions[i].name,
+					   wa_wheel_member(p.w, m)->name) == 0)
+					fail_msg(
+						"the addition %s (from %s) has the name of an input "
+						"member",
+						p.plan->additions[i].name,
+						p.plan->additions[i].source);
+	planned_free(&p, st);
+}
+
 static void grafting_audits_the_wheel_again_and_keeps_the_first_audit(void **state)
 {
 	struct state *st = *state;
@@ -954,6 +1060,9 @@ int main(void)
 		cmocka_unit_test(
 			members_that_need_a_grafted_library_are_patched_with_renames_and_rpath),
 		cmocka_unit_test(program_under_data_scripts_is_moved_behind_a_launcher),
+		cmocka_unit_test(repaired_output_never_holds_two_members_of_one_name),
+		cmocka_unit_test(programs_of_one_name_in_data_scripts_move_to_distinct_paths),
+		cmocka_unit_test(moved_program_never_takes_the_name_of_an_input_member),
 		cmocka_unit_test(grafting_audits_the_wheel_again_and_keeps_the_first_audit),
 		cmocka_unit_test(grafted_library_with_newer_symbols_lowers_the_tags),
 		cmocka_unit_test(grafted_library_that_misses_the_target_rejects_naming_the_library),
