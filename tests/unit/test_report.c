@@ -272,7 +272,7 @@ static void text_report_starts_with_the_verdict_line_naming_wheel_and_tagset(voi
 
 	wa_report_text(capture_start(&c), ok, NULL);
 	assert_string_equal(first_line(capture_end(&c), line, sizeof(line)),
-			    EXAMPLE_NAME ": manylinux_2_5_x86_64.manylinux1_x86_64");
+			    EXAMPLE_NAME ": manylinux1_x86_64.manylinux_2_5_x86_64");
 	capture_free(&c);
 
 	assert_non_null(bad->reason);
@@ -321,7 +321,7 @@ static void text_report_has_colour_codes_only_when_asked(void **state)
 
 	wa_report_text(capture_start(&c), ok, &color);
 	text = capture_end(&c);
-	assert_contains(text, ": \033[32mmanylinux_2_5_x86_64.manylinux1_x86_64\033[0m\n");
+	assert_contains(text, ": \033[32mmanylinux1_x86_64.manylinux_2_5_x86_64\033[0m\n");
 	capture_free(&c);
 	wa_report_text(capture_start(&c), bad, &color);
 	text = capture_end(&c);
@@ -424,7 +424,7 @@ static void json_show_document_parses_and_has_the_documented_keys(void **state)
 	assert_string_equal(str(w, "outcome"), "compliant");
 	assert_int_equal(num(w, "exit_code"), 0);
 	assert_string_equal(str(item(w, "verdict"), "tagset"),
-			    "manylinux_2_5_x86_64.manylinux1_x86_64");
+			    "manylinux1_x86_64.manylinux_2_5_x86_64");
 	assert_string_equal(str(item(w, "best"), "manylinux"), "manylinux_2_5_x86_64");
 	assert_true(cJSON_IsNull(item(item(w, "best"), "musllinux")));
 	w = cJSON_GetArrayItem(wheels, 1);
