@@ -70,7 +70,7 @@ struct audit_state {
 	/* policies of each family that exist for the wheel's arch, most compatible first */
 	const struct wa_policy **fam[WA_FAMILY_COUNT];
 	size_t n_fam[WA_FAMILY_COUNT];
-	unsigned char **fails;  /* [member][policy index in the set] */
+	unsigned char **fails; /* [member][policy index in the set] */
 	struct wa_strmap external_by_name;
 	struct wa_strmap blacklisted_libs; /* libraries any policy has a blacklist for */
 	/* per member being evaluated: its distinct DT_NEEDED names that have a
@@ -172,7 +172,6 @@ static enum wa_libc soabi_libc(const char *path)
 	wa_ext_suffix_parse(&x, path);
 	return x.libc;
 }
-
 
 static bool is_loader_name(const char *n)
 {
@@ -934,7 +933,6 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 	const char *wheel_cp = wa_cpython_version(wa_wheel_filename(s->wheel)->python);
 	struct wa_ext_suffix x;
 
-
 	if (m->libc == WA_LIBC_NONE && e->n_needed && m->soabi_libc == WA_LIBC_NONE)
 		add_finding(s, WA_FIND_STATIC_LIBC_WITH_DEPS, WA_SEV_WARNING, m->path,
 			    "%s has no libc dependency of its own (libc linked statically?) but "
@@ -944,8 +942,8 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 	wa_ext_suffix_parse(&x, m->path);
 	if (x.kind == WA_EXT_CPYTHON && wheel_cp && strcmp(x.cpython, wheel_cp) != 0)
 		add_finding(s, WA_FIND_SOABI_MISMATCH, WA_SEV_WARNING, m->path,
-			    "%s is built for CPython %s, the wheel is tagged %s", m->path, x.cpython,
-			    wa_wheel_filename(s->wheel)->python);
+			    "%s is built for CPython %s, the wheel is tagged %s", m->path,
+			    x.cpython, wa_wheel_filename(s->wheel)->python);
 	for (size_t i = 0; i < e->n_rpath + e->n_runpath; i++) {
 		const char *dir = i < e->n_rpath ? e->rpath[i] : e->runpath[i - e->n_rpath];
 
@@ -1467,12 +1465,13 @@ static int audit_members(struct audit_state *s, struct wa_error *err)
 		for (size_t i = 0; i < a->n_members; i++)
 			if (!a->members[i].grafted &&
 			    wa_wheel_data_part(s->wheel, a->members[i].path, "purelib"))
-				add_finding(s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING,
-					    a->members[i].path,
-					    "%s is an ELF member installed into purelib: installers may "
-					    "put purelib and platlib in different directories, so repair "
-					    "cannot graft libraries for it",
-					    a->members[i].path);
+				add_finding(
+					s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING,
+					a->members[i].path,
+					"%s is an ELF member installed into purelib: installers may "
+					"put purelib and platlib in different directories, so repair "
+					"cannot graft libraries for it",
+					a->members[i].path);
 		decide_wheel_arch(s);
 		check_platform_kind(s);
 		check_architecture(s);

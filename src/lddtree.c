@@ -243,7 +243,7 @@ static int sniff_elf(const char *path, bool *is_elf, struct wa_error *err)
 	*is_elf = false;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return wa_error_set(err, WA_EIO, NULL, "%s: %s", path, strerror(errno));
+		return wa_error_set(err, WA_EIO, NULL, "%s: %s", path, wa_strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return wa_error_set(err, WA_ENOTWHEEL, NULL, "%s: not a regular file", path);

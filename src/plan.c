@@ -19,6 +19,7 @@
 #include "wheelaudit/buf.h"
 #include "wheelaudit/launcher.h"
 #include "wheelaudit/path.h"
+#include "wheelaudit/strmap.h"
 #include "wheelaudit/zipout.h"
 
 #ifndef WA_VERSION
@@ -92,7 +93,8 @@ static int check_record_complete(struct wa_wheel *w, struct wa_error *err)
 		const struct wa_member *m = wa_wheel_member(w, i);
 		const char *algo;
 
-		if (m->is_dir || i == wa_wheel_record_member(w) || wa_wheel_is_signature(w, m->name))
+		if (m->is_dir || i == wa_wheel_record_member(w) ||
+		    wa_wheel_is_signature(w, m->name))
 			continue;
 		if (!m->in_record)
 			return wa_error_set(err, WA_ERECORD, m->name,
@@ -433,13 +435,15 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	if (!rc && wa_member_name_problem(libs_dir)) {
 		wa_ld_config_free(cfg);
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       wa_arena_printf(&s->p->arena, "the libraries' directory '%s' cannot be a member "
-						     "name: %s",
+		       wa_arena_printf(&s->p->arena,
+				       "the libraries' directory '%s' cannot be a member "
+				       "name: %s",
 				       libs_dir, wa_member_name_problem(libs_dir)));
 		return 0;
 	}
 	if (!rc)
-		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir, err);
+		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir,
+					 err);
 	wa_ld_config_free(cfg);
 	if (rc)
 		return rc;
@@ -471,8 +475,7 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	return 0;
 }
 
-static struct wa_plan_addition *new_addition(struct plan_state *s, const char *name,
-					     unsigned mode)
+static struct wa_plan_addition *new_addition(struct plan_state *s, const char *name, unsigned mode)
 {
 	struct wa_plan_addition *add = wa_arena_alloc(&s->p->arena, sizeof(*add));
 
@@ -490,12 +493,12 @@ static struct wa_plan_addition *new_addition(struct plan_state *s, const char *n
  * under .data/scripts/ (installed into bin/, out of $ORIGIN's reach of the
  * packages), its move to <dist>.scripts/ behind a launcher.
  */
-static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
-			struct wa_error *err)
+static int graft_member(struct plan_state *s, const struct wa_audit_member *m, struct wa_error *err)
 {
 	const char *dist = wa_wheel_filename(s->w)->distribution;
-	const char *under_scripts = wa_wheel_data_part(s->w, m->path, "scripts");
-	const char *script = under_scripts ? wa_path_base(under_scripts) : NULL;
+	/* the program's path under scripts/: two programs of one base name in
+	 * different directories stay apart */
+	const char *script = wa_wheel_data_part(s->w, m->path, "scripts");
 	const char *installed = wa_wheel_installed_path(s->w, m->path, NULL);
 	struct wa_plan_member *pm = &s->p->members[m->wheel_index];
 	struct wa_plan_addition *add;
@@ -512,12 +515,13 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 			       : (wa_wheel_data_part(s->w, m->path, "data") ||
 				  wa_wheel_data_part(s->w, m->path, "headers")))) {
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       wa_arena_printf(&s->p->arena,
-				       "%s needs grafted libraries but is installed into %s, and "
-				       "the grafted libraries into %s (the wheel's root): installers "
-				       "may put them in different directories, so no RPATH can reach "
-				       "them",
-				       m->path, scheme ? scheme : "the data directory", root));
+		       wa_arena_printf(
+			       &s->p->arena,
+			       "%s needs grafted libraries but is installed into %s, and "
+			       "the grafted libraries into %s (the wheel's root): installers "
+			       "may put them in different directories, so no RPATH can reach "
+			       "them",
+			       m->path, scheme ? scheme : "the data directory", root));
 		return 0;
 	}
 
@@ -525,11 +529,14 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 		dir = wa_arena_printf(&s->p->arena, "%s.scripts", dist);
 		if (!dir)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		rc = wa_graft_member_edit(s->p->graft, installed, dir, m->elf, &s->p->arena,
+		const char *moved = wa_arena_printf(&s->p->arena, "%s/%s", dir, script);
+		const char *moved_dir = moved ? wa_path_dir(&s->p->arena, moved) : NULL;
+
+		if (!moved_dir)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		rc = wa_graft_member_edit(s->p->graft, installed, moved_dir, m->elf, &s->p->arena,
 					  &pm->edit, err);
-		add = rc ? NULL
-			 : new_addition(s, wa_arena_printf(&s->p->arena, "%s/%s", dir, script),
-					0755);
+		add = rc ? NULL : new_addition(s, moved, 0755);
 		if (rc || !add)
 			return rc ? rc : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		add->member = m->wheel_index;
@@ -538,11 +545,12 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 		memset(&pm->edit, 0, sizeof(pm->edit));
 		pm->action = WA_PLAN_LAUNCHER;
 		pm->text = wa_launcher_text(&s->p->arena, dir, script, &pm->text_len);
-		add_note(s, wa_arena_printf(&s->p->arena,
-					    "moved %s to %s/%s (it needs grafted libraries; $ORIGIN "
-					    "cannot reach them from bin/) and left a launcher in its "
-					    "place",
-					    m->path, dir, script));
+		add_note(s,
+			 wa_arena_printf(&s->p->arena,
+					 "moved %s to %s/%s (it needs grafted libraries; $ORIGIN "
+					 "cannot reach them from bin/) and left a launcher in its "
+					 "place",
+					 m->path, dir, script));
 		return pm->text ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	dir = wa_path_dir(&s->p->arena, installed);
@@ -580,6 +588,40 @@ static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 	return rc;
 }
 
+/*
+ * Every name in the output is unique: an addition (a grafted library, a
+ * moved program) may not take the name of a member the output keeps, nor
+ * of another addition.  A wheel that already holds <dist>.scripts/tool
+ * next to a program tool that must move there cannot be repaired as is.
+ */
+static int check_output_names(struct plan_state *s, struct wa_error *err)
+{
+	struct wa_strmap names = {0};
+	struct wa_arena a = {0};
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < s->p->n_members; i++)
+		if (s->p->members[i].action != WA_PLAN_DROP &&
+		    wa_strmap_put(&a, &names, wa_wheel_member(s->w, i)->name, &names))
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; !rc && i < s->additions.len; i++) {
+		const struct wa_plan_addition *add = s->additions.items[i];
+
+		if (wa_strmap_get(&names, add->name)) {
+			reject(s, WA_OUTCOME_NEEDS_GRAFT,
+			       wa_arena_printf(&s->p->arena,
+					       "cannot graft: %s (from %s) would take the name of "
+					       "another member of the output",
+					       add->name, add->source ? add->source : "?"));
+			break;
+		}
+		if (wa_strmap_put(&a, &names, add->name, &names))
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	wa_arena_release(&a);
+	return rc;
+}
+
 /* ===== putting it together ===== */
 
 /* The time of every rewritten member: SOURCE_DATE_EPOCH, or else the input's
@@ -604,7 +646,8 @@ static int plan_copy_of_pure(struct plan_state *s)
 	struct wa_repair_plan *p = s->p;
 
 	if (!s->opt->audit.allow_pure) {
-		reject(s, WA_OUTCOME_PURE, "pure wheel: nothing to repair (--allow-pure copies it)");
+		reject(s, WA_OUTCOME_PURE,
+		       "pure wheel: nothing to repair (--allow-pure copies it)");
 		return 0;
 	}
 	p->outcome = WA_OUTCOME_COPIED;
@@ -626,7 +669,8 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		if (rc || p->outcome == WA_OUTCOME_REJECTED)
 			return rc;
 	} else if (s->audit->outcome != WA_OUTCOME_COMPLIANT) {
-		reject(s, s->audit->outcome, s->audit->reason ? s->audit->reason : "no policy is met");
+		reject(s, s->audit->outcome,
+		       s->audit->reason ? s->audit->reason : "no policy is met");
 		return 0;
 	}
 	decide_tags(s);
@@ -649,6 +693,8 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		}
 	p->members[wa_wheel_record_member(w)].action = WA_PLAN_RECORD;
 	rc = p->graft ? plan_graft_edits(s, err) : 0;
+	if (!rc && p->outcome != WA_OUTCOME_REJECTED)
+		rc = check_output_names(s, err);
 	if (rc || p->outcome == WA_OUTCOME_REJECTED) {
 		p->output = NULL;
 		return rc;

@@ -1241,7 +1241,8 @@ static int read_file(const char *path, char **out, size_t *len, struct wa_error 
 
 	*out = NULL;
 	if (!(f = fopen(path, "rb"))) {
-		rc = wa_error_set(err, WA_EIO, NULL, "%s: cannot open: %s", path, strerror(errno));
+		rc = wa_error_set(err, WA_EIO, NULL, "%s: cannot open: %s", path,
+				  wa_strerror(errno));
 		if (err)
 			err->sys_errno = errno;
 		goto out;
@@ -1299,7 +1300,7 @@ int wa_policy_set_load_dir(struct wa_policy_set **out, const char *dir, struct w
 	if (!(d = opendir(dir))) {
 		int e = errno;
 		rc = wa_error_set(err, e == ENOENT || e == ENOTDIR ? WA_ECONFIG : WA_EIO, NULL,
-				  "%s: cannot open policy directory: %s", dir, strerror(e));
+				  "%s: cannot open policy directory: %s", dir, wa_strerror(e));
 		if (err)
 			err->sys_errno = e;
 		goto out;

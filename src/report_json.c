@@ -136,9 +136,9 @@ static cJSON *elf_object(struct wa_json_report *r, const struct wa_audit_member 
 	put(r, o, "description", jstr(m->arch.description));
 	put(r, o, "type",
 	    jstr(e->type == ET_DYN    ? "DYN"
-			       : e->type == ET_EXEC ? "EXEC"
-			       : e->type == ET_REL  ? "REL"
-						    : "OTHER"));
+		 : e->type == ET_EXEC ? "EXEC"
+		 : e->type == ET_REL  ? "REL"
+				      : "OTHER"));
 	put(r, o, "interp", str_or_null(e->interp));
 	put(r, o, "soname", str_or_null(e->soname));
 	put(r, o, "needed", string_array(r, e->needed, e->n_needed));
@@ -628,9 +628,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 			continue;
 		ok = (arr = cJSON_AddArrayToObject(x, arch)) != NULL;
 		for (size_t i = 0; ok && i < wa_policy_non_numeric_count(p, arch); i++)
-			ok = cJSON_AddItemToArray(arr,
-						  jstr(
-							  wa_policy_non_numeric_at(p, arch, i)));
+			ok = cJSON_AddItemToArray(arr, jstr(wa_policy_non_numeric_at(p, arch, i)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "whitelist"));
 	for (size_t i = 0; ok && i < wa_policy_whitelist_count(p); i++)
@@ -641,9 +639,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 		const char *lib = wa_policy_blacklist_at(p, i, &ns);
 		ok = (arr = cJSON_AddArrayToObject(x, lib)) != NULL;
 		for (size_t j = 0; ok && j < ns; j++)
-			ok = cJSON_AddItemToArray(arr,
-						  jstr(
-							  wa_policy_blacklist_symbol(p, i, j)));
+			ok = cJSON_AddItemToArray(arr, jstr(wa_policy_blacklist_symbol(p, i, j)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "exceptions"));
 	for (size_t i = 0; ok && i < wa_policy_exception_count(p); i++) {

@@ -161,7 +161,8 @@ static void print_symbols(struct out *o, struct wa_audit *a, bool verbose)
 			fprintf(o->f, "   [%s]\n", S(o, member));
 		}
 		fprintf(o->f, "    %-16s %-30s %-16s %s%s%s%s\n", S(o, r->version),
-			r->symbol ? S(o, r->symbol) : "-", S(o, r->library), r->lowest ? "" : RED(o),
+			r->symbol ? S(o, r->symbol) : "-", S(o, r->library),
+			r->lowest ? "" : RED(o),
 			r->lowest ? S(o, wa_audit_policy_tag(a, r->lowest)) : "none", RESET(o),
 			r->weak ? " (weak)" : "");
 		shown++;
@@ -231,7 +232,8 @@ int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_opti
 		for (size_t i = 0; i < a->n_externals; i++) {
 			fprintf(f, "    %s, needed by", S(&o, a->externals[i]->name));
 			for (size_t k = 0; k < a->externals[i]->n_needed_by; k++)
-				fprintf(f, "%s %s", k ? "," : "", S(&o, a->externals[i]->needed_by[k]));
+				fprintf(f, "%s %s", k ? "," : "",
+					S(&o, a->externals[i]->needed_by[k]));
 			fputc('\n', f);
 		}
 	}
@@ -305,8 +307,7 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 
 /* ===== lddtree ===== */
 
-static void print_nodes(struct out *o, const struct wa_lddtree_node *nodes, size_t n,
-			int indent)
+static void print_nodes(struct out *o, const struct wa_lddtree_node *nodes, size_t n, int indent)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct wa_lddtree_node *node = &nodes[i];

@@ -345,7 +345,7 @@ static int inspect_host(struct wa_resolver *r, struct host_file *h, const char *
 	wa_error_clear(&e);
 	fd = open(h->real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		h->problem = wa_arena_printf(&r->arena, "cannot open: %s", strerror(errno));
+		h->problem = wa_arena_printf(&r->arena, "cannot open: %s", wa_strerror(errno));
 		return h->problem ? 0 : -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
@@ -356,7 +356,7 @@ static int inspect_host(struct wa_resolver *r, struct host_file *h, const char *
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
-		h->problem = wa_arena_printf(&r->arena, "cannot map: %s", strerror(errno));
+		h->problem = wa_arena_printf(&r->arena, "cannot map: %s", wa_strerror(errno));
 		return h->problem ? 0 : -1;
 	}
 	if (!wa_elf_is_elf(map, (size_t)st.st_size))

@@ -71,8 +71,7 @@ static int sink_to_buf(void *ctx, const void *data, size_t len)
 
 /* The content of input member index, decompressed (the second read of a
  * member that is patched: the scan did not keep it). */
-static int read_member(struct write_state *s, size_t index, struct bytes *out,
-		       struct wa_error *err)
+static int read_member(struct write_state *s, size_t index, struct bytes *out, struct wa_error *err)
 {
 	const struct wa_member *m = wa_wheel_member(s->w, index);
 	struct wa_buf b = {0};
@@ -103,7 +102,7 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 		if (fd >= 0)
 			close(fd);
 		return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s", f->path,
-				    strerror(e));
+				    wa_strerror(e));
 	}
 	if ((uint64_t)st.st_dev != f->dev || (uint64_t)st.st_ino != f->ino ||
 	    (uint64_t)st.st_size != f->size || (int64_t)st.st_mtim.tv_sec != f->mtime_sec ||
@@ -128,7 +127,7 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 			free(data);
 			close(fd);
 			return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s",
-					    f->path, e ? strerror(e) : "it got shorter");
+					    f->path, e ? wa_strerror(e) : "it got shorter");
 		}
 		done += (size_t)n;
 	}
@@ -240,8 +239,7 @@ static void csv_path(struct wa_buf *t, const char *path)
 	wa_buf_str(t, "\"");
 }
 
-static void record_line(struct wa_buf *t, const char *path, const struct digest *d,
-			const char *eol)
+static void record_line(struct wa_buf *t, const char *path, const struct digest *d, const char *eol)
 {
 	csv_path(t, path);
 	if (d) {
@@ -331,8 +329,8 @@ static int make_dirs(const char *dir, struct wa_error *err)
 		if (*p && mkdir(p, 0777) != 0 && errno != EEXIST) {
 			int e = errno;
 
-			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s", p,
-					  strerror(e));
+			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s",
+					  p, wa_strerror(e));
 			if (err)
 				err->sys_errno = e;
 			break;
@@ -398,7 +396,6 @@ static int write_members(struct write_state *s, struct wa_error *err)
 	bool added = false, deferred = record_waits(s);
 	int rc = hash_texts_ahead(s, err);
 
-
 	for (size_t i = 0; !rc && i < p->n_members; i++) {
 		const struct wa_plan_member *m = &p->members[i];
 
@@ -415,7 +412,9 @@ static int write_members(struct write_state *s, struct wa_error *err)
 			s->stats->copied++;
 			break;
 		case WA_PLAN_DROP: break;
-		case WA_PLAN_WHEEL: rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err); break;
+		case WA_PLAN_WHEEL:
+			rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err);
+			break;
 		case WA_PLAN_RECORD: rc = deferred ? 0 : add_record(s, err); break;
 		case WA_PLAN_PATCH: rc = add_patched(s, i, err); break;
 		case WA_PLAN_LAUNCHER: rc = add_rewritten(s, i, m->text, m->text_len, err); break;

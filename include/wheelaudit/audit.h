@@ -70,7 +70,7 @@ enum wa_finding_kind {
 #define XX(name, text) WA_FIND_##name,
 	WA_FINDING_MAP(XX)
 #undef XX
-	WA_FINDING_COUNT
+		WA_FINDING_COUNT
 };
 const char *wa_finding_kind_name(enum wa_finding_kind k);
 

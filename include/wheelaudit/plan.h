@@ -60,12 +60,12 @@ struct wa_plan_member {
 
 /* A member the output gains: a grafted library, or a moved program. */
 struct wa_plan_addition {
-	const char *name;                  /* its path in the output */
-	const struct wa_host_file *file;   /* a host library, or NULL ... */
-	size_t member;                     /* ... the input member whose bytes it takes */
-	const char *source;                /* the host file's or the input member's name */
-	struct wa_elf_edit edit;           /* applied to the bytes */
-	unsigned mode;                     /* Unix permission bits */
+	const char *name;                /* its path in the output */
+	const struct wa_host_file *file; /* a host library, or NULL ... */
+	size_t member;                   /* ... the input member whose bytes it takes */
+	const char *source;              /* the host file's or the input member's name */
+	struct wa_elf_edit edit;         /* applied to the bytes */
+	unsigned mode;                   /* Unix permission bits */
 };
 
 struct wa_repair_plan {
@@ -76,17 +76,17 @@ struct wa_repair_plan {
 	const char *output;      /* the output path, or NULL when rejected */
 	const char **tags;       /* platform tags of the output (empty for a copy), sorted */
 	size_t n_tags;
-	const char *tagset;      /* joined with '.' (a copy: the input's own) */
-	const char **notes;      /* remarks about the output (dropped signatures, ...) */
+	const char *tagset; /* joined with '.' (a copy: the input's own) */
+	const char **notes; /* remarks about the output (dropped signatures, ...) */
 	size_t n_notes;
 	struct wa_plan_member *members; /* one per input member, in input order */
 	size_t n_members;
 	struct wa_plan_addition *additions; /* written before the first .dist-info member */
 	size_t n_additions;
-	const char *wheel_text;  /* the new WHEEL */
+	const char *wheel_text; /* the new WHEEL */
 	size_t wheel_len;
-	uint16_t dos_time, dos_date; /* of every rewritten or added member */
-	struct wa_graft_plan *graft; /* owned, or NULL when nothing is grafted */
+	uint16_t dos_time, dos_date;  /* of every rewritten or added member */
+	struct wa_graft_plan *graft;  /* owned, or NULL when nothing is grafted */
 	struct wa_audit *first_audit; /* owned: the audit before grafting, when grafted */
 };
 

@@ -259,7 +259,7 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 	args->repair.n_protect = (size_t)argc;
 	if (args->common.json && (wa_json_report_new(&json, "wheelaudit " WA_VERSION) ||
 				  wa_json_report_new(&rejected, "wheelaudit " WA_VERSION))) {
-		exit_code = cli_oom();
+		rc = cli_oom();
 		goto out;
 	}
 	for (int i = 0; i < argc; i++)

@@ -31,6 +31,7 @@
 #define SIGNED WHL("plan_signed-0.1-7-cp311-cp311-linux_x86_64.whl")
 #define GRAFT WHL("plan_graft-0.1-cp311-cp311-linux_x86_64.whl")
 #define PURE WHL("pure_pkg-0.1-py3-none-any.whl")
+#define TAKEN WHL("plan_taken-0.1-cp311-cp311-linux_x86_64.whl")
 #define CLASH WHL("plan_clash-0.1-cp311-cp311-linux_x86_64.whl")
 
 #define G_MOD "plan_graft/_mod.cpython-311-x86_64-linux-gnu.so"
@@ -38,20 +39,6 @@
 #define G_PLAIN "plan_graft/_plain.cpython-311-x86_64-linux-gnu.so"
 #define G_TOOL "plan_graft-0.1.data/scripts/pg-tool"
 #define GEN "Generator: wheelaudit " WA_PROJECT_VERSION
-
-/*
- * A test of a known bug in the library: skipped, naming the bug, unless
- * WA_RUN_KNOWN_BUGS is set in the environment (then it runs, and fails
- * until the bug is fixed).
- */
-#define KNOWN_BUG(text)                                                                            \
-	do {                                                                                       \
-		if (!getenv("WA_RUN_KNOWN_BUGS")) {                                                \
-			print_message("known bug, skipped (WA_RUN_KNOWN_BUGS=1 runs it): %s\n",    \
-				      text);                                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
 
 struct state {
 	struct wa_policy_set *policies;
@@ -578,14 +565,18 @@ static void record_that_does_not_list_a_member_is_an_error_naming_it(void **stat
 {
 	struct state *st = *state;
 	struct wa_repair_options opt;
-	struct planned p;
+	struct wa_wheel *w = NULL;
+	struct wa_error err;
 
+	/* Refused when the wheel is opened, before anything is planned: show
+	 * and repair judge a wheel with an unlisted member alike. */
 	options(&opt, st);
-	plan_wheel(&p, WHL("unlisted-0.1-cp311-cp311-linux_x86_64.whl"), &opt);
-	assert_int_equal(p.rc, -WA_ERECORD);
-	assert_null(p.plan);
-	assert_string_equal(p.err.member, "unlisted/extra.py");
-	planned_free(&p, st);
+	wa_error_clear(&err);
+	assert_int_equal(wa_wheel_open(&w, WHL("unlisted-0.1-cp311-cp311-linux_x86_64.whl"),
+				       &opt.audit.limits, &err),
+			 -WA_ERECORD);
+	assert_null(w);
+	assert_string_equal(err.member, "unlisted/extra.py");
 }
 
 /* ---- grafting ---- */
@@ -754,53 +745,40 @@ static void repaired_output_never_holds_two_members_of_one_name(void **state)
 }
 
 /* Two programs named pg-tool, in .data/scripts/a/ and .data/scripts/b/,
- * both need grafted libraries. */
+ * both need grafted libraries: each keeps its path under scripts/. */
 static void programs_of_one_name_in_data_scripts_move_to_distinct_paths(void **state)
 {
 	struct state *st = *state;
 	struct wa_repair_options opt;
 	struct planned p;
+	bool a = false, b = false;
 
-	KNOWN_BUG("plan.c graft_member() moves every program under .data/scripts/ to "
-		  "<dist>.scripts/<base name>: scripts/a/pg-tool and scripts/b/pg-tool both become "
-		  "plan_clash.scripts/pg-tool, the written wheel holds that member twice and "
-		  "wheelaudit show rejects it (duplicate member name)");
 	options(&opt, st);
 	plan_ok(&p, CLASH, &opt);
-	if (p.plan->outcome == WA_OUTCOME_REPAIRED) {
-		for (size_t i = 0; i < p.plan->n_additions; i++)
-			for (size_t j = 0; j < i; j++)
-				if (strcmp(p.plan->additions[i].name, p.plan->additions[j].name) ==
-				    0)
-					fail_msg("two additions named %s (from %s and %s)",
-						 p.plan->additions[i].name,
-						 p.plan->additions[j].source,
-						 p.plan->additions[i].source);
+	assert_int_equal(p.plan->outcome, WA_OUTCOME_REPAIRED);
+	assert_output_names_distinct(&p);
+	for (size_t i = 0; i < p.plan->n_additions; i++) {
+		a |= strcmp(p.plan->additions[i].name, "plan_clash.scripts/a/pg-tool") == 0;
+		b |= strcmp(p.plan->additions[i].name, "plan_clash.scripts/b/pg-tool") == 0;
 	}
+	assert_true(a && b);
 	planned_free(&p, st);
 }
 
+/* The wheel already has plan_taken.scripts/pg-tool, where its program
+ * scripts/pg-tool would move: refused, naming the member. */
 static void moved_program_never_takes_the_name_of_an_input_member(void **state)
 {
 	struct state *st = *state;
 	struct wa_repair_options opt;
 	struct planned p;
 
-	KNOWN_BUG("plan.c graft_member() does not check that <dist>.scripts/<name> is free: "
-		  "an input member plan_clash.scripts/pg-tool and the moved program are both "
-		  "written under that name");
 	options(&opt, st);
-	plan_ok(&p, CLASH, &opt);
-	if (p.plan->outcome == WA_OUTCOME_REPAIRED)
-		for (size_t i = 0; i < p.plan->n_additions; i++)
-			for (size_t m = 0; m < wa_wheel_member_count(p.w); m++)
-				if (strcmp(p.plan->additions[i].name,
-					   wa_wheel_member(p.w, m)->name) == 0)
-					fail_msg(
-						"the addition %s (from %s) has the name of an input "
-						"member",
-						p.plan->additions[i].name,
-						p.plan->additions[i].source);
+	plan_ok(&p, TAKEN, &opt);
+	assert_int_equal(p.plan->outcome, WA_OUTCOME_REJECTED);
+	assert_int_equal(p.plan->cause, WA_OUTCOME_NEEDS_GRAFT);
+	assert_non_null(strstr(p.plan->reason, "plan_taken.scripts/pg-tool"));
+	assert_null(p.plan->output);
 	planned_free(&p, st);
 }
 
