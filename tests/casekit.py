@@ -28,7 +28,7 @@ runs the binary under test.
 Repairs.  Every `wheelaudit repair` goes through repair() (or
 repair_wheels(), which also checks the exit code).  Each wheel such a call
 writes (each path it prints; with --json each `output` of a repaired or
-copied wheel) is checked at once, before the case goes on: `show` with the
+copied wheel; none for a text --dry-run, which prints plans) is checked at once, before the case goes on: `show` with the
 audit options of the call (--plat, or the target from WHEELAUDIT_PLAT /
 AUDITWHEEL_PLAT; --policy-dir; --allow-pure; --disable-isa-check; the
 --max-* limits) must exit 0, and Python's zipfile must list the archive
@@ -224,6 +224,9 @@ def written_wheels(args, result, cwd):
     """The wheels a repair call says it wrote, as paths from here."""
     args = [str(a) for a in args]
     if "--help" in args or "-h" in args:
+        return []
+    if "--dry-run" in args and "--json" not in args:
+        # the text plan ("would write PATH ..."): nothing was written
         return []
     if "--json" in args:
         try:
