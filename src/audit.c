@@ -1311,11 +1311,13 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		if (!s->elf_by_member[i]) {
 			/* an extension module the interpreter cannot load makes the
 			 * wheel broken; a non-ELF lib*.so is often a linker script */
-			if (!wm->is_dir && is_extension_name(wm->name))
+			if (!wm->is_dir && is_extension_name(wm->name)) {
+				a->n_members = k; /* the members taken so far are freed with a */
 				return wa_error_set(err, WA_EBADELF, wm->name,
 						    "an extension module that is %s: the wheel "
 						    "cannot be imported",
 						    wm->size ? "not ELF" : "empty");
+			}
 			if (!wm->is_dir && wm->looks_like_library && !wm->is_elf)
 				add_finding(s, WA_FIND_NOT_ELF_LIBRARY, WA_SEV_WARNING,
 					    astr(s, wm->name),

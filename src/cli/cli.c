@@ -294,7 +294,8 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 	}
 	longs[nl] = (struct option){NULL, 0, NULL, 0};
 	shorts[ns] = '\0';
-	optind = 1;
+	optind =
+		0; /* 0, not 1: glibc then also forgets the "+" of the options before the command */
 	opterr = 0;
 	current_command = cmd->name;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
