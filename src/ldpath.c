@@ -974,8 +974,8 @@ static int search_phases(const struct wa_ld_config *cfg, const struct wa_ld_requ
 		return rc;
 	*why = "runpath";
 	if (obj) {
-		rc = try_raw_list(cfg, req, obj->origin, obj->runpath, obj->n_runpath, needed,
-				  path, err);
+		rc = try_raw_list(cfg, req, obj->origin, obj->runpath, obj->n_runpath, needed, path,
+				  err);
 		if (rc)
 			return rc;
 	}

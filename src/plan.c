@@ -31,6 +31,8 @@ void wa_repair_options_init(struct wa_repair_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	wa_audit_options_init(&opt->audit);
 	opt->wheel_dir = "wheelhouse";
+	opt->lib_sdir = ".libs";
+	opt->zip_level = -1;
 }
 
 const char *wa_plan_action_name(enum wa_plan_action a)
@@ -417,6 +419,32 @@ static const char *graft_rejection_reason(struct plan_state *s, const struct wa_
 }
 
 /*
+ * Why the grafted libraries cannot go to dir (<dist> + --lib-sdir), or
+ * NULL.  The suffix is the user's, but the directory must still be a
+ * member name of the wheel's root that no installer treats specially.
+ */
+static const char *libs_dir_problem(struct plan_state *s, const char *dir)
+{
+	const char *problem = wa_member_name_problem(dir);
+	const char *dist_info = wa_wheel_dist_info(s->w);
+	size_t dl = dist_info ? strlen(dist_info) : 0;
+
+	if (problem)
+		return problem;
+	if (dir[0] == '/' || dir[strlen(dir) - 1] == '/' || strstr(dir, "//"))
+		return "not a relative path of one or more names";
+	for (const char *p = dir; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if ((p[0] == '.' && (p[1] == '/' || !p[1])) ||
+		    (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2])))
+			return "a '.' or '..' component";
+	if (dist_info && strncmp(dir, dist_info, dl - strlen(".dist-info")) == 0 &&
+	    (strncmp(dir + dl - strlen(".dist-info"), ".dist-info", 10) == 0 ||
+	     strncmp(dir + dl - strlen(".dist-info"), ".data", 5) == 0))
+		return "inside the .dist-info or .data directory";
+	return NULL;
+}
+
+/*
  * Plans the grafts and audits the wheel as it will be.  Afterwards
  * s->audit (and *audit) is that second audit, so tags, reports and
  * rejections account for the grafted libraries.
@@ -427,20 +455,27 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	struct wa_ld_config *cfg = NULL;
 	struct wa_audit_graft *grafts = NULL;
 	struct wa_audit *second = NULL;
-	const char *libs_dir = wa_arena_printf(&s->p->arena, "%s.libs", wn->distribution);
+	const char *libs_dir = wa_arena_printf(&s->p->arena, "%s%s", wn->distribution,
+					       s->opt->lib_sdir ? s->opt->lib_sdir : ".libs");
+	const char *problem = libs_dir ? libs_dir_problem(s, libs_dir) : NULL;
 	struct wa_graft_plan *g;
-	int rc = libs_dir ? wa_ld_config_load(&cfg, &s->opt->ld, err)
-			  : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	int rc;
 
-	if (!rc && wa_member_name_problem(libs_dir)) {
-		wa_ld_config_free(cfg);
+	if (!libs_dir)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (s->opt->no_patcher) {
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       wa_arena_printf(&s->p->arena,
-				       "the libraries' directory '%s' cannot be a member "
-				       "name: %s",
-				       libs_dir, wa_member_name_problem(libs_dir)));
+		       "grafting needs the ELF patcher, and --patcher none forbids patching");
 		return 0;
 	}
+	if (problem) {
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       wa_arena_printf(&s->p->arena,
+				       "the libraries' directory '%s' cannot hold them: %s",
+				       libs_dir, problem));
+		return 0;
+	}
+	rc = wa_ld_config_load(&cfg, &s->opt->ld, err);
 	if (!rc)
 		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir,
 					 err);
@@ -682,7 +717,19 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		return 0;
 	}
 	p->outcome = WA_OUTCOME_REPAIRED;
-	p->output = output_path(s, output_name(s));
+	if (s->opt->keep_tags) {
+		/* --no-update-tags: the checks above still hold, the name stays */
+		const struct wa_wheel_name *wn = wa_wheel_filename(w);
+
+		s->tags.len = 0;
+		for (size_t i = 0; i < wn->n_platforms; i++)
+			if (wa_ptrvec_push(&p->arena, &s->tags, (void *)wn->platforms[i]))
+				s->oom = true;
+		p->tagset = pstr(s, wn->platform);
+		p->output = output_path(s, wa_path_base(wa_wheel_path(w)));
+	} else {
+		p->output = output_path(s, output_name(s));
+	}
 	for (size_t i = 0; i < wa_wheel_member_count(w); i++)
 		if (wa_wheel_is_signature(w, wa_wheel_member(w, i)->name)) {
 			p->members[i].action = WA_PLAN_DROP;
@@ -699,9 +746,10 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		p->output = NULL;
 		return rc;
 	}
-	rc = build_wheel_file(s, err);
+	rc = s->opt->keep_tags ? 0 : build_wheel_file(s, err);
 	if (!rc)
 		rc = decide_timestamp(s, err);
+	p->zip_level = s->opt->zip_level;
 	return rc;
 }
 
@@ -718,6 +766,7 @@ int wa_plan_build(struct wa_repair_plan **out, struct wa_wheel *w, struct wa_aud
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	p->members = wa_arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->members));
 	p->n_members = n;
+	p->zip_level = -1;
 	rc = p->members ? check_record_complete(w, err)
 			: wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	if (!rc)

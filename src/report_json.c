@@ -269,6 +269,7 @@ static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 		push(r, arr, x);
 	}
 	put(r, w, "external_libraries", arr);
+	put(r, w, "after_graft", cJSON_CreateNull());
 	return w;
 }
 
@@ -278,6 +279,36 @@ int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a)
 
 	if (w)
 		push(r, r->wheels, w);
+	return r->oom ? -1 : 0;
+}
+
+static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *rep);
+static cJSON *missing_array(struct wa_json_report *r, const struct wa_repair *rep);
+
+int wa_json_report_add_audit_preview(struct wa_json_report *r, const struct wa_audit *a,
+				     const struct wa_repair *rep)
+{
+	cJSON *w = audit_object(r, a), *g = rep ? cJSON_CreateObject() : cJSON_CreateNull();
+	const struct wa_repair_plan *p = rep ? rep->plan : NULL;
+	bool possible = rep && rep->outcome == WA_OUTCOME_PLANNED;
+
+	if (!w || !g) {
+		cJSON_Delete(w);
+		cJSON_Delete(g);
+		r->oom = true;
+		return -1;
+	}
+	if (rep) {
+		put(r, g, "possible", cJSON_CreateBool(possible));
+		put(r, g, "tags",
+		    possible ? string_array(r, p->tags, p->n_tags) : cJSON_CreateArray());
+		put(r, g, "tagset", str_or_null(possible ? p->tagset : NULL));
+		put(r, g, "reason", str_or_null(p->reason));
+		put(r, g, "grafted", grafted_array(r, rep));
+		put(r, g, "missing", missing_array(r, rep));
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(w, "after_graft", g);
+	push(r, r->wheels, w);
 	return r->oom ? -1 : 0;
 }
 

@@ -263,7 +263,8 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	struct out o = {f, opt && opt->color, {0}};
 	size_t copied = 0;
 
-	fprintf(f, "%s: would write %s\n", S(&o, rep->audit->wheel), S(&o, p->output));
+	fprintf(f, "%s: %s %s\n", S(&o, rep->audit->wheel),
+		rep->outcome == WA_OUTCOME_PLANNED ? "would write" : "wrote", S(&o, p->output));
 	fprintf(f, "  tags: %s\n", S(&o, p->tagset));
 	for (size_t i = 0; g && i < g->n_libs; i++) {
 		const struct wa_graft_lib *l = g->libs[i];
@@ -301,6 +302,28 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 		}
 	}
 	fprintf(f, "  %zu member%s copied as stored\n", copied, copied == 1 ? "" : "s");
+	wa_arena_release(&o.scratch);
+	return ferror(f) ? -1 : 0;
+}
+
+int wa_report_graft_preview_text(FILE *f, const struct wa_repair *rep,
+				 const struct wa_text_options *opt)
+{
+	const struct wa_repair_plan *p = rep->plan;
+	const struct wa_graft_plan *g = p->graft;
+	struct out o = {f, opt && opt->color, {0}};
+
+	if (rep->outcome == WA_OUTCOME_PLANNED)
+		fprintf(f, "  after grafting: %s\n", S(&o, p->tagset));
+	else
+		fprintf(f, "  after grafting: cannot be repaired: %s\n",
+			S(&o, p->reason ? p->reason : wa_outcome_name(rep->cause)));
+	for (size_t i = 0; g && i < g->n_libs; i++)
+		fprintf(f, "    %s => %s (%s)\n", S(&o, g->libs[i]->needed),
+			S(&o, g->libs[i]->file.display), g->libs[i]->found_by);
+	for (size_t i = 0; g && i < g->n_missing; i++)
+		fprintf(f, "    %s => %s\n", S(&o, g->missing[i].name),
+			g->missing[i].reason ? S(&o, g->missing[i].reason) : "not found");
 	wa_arena_release(&o.scratch);
 	return ferror(f) ? -1 : 0;
 }

@@ -167,7 +167,9 @@ static int add_rewritten(struct write_state *s, size_t index, const void *data, 
 
 	if (rc)
 		return rc;
-	meta.method = raw.method == 0 ? 0 : 8;
+	/* -z: the level asked for (0 stores); else the input's method */
+	meta.method = s->p->zip_level >= 0 ? (s->p->zip_level ? 8 : 0) : raw.method == 0 ? 0 : 8;
+	meta.level = s->p->zip_level;
 	meta.version_made_by = raw.version_made_by;
 	meta.external_attr = raw.external_attr;
 	meta.dos_time = s->p->dos_time;
@@ -183,7 +185,8 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 {
 	const struct wa_plan_addition *add = &s->p->additions[i];
 	struct wa_zipout_meta meta = {
-		.method = 8,
+		.method = s->p->zip_level == 0 ? 0 : 8,
+		.level = s->p->zip_level,
 		.dos_time = s->p->dos_time,
 		.dos_date = s->p->dos_date,
 		.version_made_by = 3 << 8 | 20, /* Unix, zip 2.0 */

@@ -193,8 +193,9 @@ def wheelaudit(*args, env=None, cwd=None, timeout=120, stdout_path=None, binary=
 # Options `show` shares with `repair` that change an audit's outcome.
 SHOW_VALUE_OPTIONS = ("--plat", "--policy-dir", "--max-member-size", "--max-wheel-size",
                       "--max-ratio", "--max-members", "--max-elf-entries", "--max-elf-symbols",
-                      "--max-elf-string")
-SHOW_FLAGS = ("--allow-pure", "--disable-isa-check")
+                      "--max-elf-string", "--exclude")
+SHOW_FLAGS = ("--allow-pure", "--allow-pure-python-wheel", "--disable-isa-check",
+              "--disable-isa-ext-check")
 WRITTEN_OUTCOMES = ("repaired", "copied")
 
 

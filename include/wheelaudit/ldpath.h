@@ -48,9 +48,9 @@ void wa_ld_config_free(struct wa_ld_config *cfg);
  */
 struct wa_ld_object {
 	const struct wa_ld_object *loader; /* or NULL for the first object */
-	const char *origin; /* its host directory for $ORIGIN, or NULL (a wheel member:
-			     * entries using $ORIGIN point inside the wheel and are skipped) */
-	const char *const *rpath;   /* DT_RPATH entries, unexpanded */
+	const char *origin;       /* its host directory for $ORIGIN, or NULL (a wheel member:
+				   * entries using $ORIGIN point inside the wheel and are skipped) */
+	const char *const *rpath; /* DT_RPATH entries, unexpanded */
 	size_t n_rpath;
 	const char *const *runpath; /* DT_RUNPATH entries, unexpanded */
 	size_t n_runpath;

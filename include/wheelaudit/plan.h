@@ -34,6 +34,12 @@ struct wa_repair_options {
 	bool dry_run;                  /* plan and report, write nothing */
 	const char *const *protect;    /* files no output may replace (every input of the run) */
 	size_t n_protect;
+	const char *lib_sdir; /* grafted libraries go to <dist><lib_sdir>/ (".libs") */
+	bool keep_tags;       /* --no-update-tags: the input's name and WHEEL tags */
+	bool no_patcher;      /* --patcher none: a wheel that needs patching is refused */
+	bool strip;           /* strip every ELF member and grafted library */
+	int zip_level;        /* deflate level 0-9 of written members; -1: keep the
+			       * input's method, level 6 */
 };
 
 /* Fills the defaults (audit defaults, wheel_dir "wheelhouse"). */
@@ -86,6 +92,7 @@ struct wa_repair_plan {
 	const char *wheel_text; /* the new WHEEL */
 	size_t wheel_len;
 	uint16_t dos_time, dos_date;  /* of every rewritten or added member */
+	int zip_level;                /* of every rewritten or added member (-1: default) */
 	struct wa_graft_plan *graft;  /* owned, or NULL when nothing is grafted */
 	struct wa_audit *first_audit; /* owned: the audit before grafting, when grafted */
 };
