@@ -427,6 +427,7 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 		 * search path that pointed at the build machine must not survive */
 		if (l->edit.n_renames || orig->n_rpath || orig->n_runpath)
 			l->edit.rpath = "$ORIGIN";
+		l->edit.as_runpath = plan->runpath;
 		fd = open(l->file.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0 && l->file.size > 0)
 			map = mmap(NULL, (size_t)l->file.size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -470,9 +471,14 @@ int wa_graft_plan_build(struct wa_graft_plan **out, const struct wa_audit *a,
 		if (!a->members[i].foreign && !a->members[i].grafted)
 			members[i] = (struct wa_resolver_member){a->members[i].path,
 								 a->members[i].elf, NULL};
+	/* Android: its loader honours DT_RUNPATH only, and its libraries come
+	 * from --ldpaths alone */
+	plan->runpath = a->libc == WA_LIBC_BIONIC;
 	if (!rc)
 		rc = wa_resolver_new(&s.resolver, cfg, members, a->n_members, &opt->elf_limits,
 				     err);
+	if (!rc && plan->runpath)
+		wa_resolver_set_rules(s.resolver, WA_LD_RULES_ANDROID);
 	for (size_t i = 0; !rc && i < a->n_members; i++)
 		if (members[i].elf)
 			rc = plan_member(&s, i, members[i].path, err);
@@ -632,6 +638,7 @@ int wa_graft_member_edit(const struct wa_graft_plan *plan, const char *installed
 	}
 	wa_buf_add(&rp, "", 1);
 	edit->rpath = oom || rp.oom ? NULL : wa_arena_strdup(a, rp.data);
+	edit->as_runpath = plan->runpath;
 	wa_buf_release(&rp);
 	return edit->rpath ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 }

@@ -374,9 +374,12 @@ static const char *missing_reason(struct plan_state *s)
 		snprintf(more, sizeof(more), " and %zu more", g->n_missing - 20);
 		wa_buf_str(&t, more);
 	}
-	wa_buf_str(&t, " (searched as the loader would: WHEELAUDIT_LD_LIBRARY_PATH adds "
-		       "directories, --ldpaths replaces the system's, --exclude leaves a "
-		       "library out)");
+	wa_buf_str(&t, g->runpath ? " (an Android wheel's libraries are searched only in "
+				    "--ldpaths and WHEELAUDIT_LD_LIBRARY_PATH or "
+				    "AUDITWHEEL_LD_LIBRARY_PATH; --exclude leaves a library out)"
+				  : " (searched as the loader would: WHEELAUDIT_LD_LIBRARY_PATH "
+				    "adds directories, --ldpaths replaces the system's, --exclude "
+				    "leaves a library out)");
 	out = t.oom ? NULL : pstr(s, t.data);
 	free(t.data);
 	return out ? out : "a needed library was not found";
@@ -416,6 +419,23 @@ static const char *graft_rejection_reason(struct plan_state *s, const struct wa_
 	out = t.oom ? NULL : pstr(s, t.data);
 	free(t.data);
 	return out ? out : "out of memory";
+}
+
+/* The lowest API level of the wheel's android tags when below level, else 0. */
+static int android_api_below(struct plan_state *s, int level)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->w);
+	int lowest = 0;
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform pl;
+
+		wa_platform_parse(&pl, wn->platforms[i]);
+		if (pl.kind == WA_PLATFORM_POLICY && pl.family == WA_FAMILY_ANDROID &&
+		    pl.major < level && (!lowest || pl.major < lowest))
+			lowest = pl.major;
+	}
+	return lowest;
 }
 
 /*
@@ -463,6 +483,17 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 
 	if (!libs_dir)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (android_api_below(s, 24)) {
+		/* the loader of those releases ignores DT_RUNPATH, and Android has
+		 * no other way to point a module at its grafted libraries */
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       wa_arena_printf(&s->p->arena,
+				       "the wheel is tagged for Android API level %d, whose loader "
+				       "has no DT_RUNPATH support (from API level 24): grafted "
+				       "libraries could not be found",
+				       android_api_below(s, 24)));
+		return 0;
+	}
 	if (s->opt->no_patcher) {
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
 		       "grafting needs the ELF patcher, and --patcher none forbids patching");

@@ -53,6 +53,7 @@ struct wa_resolver {
 	struct wa_strmap by_name; /* file name, SONAME, provides -> struct name_list */
 	struct wa_strmap host;    /* real path -> struct host_file */
 	struct wheel_dirs *dirs;  /* per member */
+	enum wa_ld_rules rules;   /* of the host searches (AUTO: the config's) */
 };
 
 /* What a node of a load searches (the resolver's part of a node). */
@@ -521,6 +522,7 @@ static int resolve(struct walk *w, struct wa_load_node *o, const char *name,
 	if (!w->r->cfg)
 		return 0;
 	req = request_for(o->elf, o->paths->obj.origin);
+	req.rules = w->r->rules;
 	req.object = &o->paths->obj;
 	if (wa_ld_find(w->r->cfg, &req, name, &path, &why, err))
 		return -1;
@@ -645,4 +647,9 @@ void wa_load_free(struct wa_load *load)
 		return;
 	wa_arena_release(&load->arena);
 	free(load);
+}
+
+void wa_resolver_set_rules(struct wa_resolver *r, enum wa_ld_rules rules)
+{
+	r->rules = rules;
 }

@@ -135,8 +135,8 @@ def show_options_of_a_repair_call(_):
     opts = casekit.show_options(["-w", "d", "--plat", "manylinux2014", "--exclude", "libx*", "--only-plat",
                                  "--allow-pure", "--disable-isa-check", "--policy-dir=p", "--max-ratio",
                                  "9", "--threads", "2", "--ldpaths", "L", "w.whl"], {})
-    check(opts == ["--plat", "manylinux2014", "--allow-pure", "--disable-isa-check", "--policy-dir", "p",
-                   "--max-ratio", "9"], "options %r" % opts)
+    check(opts == ["--plat", "manylinux2014", "--exclude", "libx*", "--allow-pure", "--disable-isa-check",
+                   "--policy-dir", "p", "--max-ratio", "9"], "options %r" % opts)
     env = {"WHEELAUDIT_PLAT": "manylinux_2_28", "AUDITWHEEL_PLAT": "manylinux2014"}
     check(casekit.show_options(["w.whl"], env) == ["--plat", "manylinux_2_28"], "WHEELAUDIT_PLAT first")
     check(casekit.show_options(["w.whl"], {"AUDITWHEEL_PLAT": "manylinux2014"}) ==

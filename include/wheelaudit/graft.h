@@ -57,6 +57,7 @@ struct wa_graft_missing {
 struct wa_graft_plan {
 	struct wa_arena arena;
 	const char *libs_dir; /* "<dist>.libs" */
+	bool runpath;         /* search paths as DT_RUNPATH (Android), else DT_RPATH */
 	struct wa_graft_lib **libs;
 	size_t n_libs;
 	struct wa_graft_missing *missing;

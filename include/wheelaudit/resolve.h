@@ -36,6 +36,11 @@ struct wa_resolver_member {
 
 struct wa_resolver;
 
+/* The rules of the resolver's host searches: WA_LD_RULES_ANDROID for an
+ * Android wheel (cross-compiled: never the build machine's directories);
+ * the default, WA_LD_RULES_AUTO, follows the config's host rules. */
+void wa_resolver_set_rules(struct wa_resolver *r, enum wa_ld_rules rules);
+
 /*
  * A resolver over members (borrowed; they, their strings and cfg must
  * outlive it).  cfg NULL: no host search (names not in the wheel are not

@@ -560,6 +560,14 @@ const struct cli_opt cli_search_options[] = {
 	 "databases the SBOM reads are taken under *DIR*. **--ldpaths** directories are used "
 	 "as given.",
 	 NULL},
+	{"host-libc", 0, "LIBC", CLI_OPT_HOST_LIBC,
+	 "search as glibc's or musl's loader does (default auto:\nthe loader of the system "
+	 "under --root)",
+	 "Search for libraries outside the wheel as **glibc**'s or **musl**'s loader would "
+	 "(docs/lddtree.md). **auto**, the default, takes the loader of the system under "
+	 "**--root**: the one **/bin/sh** names, else musl when **/lib/ld-musl-*** exists, "
+	 "else glibc. Android wheels always follow Android's rules.",
+	 NULL},
 	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 
@@ -729,6 +737,17 @@ int cli_search_apply(struct cli_search_args *args, const struct cli_opt *opt, co
 		args->ld.root = value;
 		return 0;
 	}
+	case CLI_OPT_HOST_LIBC:
+		if (strcmp(value, "auto") == 0)
+			args->ld.host = WA_LD_RULES_AUTO;
+		else if (strcmp(value, "glibc") == 0)
+			args->ld.host = WA_LD_RULES_GLIBC;
+		else if (strcmp(value, "musl") == 0)
+			args->ld.host = WA_LD_RULES_MUSL;
+		else
+			return cli_usage_error(NULL, "%s: '%s' is not auto, glibc or musl", spelled,
+					       value);
+		return 0;
 	default: return -1;
 	}
 }
