@@ -131,9 +131,9 @@ static int check_input(const struct wa_sbom_input *in, struct wa_error *err)
 		if (!l->sha256 || !is_sha256_hex(l->sha256))
 			return wa_error_set(err, WA_EINTERNAL, l->member,
 					    "sbom: sha256 is not 64 lower-case hex digits");
-		if (l->owner && (!l->owner->purl || !l->owner->name))
+		if (l->owner && (!l->owner->purl || !l->owner->name || !l->owner->version))
 			return wa_error_set(err, WA_EINTERNAL, l->member,
-					    "sbom: owning package without a name or purl");
+					    "sbom: owning package without a name, version or purl");
 	}
 	for (size_t i = 0; i < in->nedges; i++) {
 		const struct wa_sbom_edge *e = &in->edges[i];

@@ -93,8 +93,7 @@ static cJSON *package_component(struct out *o, const struct sbom_pkg *p)
 	put(o, c, "type", jstr("library"));
 	put(o, c, "bom-ref", jstr(w->purl));
 	put(o, c, "name", jstr(w->name));
-	if (w->version)
-		put(o, c, "version", jstr(w->version));
+	put(o, c, "version", jstr(w->version));
 	put(o, c, "purl", jstr(w->purl));
 	files = put(o, c, "components", cJSON_CreateArray());
 	for (size_t i = 0; i < p->nfiles; i++)

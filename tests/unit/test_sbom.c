@@ -349,6 +349,15 @@ static void input_no_caller_should_give_is_refused(void **state)
 	refuse(&in, "", "out of range");
 	in.timestamp = -1;
 	refuse(&in, "", "out of range");
+	{
+		struct wa_pkg_owner unversioned = zlib1g;
+
+		unversioned.version = NULL;
+		bad[1] = three[1];
+		bad[1].owner = &unversioned;
+		in = input(bad, 2, NULL, 0);
+		refuse(&in, "Foo_Bar.libs/libyaml-0-22222222.so.2.0.9", "version");
+	}
 	bad[1] = three[1];
 	bad[1].host_path = NULL;
 	in = input(bad, 2, NULL, 0);
