@@ -15,10 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wheelaudit/buf.h"
 #include "wheelaudit/launcher.h"
 #include "wheelaudit/path.h"
+#include "wheelaudit/pkgdb.h"
+#include "wheelaudit/sbom.h"
 #include "wheelaudit/strmap.h"
 #include "wheelaudit/zipout.h"
 
@@ -688,6 +691,136 @@ static int check_output_names(struct plan_state *s, struct wa_error *err)
 	return rc;
 }
 
+/* ===== the SBOM ===== */
+
+/*
+ * A repair that grafts writes <dist-info>/sboms/wheelaudit.cdx.json (PEP
+ * 770): the wheel, each grafted file with its hash and the OS package that
+ * owns it, and who needs what.  An SBOM of an earlier repair is replaced.
+ * A package database that cannot be read leaves the libraries without
+ * their packages, with a note: the SBOM is a record, not a gate.
+ */
+static int plan_sbom(struct plan_state *s, struct wa_error *err)
+{
+	const struct wa_graft_plan *g = s->p->graft;
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->w);
+	const char *name =
+		wa_arena_printf(&s->p->arena, "%s/" WA_SBOM_FILE, wa_wheel_dist_info(s->w));
+	const char **paths = calloc(g->n_libs + 1, sizeof(*paths));
+	struct wa_sbom_lib *libs = calloc(g->n_libs + 1, sizeof(*libs));
+	struct wa_sbom_edge *edges = NULL;
+	size_t n_edges = 0, cap = 0;
+	struct wa_pkg_owner **owners = NULL;
+	struct wa_pkgdb_options po = {.root = s->opt->ld.root};
+	struct wa_sbom_input in = {0};
+	struct wa_buf doc = {0};
+	struct wa_error perr;
+	struct wa_plan_addition *add;
+	int rc = 0;
+
+	if (!name || !paths || !libs) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	/* absolute, so that the database can be asked and the document does
+	 * not depend on how --ldpaths was spelled */
+	for (size_t i = 0; i < g->n_libs; i++) {
+		const char *found = g->libs[i]->file.path;
+		char cwd[4096];
+
+		if (found[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			found = wa_arena_printf(&s->p->arena, "%s/%s", cwd, found);
+		paths[i] = found ? wa_path_normalise(&s->p->arena, found, false, NULL) : NULL;
+		if (!paths[i]) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+	}
+	wa_error_clear(&perr);
+	if (wa_pkgdb_owners(&owners, paths, g->n_libs, &po, &perr)) {
+		if (perr.code == WA_ENOMEM) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		owners = NULL;
+		add_note(s, wa_arena_printf(&s->p->arena,
+					    "the SBOM lists the grafted libraries without their "
+					    "packages: %s",
+					    perr.message));
+	}
+	for (size_t i = 0; i < g->n_libs; i++) {
+		const struct wa_graft_lib *l = g->libs[i];
+
+		/* the file itself, links resolved: the same library gives the same
+		 * document whichever directory or link led to it */
+		char *real = realpath(paths[i], NULL);
+		const char *where = real ? wa_arena_strdup(&s->p->arena, real) : paths[i];
+
+		free(real);
+		if (!where) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		/* the path only for a file of an OS package: a system path that is
+		 * the same on every build machine; a build tree's would make the
+		 * document, and so the wheel, depend on where the build ran */
+		libs[i] = (struct wa_sbom_lib){l->member, wa_path_base(where),
+					       owners && owners[i] ? where : NULL, l->sha256,
+					       owners ? owners[i] : NULL};
+		for (size_t k = 0; k < l->n_needed_by; k++) {
+			size_t from = WA_SBOM_WHEEL;
+
+			for (size_t j = 0; j < g->n_libs; j++)
+				if (strcmp(g->libs[j]->member, l->needed_by[k]) == 0)
+					from = j;
+			if (n_edges == cap) {
+				struct wa_sbom_edge *e =
+					realloc(edges, (cap = cap ? 2 * cap : 16) * sizeof(*e));
+
+				if (!e) {
+					rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+					goto out;
+				}
+				edges = e;
+			}
+			edges[n_edges++] = (struct wa_sbom_edge){from, i};
+		}
+	}
+	in.name = wn->distribution;
+	in.version = wn->version;
+	in.file_name = wa_path_base(s->p->output);
+	in.tool_version = WA_VERSION;
+	in.have_timestamp = s->opt->have_source_date_epoch;
+	in.timestamp = s->opt->source_date_epoch;
+	in.libs = libs;
+	in.nlibs = g->n_libs;
+	in.edges = edges;
+	in.nedges = n_edges;
+	rc = wa_sbom_render(&doc, &in, err);
+	if (rc)
+		goto out;
+	/* an SBOM of an earlier repair gives way to this one */
+	for (size_t i = 0; i < s->p->n_members; i++)
+		if (strcmp(wa_wheel_member(s->w, i)->name, name) == 0)
+			s->p->members[i].action = WA_PLAN_DROP;
+	add = new_addition(s, name, 0644);
+	if (!add || !(add->text = wa_arena_strndup(&s->p->arena, doc.data, doc.len))) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	add->text_len = doc.len;
+	add->source = "wheelaudit (the SBOM)";
+	add->member = SIZE_MAX;
+	s->p->sbom = name;
+out:
+	wa_buf_release(&doc);
+	wa_pkgdb_owners_free(owners, g->n_libs);
+	free(edges);
+	free(libs);
+	free(paths);
+	return rc;
+}
+
 /* ===== putting it together ===== */
 
 /* The time of every rewritten member: SOURCE_DATE_EPOCH, or else the input's
@@ -771,6 +904,8 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		}
 	p->members[wa_wheel_record_member(w)].action = WA_PLAN_RECORD;
 	rc = p->graft ? plan_graft_edits(s, err) : 0;
+	if (!rc && p->outcome != WA_OUTCOME_REJECTED && p->graft && p->graft->n_libs)
+		rc = plan_sbom(s, err);
 	if (!rc && p->outcome != WA_OUTCOME_REJECTED)
 		rc = check_output_names(s, err);
 	if (rc || p->outcome == WA_OUTCOME_REJECTED) {

@@ -455,7 +455,7 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 			break;
 		put(r, c, "member", jstr(a->name));
 		put(r, c, "source", jstr(a->source));
-		put(r, c, "edit", edit_object(r, &a->edit));
+		put(r, c, "edit", a->text ? cJSON_CreateNull() : edit_object(r, &a->edit));
 	}
 	put(r, o, "copied", cJSON_CreateNumber((double)copied));
 	put(r, o, "changed", changes);
@@ -481,6 +481,7 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 	put(r, w, "grafted", grafted_array(r, rep));
 	put(r, w, "missing", missing_array(r, rep));
 	put(r, w, "plan", out ? plan_object(r, rep) : cJSON_CreateNull());
+	put(r, w, "sbom", str_or_null(out && p->sbom ? p->sbom : NULL));
 	put(r, w, "audit", rep && rep->audit ? audit_object(r, rep->audit) : cJSON_CreateNull());
 	put(r, w, "error", err && err->code ? error_object(r, err) : cJSON_CreateNull());
 	return r->oom ? -1 : 0;

@@ -296,7 +296,9 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	for (size_t i = 0; i < p->n_additions; i++) {
 		const struct wa_plan_addition *a = &p->additions[i];
 
-		if (!a->file) {
+		if (a->text) {
+			fprintf(f, "  add %s (%zu bytes)\n", S(&o, a->name), a->text_len);
+		} else if (!a->file) {
 			fprintf(f, "  move %s to %s\n", S(&o, a->source), S(&o, a->name));
 			print_edit(&o, &a->edit);
 		}

@@ -125,9 +125,10 @@ static int check_input(const struct wa_sbom_input *in, struct wa_error *err)
 		if (!l->member || !*l->member)
 			return wa_error_set(err, WA_EINTERNAL, NULL,
 					    "sbom: library %zu has no member name", i);
-		if (!l->name || !*l->name || !l->host_path || !*l->host_path)
+		if (!l->name || !*l->name || (l->host_path && !*l->host_path))
 			return wa_error_set(err, WA_EINTERNAL, l->member,
-					    "sbom: library without its file name or host path");
+					    "sbom: library without its file name, or an empty host "
+					    "path");
 		if (!l->sha256 || !is_sha256_hex(l->sha256))
 			return wa_error_set(err, WA_EINTERNAL, l->member,
 					    "sbom: sha256 is not 64 lower-case hex digits");

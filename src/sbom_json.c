@@ -80,8 +80,10 @@ static cJSON *file_component(struct out *o, const struct sbom_file *f)
 	occ = put(o, ev, "occurrences", cJSON_CreateArray());
 	at = push(o, occ, cJSON_CreateObject());
 	put(o, at, "location", jstr(l->member));
-	props = put(o, c, "properties", cJSON_CreateArray());
-	push(o, props, property(o, "wheelaudit:host-path", l->host_path));
+	if (l->host_path) {
+		props = put(o, c, "properties", cJSON_CreateArray());
+		push(o, props, property(o, "wheelaudit:host-path", l->host_path));
+	}
 	return c;
 }
 

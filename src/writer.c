@@ -194,8 +194,18 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 	};
 	struct bytes b = {0};
 	bool oom = false;
-	int rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
+	int rc;
 
+	if (add->text) {
+		/* content the plan made (the SBOM): no file to read, nothing to edit */
+		digest_of(&s->additions[i], add->text, add->text_len, &oom);
+		rc = oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+			 : wa_zipout_add(s->z, add->name, &meta, add->text, add->text_len, err);
+		if (!rc)
+			s->stats->rewritten++;
+		return rc;
+	}
+	rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
 	if (!rc)
 		rc = apply_edit(&b, &add->edit, add->name, err);
 	if (!rc) {

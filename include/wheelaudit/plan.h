@@ -72,6 +72,8 @@ struct wa_plan_addition {
 	const char *source;              /* the host file's or the input member's name */
 	struct wa_elf_edit edit;         /* applied to the bytes */
 	unsigned mode;                   /* Unix permission bits */
+	const char *text;                /* or the content itself (the SBOM), text_len bytes */
+	size_t text_len;
 };
 
 struct wa_repair_plan {
@@ -95,6 +97,7 @@ struct wa_repair_plan {
 	int zip_level;                /* of every rewritten or added member (-1: default) */
 	struct wa_graft_plan *graft;  /* owned, or NULL when nothing is grafted */
 	struct wa_audit *first_audit; /* owned: the audit before grafting, when grafted */
+	const char *sbom;             /* the SBOM member the output gains, or NULL */
 };
 
 /*

@@ -27,7 +27,7 @@
 struct wa_sbom_lib {
 	const char *member;    /* the copy in the wheel: "foo.libs/libz-1a2b3c4d.so.1.2.13" */
 	const char *name;      /* the original's file name: "libz.so.1.2.13" */
-	const char *host_path; /* where the original was read, as found */
+	const char *host_path; /* where the original was read, or NULL: not recorded */
 	const char *sha256;    /* of the original file: 64 lower-case hex digits */
 	const struct wa_pkg_owner *owner; /* its OS package, or NULL */
 };

@@ -199,7 +199,7 @@ def validate_audit(audit):
 
 
 DOC_KEYS = {"wheel", "path", "exit_code", "outcome", "output", "tags", "tagset", "reason", "notes", "plan",
-            "grafted", "missing", "audit", "error"}
+            "grafted", "missing", "sbom", "audit", "error"}
 
 
 def repair_json(wheels, *opts, wdir=None, code=0, env=None, show_exit=0):

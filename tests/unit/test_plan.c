@@ -719,7 +719,10 @@ static void program_under_data_scripts_is_moved_behind_a_launcher(void **state)
 	assert_int_equal(moved->mode & 0777, 0755);
 	assert_one_rename(&moved->edit, "libwa_plan_a.so.1", a_base);
 	assert_string_equal(moved->edit.rpath, "$ORIGIN/../plan_graft.libs");
-	assert_int_equal(p.plan->n_additions, 3);
+	/* two libraries, the moved program, the SBOM */
+	assert_int_equal(p.plan->n_additions, 4);
+	assert_non_null(p.plan->sbom);
+	assert_non_null(addition(p.plan, p.plan->sbom)->text);
 	for (size_t i = 0; i < p.plan->n_notes; i++)
 		noted |= strstr(p.plan->notes[i],
 				"moved " G_TOOL " to plan_graft.scripts/pg-tool") != NULL;

@@ -510,11 +510,16 @@ static void json_repair_result_of_a_dry_run_has_the_plan_and_documented_keys(voi
 	}
 	assert_true(patched);
 	assert_true(launcher);
-	assert_int_equal(cJSON_GetArraySize(item(plan, "added")), 3);
+	/* two libraries, the moved program, the SBOM (which has no edit) */
+	assert_int_equal(cJSON_GetArraySize(item(plan, "added")), 4);
 	cJSON_ArrayForEach(x, item(plan, "added"))
 	{
 		const cJSON *e = item(x, "edit");
 
+		if (strstr(str(x, "member"), "/sboms/")) {
+			assert_true(cJSON_IsNull(e));
+			continue;
+		}
 		assert_documented_keys(st->repair_schema, "edit", e);
 		assert_true(cJSON_IsArray(item(e, "renames")));
 	}

@@ -359,7 +359,7 @@ static void input_no_caller_should_give_is_refused(void **state)
 		refuse(&in, "Foo_Bar.libs/libyaml-0-22222222.so.2.0.9", "version");
 	}
 	bad[1] = three[1];
-	bad[1].host_path = NULL;
+	bad[1].host_path = "";
 	in = input(bad, 2, NULL, 0);
 	refuse(&in, "Foo_Bar.libs/libyaml-0-22222222.so.2.0.9", "host path");
 }
