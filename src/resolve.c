@@ -286,8 +286,10 @@ static long search_dirs(struct wa_resolver *r, const char *const *dirs, size_t n
 
 /*
  * The in-wheel lookup for a member with paths p, whose loaders are chained
- * through p->obj: DT_RPATH directories of the chain (unless the member has
- * DT_RUNPATH), its DT_RUNPATH directories, then by name.
+ * through p->obj, as the rules' loader searches: glibc, DT_RPATH directories
+ * of the chain (unless the member has DT_RUNPATH), its DT_RUNPATH
+ * directories; musl, each object's DT_RUNPATH or else DT_RPATH up the chain;
+ * Android, its own DT_RUNPATH; then, for all, by name anywhere in the wheel.
  */
 static long wheel_find(struct wa_resolver *r, const struct wa_load_paths *p,
 		       const struct wa_elf_info *e, const char *name)
@@ -295,8 +297,33 @@ static long wheel_find(struct wa_resolver *r, const struct wa_load_paths *p,
 	struct wa_ld_request req = request_for(e, NULL);
 	long m;
 
+	enum wa_ld_rules rules = r->rules != WA_LD_RULES_AUTO ? r->rules
+				 : r->cfg                     ? wa_ld_config_rules(r->cfg)
+							      : WA_LD_RULES_GLIBC;
+
 	if (strchr(name, '/'))
 		return -1;
+	if (rules == WA_LD_RULES_MUSL) {
+		/* musl: each object's DT_RUNPATH, or else its DT_RPATH, up the
+		 * chain of loaders */
+		for (const struct wa_load_paths *x = p; x; x = x->up) {
+			if (!x->dirs)
+				continue;
+			m = x->obj.n_runpath
+				    ? search_dirs(r, x->dirs->runpath, x->dirs->n_runpath, name,
+						  &req)
+				    : search_dirs(r, x->dirs->rpath, x->dirs->n_rpath, name, &req);
+			if (m != -1)
+				return m;
+		}
+		return member_by_name(r, p->wheel_dir, name, &req);
+	}
+	if (rules == WA_LD_RULES_ANDROID) {
+		/* bionic: the object's own DT_RUNPATH; DT_RPATH is not read */
+		if ((m = search_dirs(r, p->dirs->runpath, p->dirs->n_runpath, name, &req)) != -1)
+			return m;
+		return member_by_name(r, p->wheel_dir, name, &req);
+	}
 	if (e->n_runpath == 0)
 		for (const struct wa_load_paths *x = p; x; x = x->up) {
 			/* an ancestor with DT_RUNPATH passes no DT_RPATH on */

@@ -71,14 +71,14 @@ struct wa_load_edge {
 };
 
 struct wa_load_node {
-	const char *path;              /* host path as found, or the member path */
-	const char *ident;             /* its identity: the real path, or "wheel:<member>" */
-	const char *found_by;          /* "root", "wheel", "rpath", "LD_LIBRARY_PATH", "runpath",
-					* "ld.so.conf", "default", "ldpaths", "path" */
-	const struct wa_elf_info *elf; /* NULL: it could not be inspected (problem says why) */
-	const char *problem;           /* or NULL */
-	long member;                   /* the wheel member, or -1 for a host file */
-	size_t index;                  /* its place in the load's nodes */
+	const char *path;                  /* host path as found, or the member path */
+	const char *ident;                 /* its identity: the real path, or "wheel:<member>" */
+	const char *found_by;              /* "root", "wheel", or a search list of wa_ld_find
+					    * ("rpath", "runpath", "ld.so.conf", "ld-musl path", ...) */
+	const struct wa_elf_info *elf;     /* NULL: it could not be inspected (problem says why) */
+	const char *problem;               /* or NULL */
+	long member;                       /* the wheel member, or -1 for a host file */
+	size_t index;                      /* its place in the load's nodes */
 	const struct wa_load_node *loader; /* the object that first loaded it; NULL: root */
 	struct wa_load_edge *edges;        /* its DT_NEEDED entries, resolved */
 	size_t n_edges;
