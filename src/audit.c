@@ -618,6 +618,15 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 	const char *arch = s->a->arch;
 	unsigned bits = blocking ? FAIL_BLOCKING : 0;
 
+	/* the NDK built it for an API level: it may call what that level
+	 * added (resolved at run time), so no lower level can take it */
+	if (e->android_api && wa_policy_family(p) == WA_FAMILY_ANDROID) {
+		int level, unused;
+
+		wa_policy_libc_version(p, &level, &unused);
+		if (level < (int)e->android_api)
+			bits |= FAIL_SYMBOL;
+	}
 	for (size_t i = 0; i < e->n_needed; i++) {
 		const char *n = e->needed[i];
 

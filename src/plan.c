@@ -499,7 +499,8 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	}
 	if (s->opt->no_patcher) {
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       "grafting needs the ELF patcher, and --patcher none forbids patching");
+		       "grafting needs the ELF patcher, and the patcher is none (--patcher, "
+		       "WHEELAUDIT_PATCHER or AUDITWHEEL_PATCHER)");
 		return 0;
 	}
 	if (problem) {
@@ -755,6 +756,14 @@ static int plan_sbom(struct plan_state *s, struct wa_error *err)
 		 * document whichever directory or link led to it */
 		char *real = realpath(paths[i], NULL);
 		const char *where = real ? wa_arena_strdup(&s->p->arena, real) : paths[i];
+		const char *root = s->opt->ld.root;
+		size_t rl = root ? strlen(root) : 0;
+
+		/* under --root, the path on the system the root holds */
+		while (rl && root[rl - 1] == '/')
+			rl--;
+		if (where && rl && strncmp(where, root, rl) == 0 && where[rl] == '/')
+			where += rl;
 
 		free(real);
 		if (!where) {
@@ -855,6 +864,14 @@ static int plan_copy_of_pure(struct plan_state *s)
 	return 0;
 }
 
+/* The output keeps the input's name and WHEEL tags: asked for, or the
+ * wheel's family is one whose wheels keep their own tag (android_24_...
+ * names the API level the build targets; repair does not change it). */
+static bool keep_tags(const struct plan_state *s)
+{
+	return s->opt->keep_tags || !s->audit->retag;
+}
+
 static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_error *err)
 {
 	struct wa_repair_plan *p = s->p;
@@ -881,8 +898,9 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		return 0;
 	}
 	p->outcome = WA_OUTCOME_REPAIRED;
-	if (s->opt->keep_tags) {
-		/* --no-update-tags: the checks above still hold, the name stays */
+	if (keep_tags(s)) {
+		/* --no-update-tags, or a family whose wheels keep their tag
+		 * (Android): the checks above still hold, the name stays */
 		const struct wa_wheel_name *wn = wa_wheel_filename(w);
 
 		s->tags.len = 0;
@@ -912,7 +930,7 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		p->output = NULL;
 		return rc;
 	}
-	rc = s->opt->keep_tags ? 0 : build_wheel_file(s, err);
+	rc = keep_tags(s) ? 0 : build_wheel_file(s, err);
 	if (!rc)
 		rc = decide_timestamp(s, err);
 	p->zip_level = s->opt->zip_level;

@@ -549,7 +549,10 @@ static int resolve(struct walk *w, struct wa_load_node *o, const char *name,
 	if (!w->r->cfg)
 		return 0;
 	req = request_for(o->elf, o->paths->obj.origin);
-	req.rules = w->r->rules;
+	/* an object the NDK built searches as Android's loader would,
+	 * whatever the host: never the build machine's directories */
+	req.rules = w->r->rules == WA_LD_RULES_AUTO && o->elf->android_api ? WA_LD_RULES_ANDROID
+									   : w->r->rules;
 	req.object = &o->paths->obj;
 	if (wa_ld_find(w->r->cfg, &req, name, &path, &why, err))
 		return -1;

@@ -317,9 +317,9 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct cli_opt *row = NULL;
 		/* the option as typed: a value given as the next word moved optind past it */
-		const char *spelled = optarg && optind >= 2 && optarg == argv[optind - 1]
-					      ? argv[optind - 2]
-					      : argv[optind - 1];
+		char *spelled = optarg && optind >= 2 && optarg == argv[optind - 1]
+					? argv[optind - 2]
+					: argv[optind - 1];
 
 		if (c >= LONG_BASE && c < LONG_BASE + (int)n) {
 			row = rows[c - LONG_BASE];
@@ -347,16 +347,17 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 			cli_print_help(stdout, ctx, cmd);
 			return -1;
 		}
-		/* "--opt=VALUE" and "--opt VALUE" are both spelled "--opt" in messages */
+		/* "--opt=VALUE" and "--opt VALUE" are both spelled "--opt" in
+		 * messages.  Commands keep the spelling (where --plat came from),
+		 * so it must live as long as argv: the '=' is cut there, in
+		 * place; the value getopt found after it is not affected. */
 		{
-			char name[80];
-			const char *eq = strchr(spelled, '=');
+			char *eq = strchr(spelled, '=');
 
-			if (spelled[0] == '-' && spelled[1] == '-' && eq)
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - spelled), spelled);
-			else
-				snprintf(name, sizeof(name), "%s", spelled);
-			rc = cmd->apply(args, row, row->arg ? optarg : NULL, name);
+			if (spelled[0] == '-' && spelled[1] == '-' && eq && row->arg &&
+			    optarg == eq + 1)
+				*eq = '\0';
+			rc = cmd->apply(args, row, row->arg ? optarg : NULL, spelled);
 		}
 		if (rc)
 			return rc;
@@ -734,7 +735,13 @@ int cli_search_apply(struct cli_search_args *args, const struct cli_opt *opt, co
 
 		if (stat(value, &st) != 0 || !S_ISDIR(st.st_mode))
 			return cli_usage_error(NULL, "%s: '%s' is not a directory", spelled, value);
-		args->ld.root = value;
+		/* absolute: the package databases match absolute paths under it */
+		free(args->root);
+		args->root = realpath(value, NULL);
+		if (!args->root)
+			return cli_usage_error(NULL, "%s: '%s': %s", spelled, value,
+					       wa_strerror(errno));
+		args->ld.root = args->root;
 		return 0;
 	}
 	case CLI_OPT_HOST_LIBC:
@@ -760,6 +767,7 @@ int cli_search_finish(struct cli_search_args *args)
 void cli_search_args_fini(struct cli_search_args *args)
 {
 	free(args->extra_paths);
+	free(args->root);
 }
 
 int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, const char *value,

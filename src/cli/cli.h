@@ -164,6 +164,7 @@ const struct wa_policy_set *cli_policies(struct cli_ctx *ctx, int *exit_code);
 struct cli_search_args {
 	struct wa_ld_options ld;
 	char *extra_paths; /* owned: WHEELAUDIT_LD_LIBRARY_PATH and AUDITWHEEL_LD_LIBRARY_PATH */
+	char *root;        /* owned: --root made absolute */
 	bool asked;        /* --ldpaths or one of those variables: show searches too */
 };
 
