@@ -129,7 +129,9 @@ class Timeout(AssertionError):
 
 # What wheelaudit, glibc's and musl's loaders, qemu-user and Python read.
 CLEARED_VARIABLES = ("WHEELAUDIT_PLAT", "AUDITWHEEL_PLAT", "SOURCE_DATE_EPOCH",
-                     "WHEELAUDIT_POLICY_DIR", "WHEELAUDIT_LD_LIBRARY_PATH", "LD_LIBRARY_PATH",
+                     "WHEELAUDIT_POLICY_DIR", "WHEELAUDIT_LD_LIBRARY_PATH", "AUDITWHEEL_LD_LIBRARY_PATH",
+                     "WHEELAUDIT_ZIP_COMPRESSION_LEVEL", "AUDITWHEEL_ZIP_COMPRESSION_LEVEL",
+                     "WHEELAUDIT_PATCHER", "AUDITWHEEL_PATCHER", "LD_LIBRARY_PATH",
                      "LD_PRELOAD", "PYTHONPATH")
 
 
