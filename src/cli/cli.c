@@ -3,6 +3,7 @@
  * Option tables, --help, messages, exit-code ranking, the shared settings
  * (colour, sizes, policies) and show's and repair's options.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "cli.h"
 
 #include <errno.h>
