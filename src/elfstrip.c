@@ -330,15 +330,15 @@ static bool starts_with(const char *s, const char *prefix)
 
 /* Debug information by name, as binutils and the debuggers know it: DWARF
  * (.debug*, compressed .zdebug*, LTO's .gnu.debuglto_*, DWARF 1's .line and
- * .gnu.linkonce.wi.*), stabs, MIPS ECOFF .mdebug, GDB's index of .debug_info
- * and the link to a dwz file that only .debug_info refers to. */
+ * .gnu.linkonce.wi.*), stabs, MIPS ECOFF .mdebug and GDB's index of
+ * .debug_info.  The links to separate debug files (.gnu_debuglink,
+ * .gnu_debugaltlink) stay: they are how a debugger finds what we removed. */
 static bool is_debug_name(const char *n)
 {
 	return starts_with(n, ".debug") || starts_with(n, ".zdebug") ||
 	       starts_with(n, ".gnu.debuglto_") || starts_with(n, ".gnu.linkonce.wi.") ||
 	       strcmp(n, ".line") == 0 || strcmp(n, ".stab") == 0 || strcmp(n, ".stabstr") == 0 ||
-	       starts_with(n, ".stab.") || strcmp(n, ".mdebug") == 0 ||
-	       strcmp(n, ".gdb_index") == 0 || strcmp(n, ".gnu_debugaltlink") == 0;
+	       starts_with(n, ".stab.") || strcmp(n, ".mdebug") == 0 || strcmp(n, ".gdb_index") == 0;
 }
 
 /* A section whose fate does not depend on others: allocated ones, the name
