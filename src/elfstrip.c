@@ -35,9 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A moved section is aligned to its sh_addralign, but to no more than a
- * page: for a non-allocated section the field constrains an address it
- * does not have, and a forged huge value must not pad the file. */
+/* A moved section keeps its offset modulo its sh_addralign, but modulo no
+ * more than a page: for a non-allocated section the field constrains an
+ * address it does not have, and a forged huge value must not pad the
+ * file. */
 #define MAX_ALIGN 4096
 
 /* No new index: the section header vanishes from the result. */
@@ -338,7 +339,8 @@ static bool is_debug_name(const char *n)
 	return starts_with(n, ".debug") || starts_with(n, ".zdebug") ||
 	       starts_with(n, ".gnu.debuglto_") || starts_with(n, ".gnu.linkonce.wi.") ||
 	       strcmp(n, ".line") == 0 || strcmp(n, ".stab") == 0 || strcmp(n, ".stabstr") == 0 ||
-	       starts_with(n, ".stab.") || strcmp(n, ".mdebug") == 0 || strcmp(n, ".gdb_index") == 0;
+	       starts_with(n, ".stab.") || strcmp(n, ".mdebug") == 0 ||
+	       strcmp(n, ".gdb_index") == 0;
 }
 
 /* A section whose fate does not depend on others: allocated ones, the name
@@ -718,17 +720,27 @@ static int by_offset(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Rounds *pos up to align (0 and forged values that are not a power of
- * two count as 1, more than MAX_ALIGN as MAX_ALIGN); false on overflow. */
-static bool align_pos(uint64_t *pos, uint64_t align)
+/*
+ * Moves *pos up to the next offset congruent to old modulo align (0 and
+ * forged values that are not a power of two count as 1, more than
+ * MAX_ALIGN as MAX_ALIGN); false on overflow.  Linkers align offsets, so
+ * this is plain alignment for them; and since every alignment divides
+ * MAX_ALIGN, a section never lands more than a page beyond where the one
+ * before it pushed it, so the result stays within a few pages of the
+ * input's size whatever the file claims.
+ */
+static bool place_like(uint64_t *pos, uint64_t align, uint64_t old)
 {
+	uint64_t delta;
+
 	if (align == 0 || (align & (align - 1)))
 		align = 1;
 	if (align > MAX_ALIGN)
 		align = MAX_ALIGN;
-	if (*pos > UINT64_MAX - align)
+	delta = (old - *pos) & (align - 1);
+	if (*pos > UINT64_MAX - delta)
 		return false;
-	*pos = (*pos + align - 1) & ~(align - 1);
+	*pos += delta;
 	return true;
 }
 
@@ -783,7 +795,7 @@ static int layout(struct strip *st)
 		}
 		if (has_bytes(s))
 			last = moved[k].index;
-		if (!align_pos(&pos, s->addralign) ||
+		if (!place_like(&pos, s->addralign, s->offset) ||
 		    (has_bytes(s) && s->size > UINT64_MAX - pos)) {
 			rc = bad(st, "the sections do not fit the file");
 			break;
@@ -808,7 +820,7 @@ static int layout(struct strip *st)
 		if (names_in_place) {
 			st->names_off = t->offset;
 		} else {
-			if (!align_pos(&pos, t->addralign))
+			if (!place_like(&pos, t->addralign, t->offset))
 				return bad(st, "the sections do not fit the file");
 			st->names_off = pos;
 			pos += st->names_size;
@@ -820,7 +832,7 @@ static int layout(struct strip *st)
 	      st->shoff < st->names_off + st->names_size)) {
 		st->sht_off = st->shoff;
 	} else {
-		if (!align_pos(&pos, word) || sht_size > UINT64_MAX - pos)
+		if (!place_like(&pos, word, st->shoff) || sht_size > UINT64_MAX - pos)
 			return bad(st, "the sections do not fit the file");
 		st->sht_off = pos;
 		pos += sht_size;
