@@ -879,14 +879,15 @@ static void write_shdrs(const struct strip *st, unsigned char *out)
 		if (s->new_index == GONE_INDEX)
 			continue;
 		at = at0 + s->new_index * st->shentsize;
-		if (s->state != KEPT) {
-			/* an inactive header keeps the indices above it */
+		/* An inactive header keeps the indices above it; its fields mean
+		 * nothing, so it is written as zeros (section 0 gets its
+		 * extended numbering fields below), never pointing past the end
+		 * of the result. */
+		if (s->state != KEPT || i == 0 || s->type == SHT_NULL) {
 			memset(out + at, 0, st->shentsize);
 			continue;
 		}
 		memcpy(out + at, st->bytes + st->shoff + i * st->shentsize, st->shentsize);
-		if (i == 0 || s->type == SHT_NULL)
-			continue;
 		if (st->rebuild)
 			put(st, out, at, FIELD(w, Shdr, sh_name), s->new_name);
 		if (s->moved)

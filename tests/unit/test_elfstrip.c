@@ -621,6 +621,35 @@ static void forged_fields_are_refused(void **state)
 	}
 }
 
+/* An inactive (SHT_NULL) header may hold anything; the result has zeros
+ * there, not a range past its end (wa_elf_inspect checks them all). */
+static void inactive_headers_are_written_as_zeros(void **state)
+{
+	struct file f = must_load("strip_x86_64.so"), out;
+	size_t comment = index_of(&f, ".comment"), at = shdr_at(&f, comment);
+	struct wa_elf_info *info = NULL;
+	struct wa_error err;
+
+	(void)state;
+	/* its old bytes, now claimed by no section, must read as padding */
+	memset(f.b + GET(&f, at, Shdr, sh_offset), 0, GET(&f, at, Shdr, sh_size));
+	SET(&f, at, Shdr, sh_type, SHT_NULL);
+	SET(&f, at, Shdr, sh_offset, f.size - 16);
+	SET(&f, at, Shdr, sh_size, 4096);
+	out = strip_ok(&f);
+	struct layout b = read_layout(&out);
+	assert_int_equal(b.sh[comment].type, SHT_NULL);
+	assert_int_equal(b.sh[comment].offset, 0);
+	assert_int_equal(b.sh[comment].size, 0);
+	wa_error_clear(&err);
+	if (wa_elf_inspect(&info, out.b, out.size, "m.so", &err) != 0)
+		fail_msg("%s", err.message);
+	wa_elf_info_free(info);
+	free(b.sh);
+	free(out.b);
+	free(f.b);
+}
+
 /* Bytes after the sections that belong to none are padding when zero
  * (dropped), data appended to the file otherwise (refused). */
 static void appended_data_is_refused_padding_dropped(void **state)
@@ -718,6 +747,7 @@ int main(void)
 		cmocka_unit_test(extended_numbering_stays_when_needed),
 		cmocka_unit_test(nothing_to_strip_is_a_byte_copy),
 		cmocka_unit_test(forged_fields_are_refused),
+		cmocka_unit_test(inactive_headers_are_written_as_zeros),
 		cmocka_unit_test(appended_data_is_refused_padding_dropped),
 		cmocka_unit_test(every_truncation_is_handled),
 		cmocka_unit_test(corrupted_bytes_never_crash),
