@@ -95,11 +95,11 @@ static int write_file(const char *path, const void *bytes, size_t size, mode_t m
 
 /* Strips *out (the edit's result) or, when there was no edit, the input;
  * the stripped image replaces *out. */
-static int strip_in_turn(void **out, size_t *out_size, unsigned char **in, size_t *in_size,
+static int strip_in_turn(void **out, size_t *out_size, const unsigned char *in, size_t in_size,
 			 const char *path, struct wa_error *err)
 {
-	const void *from = *out ? *out : *in;
-	size_t from_size = *out ? *out_size : *in_size;
+	const void *from = *out ? *out : in;
+	size_t from_size = *out ? *out_size : in_size;
 	void *stripped = NULL;
 	size_t stripped_size = 0;
 	int rc = wa_elf_strip(&stripped, &stripped_size, from, from_size, path, err);
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	} else if (edits &&
 		   wa_elf_patch(&out, &out_size, in, in_size, &edit, paths[0], &err) != 0) {
 		rc = fail(paths[0], err.message);
-	} else if (strip && strip_in_turn(&out, &out_size, &in, &in_size, paths[0], &err) != 0) {
+	} else if (strip && strip_in_turn(&out, &out_size, in, in_size, paths[0], &err) != 0) {
 		rc = fail(paths[0], err.message);
 	} else if (write_file(paths[1], out, out_size, st.st_mode) != 0) {
 		rc = fail(paths[1], strerror(errno ? errno : EIO));
