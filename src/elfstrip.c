@@ -77,8 +77,9 @@ struct strip {
 	size_t shstrndx; /* 0: no section name table */
 	struct sec *sh;
 
-	uint64_t keep_end;  /* bytes [0, keep_end) are kept where they are */
-	struct range *prot; /* sorted, disjoint: bytes never zeroed or overwritten */
+	uint64_t keep_end;       /* bytes [0, keep_end) are kept where they are */
+	const char *over_fields; /* what lies on e_shoff/e_shnum/e_shstrndx, or NULL */
+	struct range *prot;      /* sorted, disjoint: bytes never zeroed or overwritten */
 	size_t n_prot, cap_prot;
 
 	size_t n_removed, pin, n_out;
@@ -241,13 +242,37 @@ static void extend_keep(struct strip *st, uint64_t end)
 		st->keep_end = end;
 }
 
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/* Whether [off, off+len) shares bytes with e_shoff, e_shnum or e_shstrndx,
+ * the ELF header fields a result rewrites. */
+static bool on_section_fields(const struct strip *st, uint64_t off, uint64_t len)
+{
+	struct field f[] = {FIELD(st->is64, Ehdr, e_shoff), FIELD(st->is64, Ehdr, e_shnum),
+			    FIELD(st->is64, Ehdr, e_shstrndx)};
+
+	for (size_t i = 0; i < 3; i++)
+		if (ranges_overlap(off, len, f[i].off, f[i].width))
+			return true;
+	return false;
+}
+
 /* Every byte a segment describes is kept, whatever its type: the loader
  * maps PT_LOAD, and the others (notes, PT_INTERP, ...) lie inside them in
- * any linker's output; a forged one outside is kept too. */
+ * any linker's output; a forged one outside is kept too.  Only a PT_LOAD
+ * may cover the ELF header's section fields, which a result rewrites (the
+ * loader maps the header but reads none of them); a program header table
+ * or another segment there would change (forged files). */
 static int parse_phdrs(struct strip *st)
 {
 	bool w = st->is64;
 	int rc;
+
+	if (st->n_ph && on_section_fields(st, st->phoff, st->n_ph * st->phentsize))
+		st->over_fields = "the program header table";
 
 	extend_keep(st, SIZEOF(w, Ehdr));
 	if ((rc = add_prot(st, 0, SIZEOF(w, Ehdr))))
@@ -267,6 +292,8 @@ static int parse_phdrs(struct strip *st)
 			continue;
 		if (!in_file(st, off, filesz))
 			return bad(st, "segment %zu lies outside the file", i);
+		if (type != PT_LOAD && on_section_fields(st, off, filesz))
+			st->over_fields = "a segment other than PT_LOAD";
 		extend_keep(st, off + filesz);
 		if ((rc = add_prot(st, off, filesz)))
 			return rc;
@@ -300,8 +327,11 @@ static int parse_shdrs(struct strip *st)
 		if (has_bytes(s) && !in_file(st, s->offset, s->size))
 			return bad(st, "%s lies outside the file", describe(st, i, d, sizeof(d)));
 		/* allocated contents are what the loader maps: they stay */
-		if (is_alloc(s) && has_bytes(s))
+		if (is_alloc(s) && has_bytes(s)) {
 			extend_keep(st, s->offset + s->size);
+			if (on_section_fields(st, s->offset, s->size))
+				st->over_fields = "an allocated section";
+		}
 	}
 	if (!st->shstrndx)
 		return 0;
@@ -979,6 +1009,10 @@ int wa_elf_strip(void **out, size_t *out_size, const void *in, size_t in_size, c
 		goto done;
 	if (st.n_removed == 0) {
 		rc = copy_unchanged(out, out_size, &st);
+		goto done;
+	}
+	if (st.over_fields) {
+		rc = bad(&st, "%s lies on the ELF header's section fields", st.over_fields);
 		goto done;
 	}
 	st.rebuild = names_rebuildable(&st);

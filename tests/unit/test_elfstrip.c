@@ -564,7 +564,7 @@ static void forged_fields_are_refused(void **state)
 		struct file f = must_load(names[k]);
 		unsigned char *orig = malloc(f.size);
 		size_t comment = index_of(&f, ".comment"), symtab = index_of(&f, ".symtab");
-		size_t c_at = shdr_at(&f, comment);
+		size_t c_at = shdr_at(&f, comment), at;
 
 		assert_non_null(orig);
 		memcpy(orig, f.b, f.size);
@@ -597,6 +597,19 @@ static void forged_fields_are_refused(void **state)
 		SET(&f, 0, Ehdr, e_shnum, 0); /* extended count from section 0: huge */
 		SET(&f, GET(&f, 0, Ehdr, e_shoff), Shdr, sh_size, UINT32_MAX);
 		assert_refused(&f, "outside the file");
+		RESET();
+		/* the header's own bytes as program headers (in the 32-bit file the
+		 * first of them already lies outside the file) */
+		SET(&f, 0, Ehdr, e_phoff, 0);
+		assert_refused(&f, k == 0 ? "the program header table lies on the ELF header's"
+					  : "segment 0 lies outside");
+		RESET();
+		/* the second program header (PT_DYNAMIC) as a note over e_shoff */
+		at = GET(&f, 0, Ehdr, e_phoff) + SZ(is_64(&f), Phdr);
+		SET(&f, at, Phdr, p_type, PT_NOTE);
+		SET(&f, at, Phdr, p_offset, 32);
+		SET(&f, at, Phdr, p_filesz, 16);
+		assert_refused(&f, "a segment other than PT_LOAD lies on");
 		RESET();
 		SET(&f, 0, Ehdr, e_type, ET_REL);
 		assert_refused(&f, "only executables and shared objects");
