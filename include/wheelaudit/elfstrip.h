@@ -10,8 +10,12 @@
  * Nothing the loader reads changes: every byte that a segment covers, every
  * allocated section and every program header stays where it was, byte for
  * byte (.dynsym, .dynstr, the version tables, .dynamic, the hash tables,
- * the notes).  Only the section header table, the section names and the
- * non-allocated sections after the last segment are rewritten.
+ * the notes).  What changes: the ELF header's e_shoff, e_shnum and
+ * e_shstrndx, the section header table, the section names, the
+ * non-allocated sections after the last segment (laid out again without
+ * the removed ones), and removed sections outside every segment but below
+ * the last one's end, which are zeroed (a file grown by wa_elf_patch:
+ * strip before patching to make the file smaller).
  */
 #ifndef WHEELAUDIT_ELFSTRIP_H
 #define WHEELAUDIT_ELFSTRIP_H
