@@ -13,7 +13,10 @@
 # BENCH_RUNS (default 3):
 #   * the sizes before, after `wa-patchelf --strip` and after GNU `strip -s`,
 #   * the wall time and peak RSS of `wa-patchelf --strip` (read, strip,
-#     write) and of `strip -s`.
+#     write) and of `strip -s`,
+#   * the time wa_elf_strip alone takes on the file held in memory
+#     (bench/strip_bench.c, built here against src/elfstrip.c and
+#     src/error.c).
 # No target: the figures are for the record (the report and the changelog).
 set -euo pipefail
 
@@ -47,8 +50,9 @@ with open(path, "w") as f:
         f.write("struct s%d { %s };\n" % (i, " ".join("long m%d;" % k for k in range(12))))
         f.write("long fn%d(struct s%d *p, long a) { long t = 0; for (long k = 0; k < a; k++) "
                 "t += p->m%d * k + f(k); return t; }\n" % (i, i, i % 12))
-    f.write('__asm__(".section .rodata.bench,\\"a\\",@progbits\\n.incbin \\"%s/keep.bin\\"\\n'
-            '.section .debug_bench,\\"\\",@progbits\\n.incbin \\"%s/drop.bin\\"\\n.previous");\n' % (d, d))
+    f.write('__asm__(".pushsection .rodata.bench,\\"a\\",@progbits\\n.incbin \\"%s/keep.bin\\"\\n'
+            '.popsection\\n.pushsection .debug_bench,\\"\\",@progbits\\n'
+            '.incbin \\"%s/drop.bin\\"\\n.popsection");\n' % (d, d))
 EOF
 	"$cc" -g -O1 -fPIC -shared -o "$lib" "$out/big.c"
 	rm -f "$out/keep.bin" "$out/drop.bin"
@@ -78,3 +82,7 @@ size() { stat -c %s "$1"; }
 printf 'library:          %12d bytes (%s)\n' "$(size "$lib")" "$lib"
 printf 'wa-patchelf:      %12d bytes  %6.2f s  peak RSS %6d KiB\n' "$(size "$ours")" "$t_ours" "$rss_ours"
 printf 'GNU strip -s:     %12d bytes  %6.2f s  peak RSS %6d KiB\n' "$(size "$gnu")" "$t_gnu" "$rss_gnu"
+"$cc" -O2 -I"$root/include" -o "$out/strip_bench" "$here/strip_bench.c" "$root/src/elfstrip.c" \
+	"$root/src/error.c"
+read -r t_mem n_mem < <("$out/strip_bench" "$lib" "$((runs + 2))")
+printf 'wa_elf_strip in memory: %6d bytes out  %8.4f s\n' "$n_mem" "$t_mem"
