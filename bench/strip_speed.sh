@@ -85,4 +85,4 @@ printf 'GNU strip -s:     %12d bytes  %6.2f s  peak RSS %6d KiB\n' "$(size "$gnu
 "$cc" -O2 -I"$root/include" -o "$out/strip_bench" "$here/strip_bench.c" "$root/src/elfstrip.c" \
 	"$root/src/error.c"
 read -r t_mem n_mem < <("$out/strip_bench" "$lib" "$((runs + 2))")
-printf 'wa_elf_strip in memory: %6d bytes out  %8.4f s\n' "$n_mem" "$t_mem"
+printf 'wa_elf_strip in memory: %12d bytes  %8.4f s\n' "$n_mem" "$t_mem"
