@@ -59,6 +59,8 @@ function(wa_dependency name)
       return()
     endif()
     pkg_check_modules(${A_PREFIX} REQUIRED IMPORTED_TARGET GLOBAL ${A_PKGCONFIG})
+    # One name in both builds, for the few tests that use a library directly.
+    add_library(wa::${name} ALIAS PkgConfig::${A_PREFIX})
     set(WA_DEPENDENCIES ${WA_DEPENDENCIES} PkgConfig::${A_PREFIX} PARENT_SCOPE)
     return()
   endif()

@@ -30,7 +30,7 @@ enum {
 	FAIL_SYMBOL = 1,    /* a version too new, not on the arch, or a musl symbol */
 	FAIL_BLACKLIST = 2, /* a blacklisted symbol */
 	FAIL_EXTERNAL = 4,  /* a library outside the whitelist (graftable) */
-	FAIL_BLOCKING = 8,  /* libpython, UCS2, PyFPE, ISA: nothing helps */
+	FAIL_BLOCKING = 8,  /* UCS2, PyFPE, ISA: nothing helps */
 };
 
 /* ===== names ===== */
@@ -70,7 +70,7 @@ struct audit_state {
 	/* policies of each family that exist for the wheel's arch, most compatible first */
 	const struct wa_policy **fam[WA_FAMILY_COUNT];
 	size_t n_fam[WA_FAMILY_COUNT];
-	unsigned char **fails;  /* [member][policy index in the set] */
+	unsigned char **fails; /* [member][policy index in the set] */
 	struct wa_strmap external_by_name;
 	struct wa_strmap blacklisted_libs; /* libraries any policy has a blacklist for */
 	/* per member being evaluated: its distinct DT_NEEDED names that have a
@@ -132,7 +132,8 @@ static struct wa_finding *add_finding(struct audit_state *s, enum wa_finding_kin
 
 const char *wa_audit_policy_tag(struct wa_audit *a, const struct wa_policy *p)
 {
-	return wa_arena_printf(&a->arena, "%s_%s", wa_policy_name(p), a->arch);
+	return wa_arena_printf(&a->arena, "%s_%s", wa_policy_name(p),
+			       wa_family_tag_arch(wa_policy_family(p), a->arch));
 }
 
 static size_t policy_index(const struct wa_policy_set *set, const struct wa_policy *p)
@@ -173,7 +174,6 @@ static enum wa_libc soabi_libc(const char *path)
 	return x.libc;
 }
 
-
 static bool is_loader_name(const char *n)
 {
 	return strncmp(n, "ld-linux", 8) == 0 || strncmp(n, "ld64.so.", 8) == 0 ||
@@ -205,11 +205,32 @@ static bool is_glibc_name(const char *n)
 
 /* ===== libc of one member ===== */
 
+/* True when a platform tag of the wheel is android_<api>_<abi> (PEP 738). */
+static bool tagged_android(const struct audit_state *s)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->wheel);
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform p;
+
+		wa_platform_parse(&p, wn->platforms[i]);
+		if (p.kind == WA_PLATFORM_POLICY && p.family == WA_FAMILY_ANDROID)
+			return true;
+	}
+	return false;
+}
+
 static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 {
 	const struct wa_elf_info *e = m->elf;
 	bool glibc = false, musl = false, android = false;
 	const char *why_glibc = NULL, *why_musl = NULL, *why_android = NULL;
+	/* bionic and musl both call their C library libc.so: the NDK's note
+	 * or the wheel's android tag tell which one a bare libc.so is */
+	bool bionic_libc_so = e->android_api || tagged_android(s);
+
+	if (e->android_api)
+		android = true, why_android = "its .note.android.ident";
 
 	if (e->interp) {
 		if (strstr(e->interp, "ld-musl-"))
@@ -222,6 +243,10 @@ static void classify_libc(struct audit_state *s, struct wa_audit_member *m)
 	for (size_t i = 0; i < e->n_needed; i++) {
 		if (is_glibc_name(e->needed[i]))
 			glibc = true, why_glibc = why_glibc ? why_glibc : e->needed[i];
+		else if (bionic_libc_so && strcmp(e->needed[i], "libc.so") == 0)
+			android = true, why_android = why_android ? why_android
+								  : "libc.so of an "
+								    "android wheel";
 		else if (is_musl_libc_name(e->needed[i]))
 			musl = true, why_musl = why_musl ? why_musl : e->needed[i];
 	}
@@ -593,11 +618,25 @@ static unsigned judge(struct audit_state *s, const struct wa_audit_member *m,
 	const char *arch = s->a->arch;
 	unsigned bits = blocking ? FAIL_BLOCKING : 0;
 
+	/* the NDK built it for an API level: it may call what that level
+	 * added (resolved at run time), so no lower level can take it */
+	if (e->android_api && wa_policy_family(p) == WA_FAMILY_ANDROID) {
+		int level, unused;
+
+		wa_policy_libc_version(p, &level, &unused);
+		if (level < (int)e->android_api)
+			bits |= FAIL_SYMBOL;
+	}
 	for (size_t i = 0; i < e->n_needed; i++) {
 		const char *n = e->needed[i];
 
-		if (!lib_allowed(p, n, m->libc) && !m->needed_in_wheel[i] && !is_libpython(n) &&
-		    !excluded(s, n))
+		if (is_libpython(n)) {
+			/* repair removes it (not for Android, where it belongs) */
+			if (wa_policy_family(p) != WA_FAMILY_ANDROID && !s->opt->libpython_dropped)
+				bits |= FAIL_EXTERNAL;
+			continue;
+		}
+		if (!lib_allowed(p, n, m->libc) && !m->needed_in_wheel[i] && !excluded(s, n))
 			bits |= FAIL_EXTERNAL;
 	}
 	for (size_t i = 0; i < e->n_needs; i++) {
@@ -639,16 +678,26 @@ static bool blocking_findings(struct audit_state *s, const struct wa_audit_membe
 	bool blocking = false;
 	bool ucs2 = false, fpe = false;
 
-	for (size_t i = 0; i < e->n_needed; i++)
+	/* libpython: on Android the interpreter is a shared libpython3.X.so
+	 * that modules link as a matter of course; elsewhere the interpreter
+	 * may have it linked in statically, so the DT_NEEDED is one repair
+	 * removes (the symbols come from the process either way) */
+	for (size_t i = 0; i < e->n_needed && m->libc != WA_LIBC_BIONIC; i++)
 		if (is_libpython(e->needed[i])) {
-			struct wa_finding *f = add_finding(
-				s, WA_FIND_LIBPYTHON, WA_SEV_ERROR, m->path,
-				"%s links %s: extension modules must not link libpython (the "
-				"interpreter provides it); it is never grafted",
-				m->path, e->needed[i]);
+			struct wa_finding *f =
+				s->opt->libpython_dropped
+					? add_finding(s, WA_FIND_LIBPYTHON, WA_SEV_INFO, m->path,
+						      "%s: the DT_NEEDED on %s is removed (the "
+						      "interpreter provides its symbols)",
+						      m->path, e->needed[i])
+					: add_finding(
+						  s, WA_FIND_LIBPYTHON, WA_SEV_ERROR, m->path,
+						  "%s links %s: the interpreter provides it, and "
+						  "one linked statically has no such file; repair "
+						  "removes this DT_NEEDED",
+						  m->path, e->needed[i]);
 			if (f)
 				f->library = e->needed[i];
-			blocking = true;
 		}
 	for (size_t i = 0; i < e->n_undefs; i++) {
 		const char *n = e->undefs[i].name;
@@ -934,7 +983,6 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 	const char *wheel_cp = wa_cpython_version(wa_wheel_filename(s->wheel)->python);
 	struct wa_ext_suffix x;
 
-
 	if (m->libc == WA_LIBC_NONE && e->n_needed && m->soabi_libc == WA_LIBC_NONE)
 		add_finding(s, WA_FIND_STATIC_LIBC_WITH_DEPS, WA_SEV_WARNING, m->path,
 			    "%s has no libc dependency of its own (libc linked statically?) but "
@@ -944,8 +992,8 @@ static void member_warnings(struct audit_state *s, const struct wa_audit_member 
 	wa_ext_suffix_parse(&x, m->path);
 	if (x.kind == WA_EXT_CPYTHON && wheel_cp && strcmp(x.cpython, wheel_cp) != 0)
 		add_finding(s, WA_FIND_SOABI_MISMATCH, WA_SEV_WARNING, m->path,
-			    "%s is built for CPython %s, the wheel is tagged %s", m->path, x.cpython,
-			    wa_wheel_filename(s->wheel)->python);
+			    "%s is built for CPython %s, the wheel is tagged %s", m->path,
+			    x.cpython, wa_wheel_filename(s->wheel)->python);
 	for (size_t i = 0; i < e->n_rpath + e->n_runpath; i++) {
 		const char *dir = i < e->n_rpath ? e->rpath[i] : e->runpath[i - e->n_rpath];
 
@@ -1313,11 +1361,13 @@ static int build_members(struct audit_state *s, struct wa_error *err)
 		if (!s->elf_by_member[i]) {
 			/* an extension module the interpreter cannot load makes the
 			 * wheel broken; a non-ELF lib*.so is often a linker script */
-			if (!wm->is_dir && is_extension_name(wm->name))
+			if (!wm->is_dir && is_extension_name(wm->name)) {
+				a->n_members = k; /* the members taken so far are freed with a */
 				return wa_error_set(err, WA_EBADELF, wm->name,
 						    "an extension module that is %s: the wheel "
 						    "cannot be imported",
 						    wm->size ? "not ELF" : "empty");
+			}
 			if (!wm->is_dir && wm->looks_like_library && !wm->is_elf)
 				add_finding(s, WA_FIND_NOT_ELF_LIBRARY, WA_SEV_WARNING,
 					    astr(s, wm->name),
@@ -1467,12 +1517,13 @@ static int audit_members(struct audit_state *s, struct wa_error *err)
 		for (size_t i = 0; i < a->n_members; i++)
 			if (!a->members[i].grafted &&
 			    wa_wheel_data_part(s->wheel, a->members[i].path, "purelib"))
-				add_finding(s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING,
-					    a->members[i].path,
-					    "%s is an ELF member installed into purelib: installers may "
-					    "put purelib and platlib in different directories, so repair "
-					    "cannot graft libraries for it",
-					    a->members[i].path);
+				add_finding(
+					s, WA_FIND_PURELIB_WITH_ELF, WA_SEV_WARNING,
+					a->members[i].path,
+					"%s is an ELF member installed into purelib: installers may "
+					"put purelib and platlib in different directories, so repair "
+					"cannot graft libraries for it",
+					a->members[i].path);
 		decide_wheel_arch(s);
 		check_platform_kind(s);
 		check_architecture(s);

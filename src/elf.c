@@ -613,7 +613,7 @@ static int read_symbols(struct image *im, struct dynamic *d, struct wa_error *er
 	return 0;
 }
 
-/* ===== notes: the x86 ISA level ===== */
+/* ===== notes: the x86 ISA level, the Android API level ===== */
 
 static void read_property_note(struct image *im, uint64_t off, uint64_t len, uint64_t align)
 {
@@ -631,6 +631,14 @@ static void read_property_note(struct image *im, uint64_t off, uint64_t len, uin
 
 		if (desc_off > end || descsz > end - desc_off)
 			return;
+		/* The NDK's crtbegin marks every Android binary with the API level
+		 * it was built for: what tells its libc.so from musl's. */
+		if (namesz == 8 && memcmp(im->bytes + name_off, "Android", 8) == 0 && type == 1 &&
+		    descsz >= 4) {
+			uint32_t api = rd32(im, desc_off);
+
+			im->info->android_api = api ? api : 1;
+		}
 		if (namesz == 4 && memcmp(im->bytes + name_off, "GNU", 4) == 0 &&
 		    type == NT_GNU_PROPERTY_TYPE_0) {
 			uint64_t p = desc_off, pend = desc_off + descsz;

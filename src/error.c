@@ -67,3 +67,13 @@ const char *wa_error_default_text(int code)
 {
 	return row_of(code)->text;
 }
+
+const char *wa_strerror(int e)
+{
+	static _Thread_local char text[128];
+
+	/* the XSI strerror_r (error.c does not ask for _GNU_SOURCE) */
+	if (strerror_r(e, text, sizeof(text)) != 0)
+		snprintf(text, sizeof(text), "error %d", e);
+	return text;
+}

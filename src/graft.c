@@ -33,7 +33,6 @@
 #include "wheelaudit/strmap.h"
 #include "wheelaudit/wheel.h"
 
-
 struct plan_state {
 	struct wa_graft_plan *plan;
 	const struct wa_audit *a;
@@ -132,17 +131,15 @@ static void add_needed_by(struct plan_state *s, struct wa_graft_lib *l, const ch
 }
 
 /* Records a library that is not grafted, once, naming the first member that needs it. */
-static void add_missing(struct plan_state *s, const char *name, const char *who,
-			const char *reason)
+static void add_missing(struct plan_state *s, const char *name, const char *who, const char *reason)
 {
 	struct wa_graft_missing *m;
 
 	if (wa_strmap_get(&s->by_name, name))
 		return;
 	m = wa_arena_alloc(&s->plan->arena, sizeof(*m));
-	if (!m || wa_ptrvec_push(&s->plan->arena, &s->missing, m) ||
-	    !(m->name = pstr(s, name)) || !(m->needed_by = pstr(s, who)) ||
-	    (reason && !(m->reason = pstr(s, reason))) ||
+	if (!m || wa_ptrvec_push(&s->plan->arena, &s->missing, m) || !(m->name = pstr(s, name)) ||
+	    !(m->needed_by = pstr(s, who)) || (reason && !(m->reason = pstr(s, reason))) ||
 	    wa_strmap_put(&s->plan->arena, &s->by_name, m->name, &missing_marker))
 		s->oom = true;
 }
@@ -191,7 +188,7 @@ static int hash_file(struct plan_state *s, struct wa_graft_lib *l, const char *r
 		if (fd >= 0)
 			close(fd);
 		return wa_error_set(err, WA_EIO, real, "cannot read the library %s: %s", real,
-				    strerror(e));
+				    wa_strerror(e));
 	}
 	if ((uint64_t)st.st_size > s->opt->limits.max_member_bytes) {
 		close(fd);
@@ -203,7 +200,7 @@ static int hash_file(struct plan_state *s, struct wa_graft_lib *l, const char *r
 	close(fd);
 	if (st.st_size > 0 && map == MAP_FAILED)
 		return wa_error_set(err, WA_EIO, real, "cannot read the library %s: %s", real,
-				    strerror(errno));
+				    wa_strerror(errno));
 	l->file.dev = (uint64_t)st.st_dev;
 	l->file.ino = (uint64_t)st.st_ino;
 	l->file.size = (uint64_t)st.st_size;
@@ -337,8 +334,7 @@ static const char *needer(struct plan_state *s, const struct wa_load_node *from)
 	return l ? l->member : from->path;
 }
 
-static int plan_member(struct plan_state *s, size_t index, const char *path,
-		       struct wa_error *err)
+static int plan_member(struct plan_state *s, size_t index, const char *path, struct wa_error *err)
 {
 	struct walk_ctx w = {s, path};
 	struct wa_load_filter filter = {want, descend, &w};
@@ -431,14 +427,16 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 		 * search path that pointed at the build machine must not survive */
 		if (l->edit.n_renames || orig->n_rpath || orig->n_runpath)
 			l->edit.rpath = "$ORIGIN";
+		l->edit.as_runpath = plan->runpath;
 		fd = open(l->file.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0 && l->file.size > 0)
 			map = mmap(NULL, (size_t)l->file.size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (fd >= 0)
 			close(fd);
 		if (map == MAP_FAILED)
-			return wa_error_set(err, WA_EIO, l->file.path, "cannot read the library %s: %s",
-					    l->file.path, strerror(errno));
+			return wa_error_set(err, WA_EIO, l->file.path,
+					    "cannot read the library %s: %s", l->file.path,
+					    wa_strerror(errno));
 		rc = wa_elf_patch(&patched, &patched_size, map, (size_t)l->file.size, &l->edit,
 				  l->member, err);
 		munmap(map, (size_t)l->file.size);
@@ -473,16 +471,22 @@ int wa_graft_plan_build(struct wa_graft_plan **out, const struct wa_audit *a,
 		if (!a->members[i].foreign && !a->members[i].grafted)
 			members[i] = (struct wa_resolver_member){a->members[i].path,
 								 a->members[i].elf, NULL};
+	/* Android: its loader honours DT_RUNPATH only, and its libraries come
+	 * from --ldpaths alone */
+	plan->runpath = a->libc == WA_LIBC_BIONIC;
 	if (!rc)
 		rc = wa_resolver_new(&s.resolver, cfg, members, a->n_members, &opt->elf_limits,
 				     err);
+	if (!rc && plan->runpath)
+		wa_resolver_set_rules(s.resolver, WA_LD_RULES_ANDROID);
 	for (size_t i = 0; !rc && i < a->n_members; i++)
 		if (members[i].elf)
 			rc = plan_member(&s, i, members[i].path, err);
 	plan->libs = (struct wa_graft_lib **)s.libs.items;
 	plan->n_libs = s.libs.len;
 	if (!rc && s.missing.len) {
-		plan->missing = wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
+		plan->missing =
+			wa_arena_alloc(&plan->arena, s.missing.len * sizeof(*plan->missing));
 		if (!plan->missing)
 			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		for (size_t i = 0; !rc && i < s.missing.len; i++)
@@ -590,8 +594,8 @@ int wa_graft_member_edit(const struct wa_graft_plan *plan, const char *installed
 			 const char *new_dir, const struct wa_elf_info *e, struct wa_arena *a,
 			 struct wa_elf_edit *edit, struct wa_error *err)
 {
-	const char *const *entries = e->n_runpath ? (const char *const *)e->runpath
-						  : (const char *const *)e->rpath;
+	const char *const *entries =
+		e->n_runpath ? (const char *const *)e->runpath : (const char *const *)e->rpath;
 	size_t n = e->n_runpath ? e->n_runpath : e->n_rpath;
 	struct wa_elf_rename *r = wa_arena_alloc(a, (e->n_needed + 1) * sizeof(*r));
 	const char *old_dir = wa_path_dir(a, installed);
@@ -607,8 +611,8 @@ int wa_graft_member_edit(const struct wa_graft_plan *plan, const char *installed
 	/* kept in-wheel entries (re-expressed from the new directory), then the
 	 * libs dir, each once */
 	for (size_t i = 0; i <= n && !oom; i++) {
-		const char *target = i < n ? entry_in_wheel(a, old_dir, entries[i], &oom)
-					   : plan->libs_dir;
+		const char *target =
+			i < n ? entry_in_wheel(a, old_dir, entries[i], &oom) : plan->libs_dir;
 		struct wa_buf rel = {0};
 		bool dup = false;
 
@@ -634,6 +638,7 @@ int wa_graft_member_edit(const struct wa_graft_plan *plan, const char *installed
 	}
 	wa_buf_add(&rp, "", 1);
 	edit->rpath = oom || rp.oom ? NULL : wa_arena_strdup(a, rp.data);
+	edit->as_runpath = plan->runpath;
 	wa_buf_release(&rp);
 	return edit->rpath ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 }

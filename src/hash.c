@@ -13,6 +13,7 @@
 
 #ifdef WA_SHA256_NETTLE
 
+#include <nettle/sha1.h>
 #include <nettle/sha2.h>
 #include <stdlib.h>
 
@@ -44,6 +45,16 @@ void wa_sha256_release(struct wa_sha256 *h)
 {
 	free(h->ctx);
 	h->ctx = NULL;
+}
+
+int wa_sha1(const void *data, size_t len, uint8_t out[20])
+{
+	struct sha1_ctx ctx; /* small and fixed: on the stack, nothing can fail */
+
+	sha1_init(&ctx);
+	sha1_update(&ctx, len, data);
+	sha1_digest(&ctx, SHA1_DIGEST_SIZE, out);
+	return 0;
 }
 
 #else /* libcrypto */
@@ -84,6 +95,15 @@ void wa_sha256_release(struct wa_sha256 *h)
 {
 	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
+}
+
+int wa_sha1(const void *data, size_t len, uint8_t out[20])
+{
+	unsigned int n = 20;
+
+	/* EVP_Digest allocates its context, so it can fail; a provider that
+	 * refuses SHA-1 (a FIPS-only configuration) fails here too. */
+	return EVP_Digest(data, len, out, &n, EVP_sha1(), NULL) == 1 && n == 20 ? 0 : -1;
 }
 
 #endif

@@ -17,8 +17,10 @@ static const char head[] = "#!python\n"
 static const char body[] =
 	"\n\n"
 	"def find_program():\n"
-	"    here = os.path.dirname(os.path.realpath(__file__))\n"
-	"    places = [os.path.dirname(here)] + sys.path\n"
+	"    top = os.path.realpath(__file__)\n"
+	"    for _ in range(DEPTH + 2):\n"
+	"        top = os.path.dirname(top)\n"
+	"    places = [top] + sys.path\n"
 	"    for key in (\"platlib\", \"purelib\"):\n"
 	"        try:\n"
 	"            places.append(sysconfig.get_path(key))\n"
@@ -57,9 +59,16 @@ static const char *py_string(struct wa_arena *a, const char *s)
 const char *wa_launcher_text(struct wa_arena *a, const char *dir, const char *name, size_t *len)
 {
 	const char *d = py_string(a, dir), *n = py_string(a, name);
-	const char *t = d && n ? wa_arena_printf(a, "%sREL = os.path.join(\"%s\", \"%s\")\n%s",
-						 head, d, n, body)
-			       : NULL;
+	const char *t;
+	int depth = 0; /* directories between bin/ and the launcher */
+
+	for (const char *p = name; *p; p++)
+		depth += *p == '/';
+	/* From <top>/bin/<name>, <top> is DEPTH + 2 dirname()s up: the one
+	 * that pip install --target uses for the packages too. */
+	t = d && n ? wa_arena_printf(a, "%sREL = os.path.join(\"%s\", \"%s\")\nDEPTH = %d\n%s",
+				     head, d, n, depth, body)
+		   : NULL;
 
 	*len = t ? strlen(t) : 0;
 	return t;

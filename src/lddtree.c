@@ -17,6 +17,7 @@
 #include "wheelaudit/path.h"
 
 #include "wheelaudit/resolve.h"
+#include "wheelaudit/tag.h"
 #include "wheelaudit/wheel.h"
 
 /* Deeper chains than this are shown cut (no real program nests so deep). */
@@ -196,6 +197,22 @@ static int build_wheel_roots(struct wa_lddtree *t, struct wa_resolver *r,
 	return rc;
 }
 
+/* An android_<api>_<abi> wheel: its libraries are searched as Android's
+ * loader would (--ldpaths and the variables only), as repair does. */
+static bool wheel_is_android(struct wa_wheel *w)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(w);
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform p;
+
+		wa_platform_parse(&p, wn->platforms[i]);
+		if (p.kind == WA_PLATFORM_POLICY && p.family == WA_FAMILY_ANDROID)
+			return true;
+	}
+	return false;
+}
+
 static int build_wheel(struct wa_lddtree **out, struct wa_lddtree_ctx *ctx, const char *path,
 		       struct wa_error *err)
 {
@@ -220,6 +237,8 @@ static int build_wheel(struct wa_lddtree **out, struct wa_lddtree_ctx *ctx, cons
 		ws.members[i].elf = ws.infos[i];
 	if (rc == 0)
 		rc = wa_resolver_new(&r, ctx->cfg, ws.members, ws.n, NULL, err);
+	if (rc == 0 && wheel_is_android(w))
+		wa_resolver_set_rules(r, WA_LD_RULES_ANDROID);
 	if (rc == 0)
 		rc = tree_new(out, path, ws.n, err);
 	if (rc == 0) {
@@ -243,7 +262,7 @@ static int sniff_elf(const char *path, bool *is_elf, struct wa_error *err)
 	*is_elf = false;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return wa_error_set(err, WA_EIO, NULL, "%s: %s", path, strerror(errno));
+		return wa_error_set(err, WA_EIO, NULL, "%s: %s", path, wa_strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return wa_error_set(err, WA_ENOTWHEEL, NULL, "%s: not a regular file", path);

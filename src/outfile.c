@@ -65,7 +65,7 @@ void wa_outfile_signal_cleanup(void)
 static int io_error(struct wa_error *err, const char *what, const char *path)
 {
 	int e = errno;
-	int rc = wa_error_set(err, WA_EIO, NULL, "cannot %s %s: %s", what, path, strerror(e));
+	int rc = wa_error_set(err, WA_EIO, NULL, "cannot %s %s: %s", what, path, wa_strerror(e));
 
 	if (err)
 		err->sys_errno = e;

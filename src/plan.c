@@ -15,10 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wheelaudit/buf.h"
 #include "wheelaudit/launcher.h"
 #include "wheelaudit/path.h"
+#include "wheelaudit/pkgdb.h"
+#include "wheelaudit/sbom.h"
+#include "wheelaudit/strmap.h"
 #include "wheelaudit/zipout.h"
 
 #ifndef WA_VERSION
@@ -30,6 +34,8 @@ void wa_repair_options_init(struct wa_repair_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	wa_audit_options_init(&opt->audit);
 	opt->wheel_dir = "wheelhouse";
+	opt->lib_sdir = ".libs";
+	opt->zip_level = -1;
 }
 
 const char *wa_plan_action_name(enum wa_plan_action a)
@@ -92,7 +98,8 @@ static int check_record_complete(struct wa_wheel *w, struct wa_error *err)
 		const struct wa_member *m = wa_wheel_member(w, i);
 		const char *algo;
 
-		if (m->is_dir || i == wa_wheel_record_member(w) || wa_wheel_is_signature(w, m->name))
+		if (m->is_dir || i == wa_wheel_record_member(w) ||
+		    wa_wheel_is_signature(w, m->name))
 			continue;
 		if (!m->in_record)
 			return wa_error_set(err, WA_ERECORD, m->name,
@@ -370,9 +377,12 @@ static const char *missing_reason(struct plan_state *s)
 		snprintf(more, sizeof(more), " and %zu more", g->n_missing - 20);
 		wa_buf_str(&t, more);
 	}
-	wa_buf_str(&t, " (searched as the loader would: WHEELAUDIT_LD_LIBRARY_PATH adds "
-		       "directories, --ldpaths replaces the system's, --exclude leaves a "
-		       "library out)");
+	wa_buf_str(&t, g->runpath ? " (an Android wheel's libraries are searched only in "
+				    "--ldpaths and WHEELAUDIT_LD_LIBRARY_PATH or "
+				    "AUDITWHEEL_LD_LIBRARY_PATH; --exclude leaves a library out)"
+				  : " (searched as the loader would: WHEELAUDIT_LD_LIBRARY_PATH "
+				    "adds directories, --ldpaths replaces the system's, --exclude "
+				    "leaves a library out)");
 	out = t.oom ? NULL : pstr(s, t.data);
 	free(t.data);
 	return out ? out : "a needed library was not found";
@@ -414,6 +424,49 @@ static const char *graft_rejection_reason(struct plan_state *s, const struct wa_
 	return out ? out : "out of memory";
 }
 
+/* The lowest API level of the wheel's android tags when below level, else 0. */
+static int android_api_below(struct plan_state *s, int level)
+{
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->w);
+	int lowest = 0;
+
+	for (size_t i = 0; i < wn->n_platforms; i++) {
+		struct wa_platform pl;
+
+		wa_platform_parse(&pl, wn->platforms[i]);
+		if (pl.kind == WA_PLATFORM_POLICY && pl.family == WA_FAMILY_ANDROID &&
+		    pl.major < level && (!lowest || pl.major < lowest))
+			lowest = pl.major;
+	}
+	return lowest;
+}
+
+/*
+ * Why the grafted libraries cannot go to dir (<dist> + --lib-sdir), or
+ * NULL.  The suffix is the user's, but the directory must still be a
+ * member name of the wheel's root that no installer treats specially.
+ */
+static const char *libs_dir_problem(struct plan_state *s, const char *dir)
+{
+	const char *problem = wa_member_name_problem(dir);
+	const char *dist_info = wa_wheel_dist_info(s->w);
+	size_t dl = dist_info ? strlen(dist_info) : 0;
+
+	if (problem)
+		return problem;
+	if (dir[0] == '/' || dir[strlen(dir) - 1] == '/' || strstr(dir, "//"))
+		return "not a relative path of one or more names";
+	for (const char *p = dir; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if ((p[0] == '.' && (p[1] == '/' || !p[1])) ||
+		    (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2])))
+			return "a '.' or '..' component";
+	if (dist_info && strncmp(dir, dist_info, dl - strlen(".dist-info")) == 0 &&
+	    (strncmp(dir + dl - strlen(".dist-info"), ".dist-info", 10) == 0 ||
+	     strncmp(dir + dl - strlen(".dist-info"), ".data", 5) == 0))
+		return "inside the .dist-info or .data directory";
+	return NULL;
+}
+
 /*
  * Plans the grafts and audits the wheel as it will be.  Afterwards
  * s->audit (and *audit) is that second audit, so tags, reports and
@@ -425,21 +478,42 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	struct wa_ld_config *cfg = NULL;
 	struct wa_audit_graft *grafts = NULL;
 	struct wa_audit *second = NULL;
-	const char *libs_dir = wa_arena_printf(&s->p->arena, "%s.libs", wn->distribution);
+	const char *libs_dir = wa_arena_printf(&s->p->arena, "%s%s", wn->distribution,
+					       s->opt->lib_sdir ? s->opt->lib_sdir : ".libs");
+	const char *problem = libs_dir ? libs_dir_problem(s, libs_dir) : NULL;
 	struct wa_graft_plan *g;
-	int rc = libs_dir ? wa_ld_config_load(&cfg, &s->opt->ld, err)
-			  : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	int rc;
 
-	if (!rc && wa_member_name_problem(libs_dir)) {
-		wa_ld_config_free(cfg);
+	if (!libs_dir)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (android_api_below(s, 24)) {
+		/* the loader of those releases ignores DT_RUNPATH, and Android has
+		 * no other way to point a module at its grafted libraries */
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       wa_arena_printf(&s->p->arena, "the libraries' directory '%s' cannot be a member "
-						     "name: %s",
-				       libs_dir, wa_member_name_problem(libs_dir)));
+		       wa_arena_printf(&s->p->arena,
+				       "the wheel is tagged for Android API level %d, whose loader "
+				       "has no DT_RUNPATH support (from API level 24): grafted "
+				       "libraries could not be found",
+				       android_api_below(s, 24)));
 		return 0;
 	}
+	if (s->opt->no_patcher) {
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       "grafting needs the ELF patcher, and the patcher is none (--patcher, "
+		       "WHEELAUDIT_PATCHER or AUDITWHEEL_PATCHER)");
+		return 0;
+	}
+	if (problem) {
+		reject(s, WA_OUTCOME_NEEDS_GRAFT,
+		       wa_arena_printf(&s->p->arena,
+				       "the libraries' directory '%s' cannot hold them: %s",
+				       libs_dir, problem));
+		return 0;
+	}
+	rc = wa_ld_config_load(&cfg, &s->opt->ld, err);
 	if (!rc)
-		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir, err);
+		rc = wa_graft_plan_build(&s->p->graft, s->audit, &s->opt->audit, cfg, libs_dir,
+					 err);
 	wa_ld_config_free(cfg);
 	if (rc)
 		return rc;
@@ -471,8 +545,7 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 	return 0;
 }
 
-static struct wa_plan_addition *new_addition(struct plan_state *s, const char *name,
-					     unsigned mode)
+static struct wa_plan_addition *new_addition(struct plan_state *s, const char *name, unsigned mode)
 {
 	struct wa_plan_addition *add = wa_arena_alloc(&s->p->arena, sizeof(*add));
 
@@ -490,12 +563,12 @@ static struct wa_plan_addition *new_addition(struct plan_state *s, const char *n
  * under .data/scripts/ (installed into bin/, out of $ORIGIN's reach of the
  * packages), its move to <dist>.scripts/ behind a launcher.
  */
-static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
-			struct wa_error *err)
+static int graft_member(struct plan_state *s, const struct wa_audit_member *m, struct wa_error *err)
 {
 	const char *dist = wa_wheel_filename(s->w)->distribution;
-	const char *under_scripts = wa_wheel_data_part(s->w, m->path, "scripts");
-	const char *script = under_scripts ? wa_path_base(under_scripts) : NULL;
+	/* the program's path under scripts/: two programs of one base name in
+	 * different directories stay apart */
+	const char *script = wa_wheel_data_part(s->w, m->path, "scripts");
 	const char *installed = wa_wheel_installed_path(s->w, m->path, NULL);
 	struct wa_plan_member *pm = &s->p->members[m->wheel_index];
 	struct wa_plan_addition *add;
@@ -512,12 +585,13 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 			       : (wa_wheel_data_part(s->w, m->path, "data") ||
 				  wa_wheel_data_part(s->w, m->path, "headers")))) {
 		reject(s, WA_OUTCOME_NEEDS_GRAFT,
-		       wa_arena_printf(&s->p->arena,
-				       "%s needs grafted libraries but is installed into %s, and "
-				       "the grafted libraries into %s (the wheel's root): installers "
-				       "may put them in different directories, so no RPATH can reach "
-				       "them",
-				       m->path, scheme ? scheme : "the data directory", root));
+		       wa_arena_printf(
+			       &s->p->arena,
+			       "%s needs grafted libraries but is installed into %s, and "
+			       "the grafted libraries into %s (the wheel's root): installers "
+			       "may put them in different directories, so no RPATH can reach "
+			       "them",
+			       m->path, scheme ? scheme : "the data directory", root));
 		return 0;
 	}
 
@@ -525,11 +599,14 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 		dir = wa_arena_printf(&s->p->arena, "%s.scripts", dist);
 		if (!dir)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-		rc = wa_graft_member_edit(s->p->graft, installed, dir, m->elf, &s->p->arena,
+		const char *moved = wa_arena_printf(&s->p->arena, "%s/%s", dir, script);
+		const char *moved_dir = moved ? wa_path_dir(&s->p->arena, moved) : NULL;
+
+		if (!moved_dir)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		rc = wa_graft_member_edit(s->p->graft, installed, moved_dir, m->elf, &s->p->arena,
 					  &pm->edit, err);
-		add = rc ? NULL
-			 : new_addition(s, wa_arena_printf(&s->p->arena, "%s/%s", dir, script),
-					0755);
+		add = rc ? NULL : new_addition(s, moved, 0755);
 		if (rc || !add)
 			return rc ? rc : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 		add->member = m->wheel_index;
@@ -538,11 +615,12 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m,
 		memset(&pm->edit, 0, sizeof(pm->edit));
 		pm->action = WA_PLAN_LAUNCHER;
 		pm->text = wa_launcher_text(&s->p->arena, dir, script, &pm->text_len);
-		add_note(s, wa_arena_printf(&s->p->arena,
-					    "moved %s to %s/%s (it needs grafted libraries; $ORIGIN "
-					    "cannot reach them from bin/) and left a launcher in its "
-					    "place",
-					    m->path, dir, script));
+		add_note(s,
+			 wa_arena_printf(&s->p->arena,
+					 "moved %s to %s/%s (it needs grafted libraries; $ORIGIN "
+					 "cannot reach them from bin/) and left a launcher in its "
+					 "place",
+					 m->path, dir, script));
 		return pm->text ? 0 : wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	}
 	dir = wa_path_dir(&s->p->arena, installed);
@@ -580,6 +658,178 @@ static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 	return rc;
 }
 
+/*
+ * Every name in the output is unique: an addition (a grafted library, a
+ * moved program) may not take the name of a member the output keeps, nor
+ * of another addition.  A wheel that already holds <dist>.scripts/tool
+ * next to a program tool that must move there cannot be repaired as is.
+ */
+static int check_output_names(struct plan_state *s, struct wa_error *err)
+{
+	struct wa_strmap names = {0};
+	struct wa_arena a = {0};
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < s->p->n_members; i++)
+		if (s->p->members[i].action != WA_PLAN_DROP &&
+		    wa_strmap_put(&a, &names, wa_wheel_member(s->w, i)->name, &names))
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; !rc && i < s->additions.len; i++) {
+		const struct wa_plan_addition *add = s->additions.items[i];
+
+		if (wa_strmap_get(&names, add->name)) {
+			reject(s, WA_OUTCOME_NEEDS_GRAFT,
+			       wa_arena_printf(&s->p->arena,
+					       "cannot graft: %s (from %s) would take the name of "
+					       "another member of the output",
+					       add->name, add->source ? add->source : "?"));
+			break;
+		}
+		if (wa_strmap_put(&a, &names, add->name, &names))
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	wa_arena_release(&a);
+	return rc;
+}
+
+/* ===== the SBOM ===== */
+
+/*
+ * A repair that grafts writes <dist-info>/sboms/wheelaudit.cdx.json (PEP
+ * 770): the wheel, each grafted file with its hash and the OS package that
+ * owns it, and who needs what.  An SBOM of an earlier repair is replaced.
+ * A package database that cannot be read leaves the libraries without
+ * their packages, with a note: the SBOM is a record, not a gate.
+ */
+static int plan_sbom(struct plan_state *s, struct wa_error *err)
+{
+	const struct wa_graft_plan *g = s->p->graft;
+	const struct wa_wheel_name *wn = wa_wheel_filename(s->w);
+	const char *name =
+		wa_arena_printf(&s->p->arena, "%s/" WA_SBOM_FILE, wa_wheel_dist_info(s->w));
+	const char **paths = calloc(g->n_libs + 1, sizeof(*paths));
+	struct wa_sbom_lib *libs = calloc(g->n_libs + 1, sizeof(*libs));
+	struct wa_sbom_edge *edges = NULL;
+	size_t n_edges = 0, cap = 0;
+	struct wa_pkg_owner **owners = NULL;
+	struct wa_pkgdb_options po = {.root = s->opt->ld.root};
+	struct wa_sbom_input in = {0};
+	struct wa_buf doc = {0};
+	struct wa_error perr;
+	struct wa_plan_addition *add;
+	int rc = 0;
+
+	if (!name || !paths || !libs) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	/* absolute, so that the database can be asked and the document does
+	 * not depend on how --ldpaths was spelled */
+	for (size_t i = 0; i < g->n_libs; i++) {
+		const char *found = g->libs[i]->file.path;
+		char cwd[4096];
+
+		if (found[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			found = wa_arena_printf(&s->p->arena, "%s/%s", cwd, found);
+		paths[i] = found ? wa_path_normalise(&s->p->arena, found, false, NULL) : NULL;
+		if (!paths[i]) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+	}
+	wa_error_clear(&perr);
+	if (wa_pkgdb_owners(&owners, paths, g->n_libs, &po, &perr)) {
+		if (perr.code == WA_ENOMEM) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		owners = NULL;
+		add_note(s, wa_arena_printf(&s->p->arena,
+					    "the SBOM lists the grafted libraries without their "
+					    "packages: %s",
+					    perr.message));
+	}
+	for (size_t i = 0; i < g->n_libs; i++) {
+		const struct wa_graft_lib *l = g->libs[i];
+
+		/* the file itself, links resolved: the same library gives the same
+		 * document whichever directory or link led to it */
+		char *real = realpath(paths[i], NULL);
+		const char *where = real ? wa_arena_strdup(&s->p->arena, real) : paths[i];
+		const char *root = s->opt->ld.root;
+		size_t rl = root ? strlen(root) : 0;
+
+		/* under --root, the path on the system the root holds */
+		while (rl && root[rl - 1] == '/')
+			rl--;
+		if (where && rl && strncmp(where, root, rl) == 0 && where[rl] == '/')
+			where += rl;
+
+		free(real);
+		if (!where) {
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		/* the path only for a file of an OS package: a system path that is
+		 * the same on every build machine; a build tree's would make the
+		 * document, and so the wheel, depend on where the build ran */
+		libs[i] = (struct wa_sbom_lib){l->member, wa_path_base(where),
+					       owners && owners[i] ? where : NULL, l->sha256,
+					       owners ? owners[i] : NULL};
+		for (size_t k = 0; k < l->n_needed_by; k++) {
+			size_t from = WA_SBOM_WHEEL;
+
+			for (size_t j = 0; j < g->n_libs; j++)
+				if (strcmp(g->libs[j]->member, l->needed_by[k]) == 0)
+					from = j;
+			if (n_edges == cap) {
+				struct wa_sbom_edge *e =
+					realloc(edges, (cap = cap ? 2 * cap : 16) * sizeof(*e));
+
+				if (!e) {
+					rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+					goto out;
+				}
+				edges = e;
+			}
+			edges[n_edges++] = (struct wa_sbom_edge){from, i};
+		}
+	}
+	in.name = wn->distribution;
+	in.version = wn->version;
+	in.file_name = wa_path_base(s->p->output);
+	in.tool_version = WA_VERSION;
+	in.have_timestamp = s->opt->have_source_date_epoch;
+	in.timestamp = s->opt->source_date_epoch;
+	in.libs = libs;
+	in.nlibs = g->n_libs;
+	in.edges = edges;
+	in.nedges = n_edges;
+	rc = wa_sbom_render(&doc, &in, err);
+	if (rc)
+		goto out;
+	/* an SBOM of an earlier repair gives way to this one */
+	for (size_t i = 0; i < s->p->n_members; i++)
+		if (strcmp(wa_wheel_member(s->w, i)->name, name) == 0)
+			s->p->members[i].action = WA_PLAN_DROP;
+	add = new_addition(s, name, 0644);
+	if (!add || !(add->text = wa_arena_strndup(&s->p->arena, doc.data, doc.len))) {
+		rc = wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	add->text_len = doc.len;
+	add->source = "wheelaudit (the SBOM)";
+	add->member = SIZE_MAX;
+	s->p->sbom = name;
+out:
+	wa_buf_release(&doc);
+	wa_pkgdb_owners_free(owners, g->n_libs);
+	free(edges);
+	free(libs);
+	free(paths);
+	return rc;
+}
+
 /* ===== putting it together ===== */
 
 /* The time of every rewritten member: SOURCE_DATE_EPOCH, or else the input's
@@ -604,13 +854,22 @@ static int plan_copy_of_pure(struct plan_state *s)
 	struct wa_repair_plan *p = s->p;
 
 	if (!s->opt->audit.allow_pure) {
-		reject(s, WA_OUTCOME_PURE, "pure wheel: nothing to repair (--allow-pure copies it)");
+		reject(s, WA_OUTCOME_PURE,
+		       "pure wheel: nothing to repair (--allow-pure copies it)");
 		return 0;
 	}
 	p->outcome = WA_OUTCOME_COPIED;
 	p->tagset = pstr(s, wa_wheel_filename(s->w)->platform);
 	p->output = output_path(s, wa_path_base(wa_wheel_path(s->w)));
 	return 0;
+}
+
+/* The output keeps the input's name and WHEEL tags: asked for, or the
+ * wheel's family is one whose wheels keep their own tag (android_24_...
+ * names the API level the build targets; repair does not change it). */
+static bool keep_tags(const struct plan_state *s)
+{
+	return s->opt->keep_tags || !s->audit->retag;
 }
 
 static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_error *err)
@@ -626,7 +885,8 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		if (rc || p->outcome == WA_OUTCOME_REJECTED)
 			return rc;
 	} else if (s->audit->outcome != WA_OUTCOME_COMPLIANT) {
-		reject(s, s->audit->outcome, s->audit->reason ? s->audit->reason : "no policy is met");
+		reject(s, s->audit->outcome,
+		       s->audit->reason ? s->audit->reason : "no policy is met");
 		return 0;
 	}
 	decide_tags(s);
@@ -638,7 +898,20 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		return 0;
 	}
 	p->outcome = WA_OUTCOME_REPAIRED;
-	p->output = output_path(s, output_name(s));
+	if (keep_tags(s)) {
+		/* --no-update-tags, or a family whose wheels keep their tag
+		 * (Android): the checks above still hold, the name stays */
+		const struct wa_wheel_name *wn = wa_wheel_filename(w);
+
+		s->tags.len = 0;
+		for (size_t i = 0; i < wn->n_platforms; i++)
+			if (wa_ptrvec_push(&p->arena, &s->tags, (void *)wn->platforms[i]))
+				s->oom = true;
+		p->tagset = pstr(s, wn->platform);
+		p->output = output_path(s, wa_path_base(wa_wheel_path(w)));
+	} else {
+		p->output = output_path(s, output_name(s));
+	}
 	for (size_t i = 0; i < wa_wheel_member_count(w); i++)
 		if (wa_wheel_is_signature(w, wa_wheel_member(w, i)->name)) {
 			p->members[i].action = WA_PLAN_DROP;
@@ -649,13 +922,18 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		}
 	p->members[wa_wheel_record_member(w)].action = WA_PLAN_RECORD;
 	rc = p->graft ? plan_graft_edits(s, err) : 0;
+	if (!rc && p->outcome != WA_OUTCOME_REJECTED && p->graft && p->graft->n_libs)
+		rc = plan_sbom(s, err);
+	if (!rc && p->outcome != WA_OUTCOME_REJECTED)
+		rc = check_output_names(s, err);
 	if (rc || p->outcome == WA_OUTCOME_REJECTED) {
 		p->output = NULL;
 		return rc;
 	}
-	rc = build_wheel_file(s, err);
+	rc = keep_tags(s) ? 0 : build_wheel_file(s, err);
 	if (!rc)
 		rc = decide_timestamp(s, err);
+	p->zip_level = s->opt->zip_level;
 	return rc;
 }
 
@@ -672,6 +950,7 @@ int wa_plan_build(struct wa_repair_plan **out, struct wa_wheel *w, struct wa_aud
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	p->members = wa_arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->members));
 	p->n_members = n;
+	p->zip_level = -1;
 	rc = p->members ? check_record_complete(w, err)
 			: wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	if (!rc)

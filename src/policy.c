@@ -544,7 +544,8 @@ static int load_policy_arch(struct ctx *c, struct wa_policy *pol, struct policy_
 					known = strlen(pa->max[j].family) == flen &&
 						strncmp(pa->max[j].family, node, flen) == 0;
 				path_index(q, p, i);
-				if (!*rest || wa_version_is_numeric(rest))
+				/* a bare family name ("LIBC", bionic's first node) is non-numeric */
+				if (*rest && wa_version_is_numeric(rest))
 					return badf(c, q, "'%s' is not a non-numeric node", node);
 				if (!known)
 					return badf(c, q, "family of '%s' has no maximum for %s",
@@ -1241,7 +1242,8 @@ static int read_file(const char *path, char **out, size_t *len, struct wa_error 
 
 	*out = NULL;
 	if (!(f = fopen(path, "rb"))) {
-		rc = wa_error_set(err, WA_EIO, NULL, "%s: cannot open: %s", path, strerror(errno));
+		rc = wa_error_set(err, WA_EIO, NULL, "%s: cannot open: %s", path,
+				  wa_strerror(errno));
 		if (err)
 			err->sys_errno = errno;
 		goto out;
@@ -1299,7 +1301,7 @@ int wa_policy_set_load_dir(struct wa_policy_set **out, const char *dir, struct w
 	if (!(d = opendir(dir))) {
 		int e = errno;
 		rc = wa_error_set(err, e == ENOENT || e == ENOTDIR ? WA_ECONFIG : WA_EIO, NULL,
-				  "%s: cannot open policy directory: %s", dir, strerror(e));
+				  "%s: cannot open policy directory: %s", dir, wa_strerror(e));
 		if (err)
 			err->sys_errno = e;
 		goto out;

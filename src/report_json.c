@@ -136,9 +136,9 @@ static cJSON *elf_object(struct wa_json_report *r, const struct wa_audit_member 
 	put(r, o, "description", jstr(m->arch.description));
 	put(r, o, "type",
 	    jstr(e->type == ET_DYN    ? "DYN"
-			       : e->type == ET_EXEC ? "EXEC"
-			       : e->type == ET_REL  ? "REL"
-						    : "OTHER"));
+		 : e->type == ET_EXEC ? "EXEC"
+		 : e->type == ET_REL  ? "REL"
+				      : "OTHER"));
 	put(r, o, "interp", str_or_null(e->interp));
 	put(r, o, "soname", str_or_null(e->soname));
 	put(r, o, "needed", string_array(r, e->needed, e->n_needed));
@@ -269,6 +269,7 @@ static cJSON *audit_object(struct wa_json_report *r, const struct wa_audit *ca)
 		push(r, arr, x);
 	}
 	put(r, w, "external_libraries", arr);
+	put(r, w, "after_graft", cJSON_CreateNull());
 	return w;
 }
 
@@ -278,6 +279,36 @@ int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a)
 
 	if (w)
 		push(r, r->wheels, w);
+	return r->oom ? -1 : 0;
+}
+
+static cJSON *grafted_array(struct wa_json_report *r, const struct wa_repair *rep);
+static cJSON *missing_array(struct wa_json_report *r, const struct wa_repair *rep);
+
+int wa_json_report_add_audit_preview(struct wa_json_report *r, const struct wa_audit *a,
+				     const struct wa_repair *rep)
+{
+	cJSON *w = audit_object(r, a), *g = rep ? cJSON_CreateObject() : cJSON_CreateNull();
+	const struct wa_repair_plan *p = rep ? rep->plan : NULL;
+	bool possible = rep && rep->outcome == WA_OUTCOME_PLANNED;
+
+	if (!w || !g) {
+		cJSON_Delete(w);
+		cJSON_Delete(g);
+		r->oom = true;
+		return -1;
+	}
+	if (rep) {
+		put(r, g, "possible", cJSON_CreateBool(possible));
+		put(r, g, "tags",
+		    possible ? string_array(r, p->tags, p->n_tags) : cJSON_CreateArray());
+		put(r, g, "tagset", str_or_null(possible ? p->tagset : NULL));
+		put(r, g, "reason", str_or_null(p->reason));
+		put(r, g, "grafted", grafted_array(r, rep));
+		put(r, g, "missing", missing_array(r, rep));
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(w, "after_graft", g);
+	push(r, r->wheels, w);
 	return r->oom ? -1 : 0;
 }
 
@@ -424,7 +455,7 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 			break;
 		put(r, c, "member", jstr(a->name));
 		put(r, c, "source", jstr(a->source));
-		put(r, c, "edit", edit_object(r, &a->edit));
+		put(r, c, "edit", a->text ? cJSON_CreateNull() : edit_object(r, &a->edit));
 	}
 	put(r, o, "copied", cJSON_CreateNumber((double)copied));
 	put(r, o, "changed", changes);
@@ -450,6 +481,7 @@ int wa_json_report_add_repair(struct wa_json_report *r, const char *path, int ex
 	put(r, w, "grafted", grafted_array(r, rep));
 	put(r, w, "missing", missing_array(r, rep));
 	put(r, w, "plan", out ? plan_object(r, rep) : cJSON_CreateNull());
+	put(r, w, "sbom", str_or_null(out && p->sbom ? p->sbom : NULL));
 	put(r, w, "audit", rep && rep->audit ? audit_object(r, rep->audit) : cJSON_CreateNull());
 	put(r, w, "error", err && err->code ? error_object(r, err) : cJSON_CreateNull());
 	return r->oom ? -1 : 0;
@@ -628,9 +660,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 			continue;
 		ok = (arr = cJSON_AddArrayToObject(x, arch)) != NULL;
 		for (size_t i = 0; ok && i < wa_policy_non_numeric_count(p, arch); i++)
-			ok = cJSON_AddItemToArray(arr,
-						  jstr(
-							  wa_policy_non_numeric_at(p, arch, i)));
+			ok = cJSON_AddItemToArray(arr, jstr(wa_policy_non_numeric_at(p, arch, i)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "whitelist"));
 	for (size_t i = 0; ok && i < wa_policy_whitelist_count(p); i++)
@@ -641,9 +671,7 @@ static cJSON *policy_json(const struct wa_policy *p, const char *only_arch, bool
 		const char *lib = wa_policy_blacklist_at(p, i, &ns);
 		ok = (arr = cJSON_AddArrayToObject(x, lib)) != NULL;
 		for (size_t j = 0; ok && j < ns; j++)
-			ok = cJSON_AddItemToArray(arr,
-						  jstr(
-							  wa_policy_blacklist_symbol(p, i, j)));
+			ok = cJSON_AddItemToArray(arr, jstr(wa_policy_blacklist_symbol(p, i, j)));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "exceptions"));
 	for (size_t i = 0; ok && i < wa_policy_exception_count(p); i++) {

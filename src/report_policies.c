@@ -264,8 +264,8 @@ static void print_one_text(FILE *out, const struct wa_policy *p, const char *onl
 			if (only_arch && strcmp(arch, "*") != 0 && strcmp(arch, only_arch) != 0)
 				continue;
 			snprintf(label, sizeof(label),
-				  "- %s, %s%s:", strcmp(arch, "*") ? arch : "all arches", key,
-				  unverified ? " (unverified)" : "");
+				 "- %s, %s%s:", strcmp(arch, "*") ? arch : "all arches", key,
+				 unverified ? " (unverified)" : "");
 			print_prose(out, label, reason, 4);
 		}
 	}

@@ -161,7 +161,8 @@ static void print_symbols(struct out *o, struct wa_audit *a, bool verbose)
 			fprintf(o->f, "   [%s]\n", S(o, member));
 		}
 		fprintf(o->f, "    %-16s %-30s %-16s %s%s%s%s\n", S(o, r->version),
-			r->symbol ? S(o, r->symbol) : "-", S(o, r->library), r->lowest ? "" : RED(o),
+			r->symbol ? S(o, r->symbol) : "-", S(o, r->library),
+			r->lowest ? "" : RED(o),
 			r->lowest ? S(o, wa_audit_policy_tag(a, r->lowest)) : "none", RESET(o),
 			r->weak ? " (weak)" : "");
 		shown++;
@@ -231,7 +232,8 @@ int wa_report_text(FILE *f, const struct wa_audit *ca, const struct wa_text_opti
 		for (size_t i = 0; i < a->n_externals; i++) {
 			fprintf(f, "    %s, needed by", S(&o, a->externals[i]->name));
 			for (size_t k = 0; k < a->externals[i]->n_needed_by; k++)
-				fprintf(f, "%s %s", k ? "," : "", S(&o, a->externals[i]->needed_by[k]));
+				fprintf(f, "%s %s", k ? "," : "",
+					S(&o, a->externals[i]->needed_by[k]));
 			fputc('\n', f);
 		}
 	}
@@ -261,7 +263,8 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	struct out o = {f, opt && opt->color, {0}};
 	size_t copied = 0;
 
-	fprintf(f, "%s: would write %s\n", S(&o, rep->audit->wheel), S(&o, p->output));
+	fprintf(f, "%s: %s %s\n", S(&o, rep->audit->wheel),
+		rep->outcome == WA_OUTCOME_PLANNED ? "would write" : "wrote", S(&o, p->output));
 	fprintf(f, "  tags: %s\n", S(&o, p->tagset));
 	for (size_t i = 0; g && i < g->n_libs; i++) {
 		const struct wa_graft_lib *l = g->libs[i];
@@ -293,7 +296,9 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	for (size_t i = 0; i < p->n_additions; i++) {
 		const struct wa_plan_addition *a = &p->additions[i];
 
-		if (!a->file) {
+		if (a->text) {
+			fprintf(f, "  add %s (%zu bytes)\n", S(&o, a->name), a->text_len);
+		} else if (!a->file) {
 			fprintf(f, "  move %s to %s\n", S(&o, a->source), S(&o, a->name));
 			print_edit(&o, &a->edit);
 		}
@@ -303,10 +308,31 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 	return ferror(f) ? -1 : 0;
 }
 
+int wa_report_graft_preview_text(FILE *f, const struct wa_repair *rep,
+				 const struct wa_text_options *opt)
+{
+	const struct wa_repair_plan *p = rep->plan;
+	const struct wa_graft_plan *g = p->graft;
+	struct out o = {f, opt && opt->color, {0}};
+
+	if (rep->outcome == WA_OUTCOME_PLANNED)
+		fprintf(f, "  after grafting: %s\n", S(&o, p->tagset));
+	else
+		fprintf(f, "  after grafting: cannot be repaired: %s\n",
+			S(&o, p->reason ? p->reason : wa_outcome_name(rep->cause)));
+	for (size_t i = 0; g && i < g->n_libs; i++)
+		fprintf(f, "    %s => %s (%s)\n", S(&o, g->libs[i]->needed),
+			S(&o, g->libs[i]->file.display), g->libs[i]->found_by);
+	for (size_t i = 0; g && i < g->n_missing; i++)
+		fprintf(f, "    %s => %s\n", S(&o, g->missing[i].name),
+			g->missing[i].reason ? S(&o, g->missing[i].reason) : "not found");
+	wa_arena_release(&o.scratch);
+	return ferror(f) ? -1 : 0;
+}
+
 /* ===== lddtree ===== */
 
-static void print_nodes(struct out *o, const struct wa_lddtree_node *nodes, size_t n,
-			int indent)
+static void print_nodes(struct out *o, const struct wa_lddtree_node *nodes, size_t n, int indent)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct wa_lddtree_node *node = &nodes[i];

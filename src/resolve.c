@@ -53,6 +53,7 @@ struct wa_resolver {
 	struct wa_strmap by_name; /* file name, SONAME, provides -> struct name_list */
 	struct wa_strmap host;    /* real path -> struct host_file */
 	struct wheel_dirs *dirs;  /* per member */
+	enum wa_ld_rules rules;   /* of the host searches (AUTO: the config's) */
 };
 
 /* What a node of a load searches (the resolver's part of a node). */
@@ -285,8 +286,10 @@ static long search_dirs(struct wa_resolver *r, const char *const *dirs, size_t n
 
 /*
  * The in-wheel lookup for a member with paths p, whose loaders are chained
- * through p->obj: DT_RPATH directories of the chain (unless the member has
- * DT_RUNPATH), its DT_RUNPATH directories, then by name.
+ * through p->obj, as the rules' loader searches: glibc, DT_RPATH directories
+ * of the chain (unless the member has DT_RUNPATH), its DT_RUNPATH
+ * directories; musl, each object's DT_RUNPATH or else DT_RPATH up the chain;
+ * Android, its own DT_RUNPATH; then, for all, by name anywhere in the wheel.
  */
 static long wheel_find(struct wa_resolver *r, const struct wa_load_paths *p,
 		       const struct wa_elf_info *e, const char *name)
@@ -294,8 +297,33 @@ static long wheel_find(struct wa_resolver *r, const struct wa_load_paths *p,
 	struct wa_ld_request req = request_for(e, NULL);
 	long m;
 
+	enum wa_ld_rules rules = r->rules != WA_LD_RULES_AUTO ? r->rules
+				 : r->cfg                     ? wa_ld_config_rules(r->cfg)
+							      : WA_LD_RULES_GLIBC;
+
 	if (strchr(name, '/'))
 		return -1;
+	if (rules == WA_LD_RULES_MUSL) {
+		/* musl: each object's DT_RUNPATH, or else its DT_RPATH, up the
+		 * chain of loaders */
+		for (const struct wa_load_paths *x = p; x; x = x->up) {
+			if (!x->dirs)
+				continue;
+			m = x->obj.n_runpath
+				    ? search_dirs(r, x->dirs->runpath, x->dirs->n_runpath, name,
+						  &req)
+				    : search_dirs(r, x->dirs->rpath, x->dirs->n_rpath, name, &req);
+			if (m != -1)
+				return m;
+		}
+		return member_by_name(r, p->wheel_dir, name, &req);
+	}
+	if (rules == WA_LD_RULES_ANDROID) {
+		/* bionic: the object's own DT_RUNPATH; DT_RPATH is not read */
+		if ((m = search_dirs(r, p->dirs->runpath, p->dirs->n_runpath, name, &req)) != -1)
+			return m;
+		return member_by_name(r, p->wheel_dir, name, &req);
+	}
 	if (e->n_runpath == 0)
 		for (const struct wa_load_paths *x = p; x; x = x->up) {
 			/* an ancestor with DT_RUNPATH passes no DT_RPATH on */
@@ -345,7 +373,7 @@ static int inspect_host(struct wa_resolver *r, struct host_file *h, const char *
 	wa_error_clear(&e);
 	fd = open(h->real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		h->problem = wa_arena_printf(&r->arena, "cannot open: %s", strerror(errno));
+		h->problem = wa_arena_printf(&r->arena, "cannot open: %s", wa_strerror(errno));
 		return h->problem ? 0 : -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
@@ -356,7 +384,7 @@ static int inspect_host(struct wa_resolver *r, struct host_file *h, const char *
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
-		h->problem = wa_arena_printf(&r->arena, "cannot map: %s", strerror(errno));
+		h->problem = wa_arena_printf(&r->arena, "cannot map: %s", wa_strerror(errno));
 		return h->problem ? 0 : -1;
 	}
 	if (!wa_elf_is_elf(map, (size_t)st.st_size))
@@ -521,6 +549,10 @@ static int resolve(struct walk *w, struct wa_load_node *o, const char *name,
 	if (!w->r->cfg)
 		return 0;
 	req = request_for(o->elf, o->paths->obj.origin);
+	/* an object the NDK built searches as Android's loader would,
+	 * whatever the host: never the build machine's directories */
+	req.rules = w->r->rules == WA_LD_RULES_AUTO && o->elf->android_api ? WA_LD_RULES_ANDROID
+									   : w->r->rules;
 	req.object = &o->paths->obj;
 	if (wa_ld_find(w->r->cfg, &req, name, &path, &why, err))
 		return -1;
@@ -645,4 +677,9 @@ void wa_load_free(struct wa_load *load)
 		return;
 	wa_arena_release(&load->arena);
 	free(load);
+}
+
+void wa_resolver_set_rules(struct wa_resolver *r, enum wa_ld_rules rules)
+{
+	r->rules = rules;
 }

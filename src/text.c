@@ -62,8 +62,7 @@ static bool acts_on_terminal(uint32_t cp)
 
 /* Appends n bytes to dst while they fit whole (written stops at the first
  * piece that does not, so a cut result is a prefix of the full one). */
-static void put(char *dst, size_t cap, size_t *need, size_t *written, const char *bytes,
-		size_t n)
+static void put(char *dst, size_t cap, size_t *need, size_t *written, const char *bytes, size_t n)
 {
 	if (*written == *need && *need + n < cap) {
 		memcpy(dst + *need, bytes, n);

@@ -702,9 +702,10 @@ static int check_record_lists_all(struct wa_wheel *w, struct wa_error *err)
 		if (m->is_dir || m->in_record || (long)i == w->record_member ||
 		    wa_wheel_is_signature(w, m->name))
 			continue;
-		return wa_error_set(err, WA_ERECORD, m->name,
-				    "not listed in RECORD (every file of a wheel must be: installers "
-				    "would neither track nor verify it)");
+		return wa_error_set(
+			err, WA_ERECORD, m->name,
+			"not listed in RECORD (every file of a wheel must be: installers "
+			"would neither track nor verify it)");
 	}
 	return 0;
 }
@@ -1130,8 +1131,7 @@ const char *wa_wheel_data_part(const struct wa_wheel *w, const char *name, const
 	return name + n + 6 + k + 1;
 }
 
-const char *wa_wheel_installed_path(const struct wa_wheel *w, const char *name,
-				    const char **scheme)
+const char *wa_wheel_installed_path(const struct wa_wheel *w, const char *name, const char **scheme)
 {
 	static const char *const schemes[] = {"platlib", "purelib"};
 

@@ -71,8 +71,7 @@ static int sink_to_buf(void *ctx, const void *data, size_t len)
 
 /* The content of input member index, decompressed (the second read of a
  * member that is patched: the scan did not keep it). */
-static int read_member(struct write_state *s, size_t index, struct bytes *out,
-		       struct wa_error *err)
+static int read_member(struct write_state *s, size_t index, struct bytes *out, struct wa_error *err)
 {
 	const struct wa_member *m = wa_wheel_member(s->w, index);
 	struct wa_buf b = {0};
@@ -103,7 +102,7 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 		if (fd >= 0)
 			close(fd);
 		return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s", f->path,
-				    strerror(e));
+				    wa_strerror(e));
 	}
 	if ((uint64_t)st.st_dev != f->dev || (uint64_t)st.st_ino != f->ino ||
 	    (uint64_t)st.st_size != f->size || (int64_t)st.st_mtim.tv_sec != f->mtime_sec ||
@@ -128,7 +127,7 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 			free(data);
 			close(fd);
 			return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s",
-					    f->path, e ? strerror(e) : "it got shorter");
+					    f->path, e ? wa_strerror(e) : "it got shorter");
 		}
 		done += (size_t)n;
 	}
@@ -168,7 +167,9 @@ static int add_rewritten(struct write_state *s, size_t index, const void *data, 
 
 	if (rc)
 		return rc;
-	meta.method = raw.method == 0 ? 0 : 8;
+	/* -z: the level asked for (0 stores); else the input's method */
+	meta.method = s->p->zip_level >= 0 ? (s->p->zip_level ? 8 : 0) : raw.method == 0 ? 0 : 8;
+	meta.level = s->p->zip_level;
 	meta.version_made_by = raw.version_made_by;
 	meta.external_attr = raw.external_attr;
 	meta.dos_time = s->p->dos_time;
@@ -184,7 +185,8 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 {
 	const struct wa_plan_addition *add = &s->p->additions[i];
 	struct wa_zipout_meta meta = {
-		.method = 8,
+		.method = s->p->zip_level == 0 ? 0 : 8,
+		.level = s->p->zip_level,
 		.dos_time = s->p->dos_time,
 		.dos_date = s->p->dos_date,
 		.version_made_by = 3 << 8 | 20, /* Unix, zip 2.0 */
@@ -192,8 +194,18 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 	};
 	struct bytes b = {0};
 	bool oom = false;
-	int rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
+	int rc;
 
+	if (add->text) {
+		/* content the plan made (the SBOM): no file to read, nothing to edit */
+		digest_of(&s->additions[i], add->text, add->text_len, &oom);
+		rc = oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+			 : wa_zipout_add(s->z, add->name, &meta, add->text, add->text_len, err);
+		if (!rc)
+			s->stats->rewritten++;
+		return rc;
+	}
+	rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
 	if (!rc)
 		rc = apply_edit(&b, &add->edit, add->name, err);
 	if (!rc) {
@@ -240,8 +252,7 @@ static void csv_path(struct wa_buf *t, const char *path)
 	wa_buf_str(t, "\"");
 }
 
-static void record_line(struct wa_buf *t, const char *path, const struct digest *d,
-			const char *eol)
+static void record_line(struct wa_buf *t, const char *path, const struct digest *d, const char *eol)
 {
 	csv_path(t, path);
 	if (d) {
@@ -331,8 +342,8 @@ static int make_dirs(const char *dir, struct wa_error *err)
 		if (*p && mkdir(p, 0777) != 0 && errno != EEXIST) {
 			int e = errno;
 
-			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s", p,
-					  strerror(e));
+			rc = wa_error_set(err, WA_EIO, NULL, "cannot create the directory %s: %s",
+					  p, wa_strerror(e));
 			if (err)
 				err->sys_errno = e;
 			break;
@@ -398,7 +409,6 @@ static int write_members(struct write_state *s, struct wa_error *err)
 	bool added = false, deferred = record_waits(s);
 	int rc = hash_texts_ahead(s, err);
 
-
 	for (size_t i = 0; !rc && i < p->n_members; i++) {
 		const struct wa_plan_member *m = &p->members[i];
 
@@ -415,7 +425,9 @@ static int write_members(struct write_state *s, struct wa_error *err)
 			s->stats->copied++;
 			break;
 		case WA_PLAN_DROP: break;
-		case WA_PLAN_WHEEL: rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err); break;
+		case WA_PLAN_WHEEL:
+			rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err);
+			break;
 		case WA_PLAN_RECORD: rc = deferred ? 0 : add_record(s, err); break;
 		case WA_PLAN_PATCH: rc = add_patched(s, i, err); break;
 		case WA_PLAN_LAUNCHER: rc = add_rewritten(s, i, m->text, m->text_len, err); break;

@@ -1073,7 +1073,7 @@ int wa_zip_open(struct wa_zip **out, const char *path, size_t max_entries, struc
 	if (z->fd < 0) {
 		int e = errno;
 
-		rc = wa_error_set(err, WA_EIO, NULL, "cannot open: %s", strerror(e));
+		rc = wa_error_set(err, WA_EIO, NULL, "cannot open: %s", wa_strerror(e));
 		if (err)
 			err->sys_errno = e;
 	} else if (fstat(z->fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -240,16 +240,19 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 	return rc;
 }
 
-/* Raw deflate (no zlib header), level 6, window 32 KiB: fixed parameters,
- * so the output depends only on the input and the zlib version. */
-static int deflate_all(const void *data, size_t len, struct wa_buf *out, const char *name,
-		       struct wa_error *err)
+/* Raw deflate (no zlib header), window 32 KiB, the given level (6 by
+ * default): fixed parameters, so the output depends only on the input, the
+ * level and the zlib version. */
+static int deflate_all(const void *data, size_t len, int level, struct wa_buf *out,
+		       const char *name, struct wa_error *err)
 {
 	z_stream zs;
 	int zrc;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (level < 1 || level > 9)
+		level = 6;
+	if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return wa_error_set(err, WA_ENOMEM, name, "cannot start compression");
 	out->cap = deflateBound(&zs, (uLong)len) + 16;
 	out->data = malloc(out->cap); /* the bound is exact enough: no growth */
@@ -281,7 +284,7 @@ int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_
 	if (len > 0xFFFFFFF0u)
 		return wa_error_set(err, WA_ELIMIT, name, "member too large to compress here");
 	if (!store) {
-		rc = deflate_all(data, len, &packed, name, err);
+		rc = deflate_all(data, len, meta->level, &packed, name, err);
 		if (rc) {
 			free(packed.data);
 			return rc;

@@ -28,7 +28,7 @@ runs the binary under test.
 Repairs.  Every `wheelaudit repair` goes through repair() (or
 repair_wheels(), which also checks the exit code).  Each wheel such a call
 writes (each path it prints; with --json each `output` of a repaired or
-copied wheel) is checked at once, before the case goes on: `show` with the
+copied wheel; none for a text --dry-run, which prints plans) is checked at once, before the case goes on: `show` with the
 audit options of the call (--plat, or the target from WHEELAUDIT_PLAT /
 AUDITWHEEL_PLAT; --policy-dir; --allow-pure; --disable-isa-check; the
 --max-* limits) must exit 0, and Python's zipfile must list the archive
@@ -129,7 +129,9 @@ class Timeout(AssertionError):
 
 # What wheelaudit, glibc's and musl's loaders, qemu-user and Python read.
 CLEARED_VARIABLES = ("WHEELAUDIT_PLAT", "AUDITWHEEL_PLAT", "SOURCE_DATE_EPOCH",
-                     "WHEELAUDIT_POLICY_DIR", "WHEELAUDIT_LD_LIBRARY_PATH", "LD_LIBRARY_PATH",
+                     "WHEELAUDIT_POLICY_DIR", "WHEELAUDIT_LD_LIBRARY_PATH", "AUDITWHEEL_LD_LIBRARY_PATH",
+                     "WHEELAUDIT_ZIP_COMPRESSION_LEVEL", "AUDITWHEEL_ZIP_COMPRESSION_LEVEL",
+                     "WHEELAUDIT_PATCHER", "AUDITWHEEL_PATCHER", "LD_LIBRARY_PATH",
                      "LD_PRELOAD", "PYTHONPATH")
 
 
@@ -193,8 +195,9 @@ def wheelaudit(*args, env=None, cwd=None, timeout=120, stdout_path=None, binary=
 # Options `show` shares with `repair` that change an audit's outcome.
 SHOW_VALUE_OPTIONS = ("--plat", "--policy-dir", "--max-member-size", "--max-wheel-size",
                       "--max-ratio", "--max-members", "--max-elf-entries", "--max-elf-symbols",
-                      "--max-elf-string")
-SHOW_FLAGS = ("--allow-pure", "--disable-isa-check")
+                      "--max-elf-string", "--exclude")
+SHOW_FLAGS = ("--allow-pure", "--allow-pure-python-wheel", "--disable-isa-check",
+              "--disable-isa-ext-check")
 WRITTEN_OUTCOMES = ("repaired", "copied")
 
 
@@ -224,6 +227,9 @@ def written_wheels(args, result, cwd):
     """The wheels a repair call says it wrote, as paths from here."""
     args = [str(a) for a in args]
     if "--help" in args or "-h" in args:
+        return []
+    if "--dry-run" in args and "--json" not in args:
+        # the text plan ("would write PATH ..."): nothing was written
         return []
     if "--json" in args:
         try:

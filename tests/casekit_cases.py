@@ -123,6 +123,8 @@ def repair_checks_what_it_prints(_):
     check("without a JSON document" in fails(casekit.written_wheels, ["--json"], Result(0, "", ""), "/d"),
           "exit 0 without JSON passed")
     check(casekit.written_wheels(["--help"], Result(0, "usage\n", ""), "/d") == [], "--help")
+    check(casekit.written_wheels(["--dry-run"], Result(0, "would write /d/x.whl\n", ""), "/d") == [],
+          "--dry-run")
     # the repair helper fails the case when an output does not pass
     check("exit 0, expected 5" in fails(casekit.repair, "-w", tmp("w2"), w, show_exit=5), "show_exit ignored")
     check("through casekit.repair()" in fails(casekit.wheelaudit, "repair", w), "wheelaudit('repair') passed")
@@ -133,8 +135,8 @@ def show_options_of_a_repair_call(_):
     opts = casekit.show_options(["-w", "d", "--plat", "manylinux2014", "--exclude", "libx*", "--only-plat",
                                  "--allow-pure", "--disable-isa-check", "--policy-dir=p", "--max-ratio",
                                  "9", "--threads", "2", "--ldpaths", "L", "w.whl"], {})
-    check(opts == ["--plat", "manylinux2014", "--allow-pure", "--disable-isa-check", "--policy-dir", "p",
-                   "--max-ratio", "9"], "options %r" % opts)
+    check(opts == ["--plat", "manylinux2014", "--exclude", "libx*", "--allow-pure", "--disable-isa-check",
+                   "--policy-dir", "p", "--max-ratio", "9"], "options %r" % opts)
     env = {"WHEELAUDIT_PLAT": "manylinux_2_28", "AUDITWHEEL_PLAT": "manylinux2014"}
     check(casekit.show_options(["w.whl"], env) == ["--plat", "manylinux_2_28"], "WHEELAUDIT_PLAT first")
     check(casekit.show_options(["w.whl"], {"AUDITWHEEL_PLAT": "manylinux2014"}) ==

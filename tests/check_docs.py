@@ -103,6 +103,13 @@ SCOPE_INTRO = {
               "after it).",
     "show and repair": "These options are shared by both commands; where their effect differs, "
                        "**repair** is described under its own heading below.",
+    "show, repair and lddtree": "Where the libraries a wheel needs from outside are searched.",
+}
+
+# Option scopes shared by several commands, and the commands sharing them.
+SHARED_SCOPES = {
+    "show and repair": ("show", "repair"),
+    "show, repair and lddtree": ("show", "repair", "lddtree"),
 }
 
 
@@ -319,7 +326,7 @@ def main(argv):
         problems.append("docs/wheelaudit.1: the ENVIRONMENT section differs from the environment "
                         "table (--list-environment); run: tests/check_docs.py --update-man BINARY")
     n_options = 0
-    for command in sorted({r["scope"] for r in rows} - {"global", "show and repair"}):
+    for command in sorted({r["scope"] for r in rows} - {"global"} - set(SHARED_SCOPES)):
         try:
             run = subprocess.run([binary, command, "--help"], capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as e:
@@ -327,7 +334,7 @@ def main(argv):
             return 2
         if run.returncode != 0:
             problems.append(f"'{command} --help' exited {run.returncode}")
-        scopes_of = ["show and repair", command] if command in ("show", "repair") else [command]
+        scopes_of = [command] + [sc for sc, cmds in SHARED_SCOPES.items() if command in cmds]
         for r in rows:
             if r["scope"] not in scopes_of:
                 continue

@@ -30,6 +30,7 @@ struct wa_audit_options {
 	const char *plat;           /* --plat target, or NULL */
 	const char *const *exclude; /* --exclude globs: libraries not to count as external */
 	size_t n_exclude;
+	bool libpython_dropped; /* repair removes DT_NEEDED libpython* (the audit after it) */
 };
 
 /* Sets the defaults (limits, threads); policies and plat stay NULL. */
@@ -70,7 +71,7 @@ enum wa_finding_kind {
 #define XX(name, text) WA_FIND_##name,
 	WA_FINDING_MAP(XX)
 #undef XX
-	WA_FINDING_COUNT
+		WA_FINDING_COUNT
 };
 const char *wa_finding_kind_name(enum wa_finding_kind k);
 

@@ -69,6 +69,7 @@ struct wa_elf_info {
 	bool has_dynamic; /* has a PT_DYNAMIC segment */
 
 	enum wa_elf_isa x86_isa_needed; /* highest level named by the note */
+	uint32_t android_api; /* .note.android.ident: the API level built for (0: no note) */
 
 	/* Cross-check against section headers */
 	bool has_section_headers;

@@ -65,6 +65,10 @@ int wa_error_set(struct wa_error *err, int code, const char *member, const char 
 	__attribute__((format(printf, 4, 5)));
 
 /* Symbolic name ("NOTZIP") and exit class of a code; unknown codes map to INTERNAL. */
+/* strerror(e) for any thread: the text lives in a buffer of the calling
+ * thread, valid until its next call (scan threads format messages too). */
+const char *wa_strerror(int e);
+
 const char *wa_error_name(int code);
 int wa_error_exit_code(int code);
 const char *wa_error_default_text(int code);

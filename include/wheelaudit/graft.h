@@ -35,7 +35,7 @@ struct wa_host_file {
 };
 
 struct wa_graft_lib {
-	const char *needed;     /* the DT_NEEDED name it satisfies: "libfoo.so.1" */
+	const char *needed; /* the DT_NEEDED name it satisfies: "libfoo.so.1" */
 	struct wa_host_file file;
 	const char *found_by;   /* which search list found it (ldpath.h) */
 	const char *sha256;     /* hex digest of the file as found */
@@ -57,6 +57,7 @@ struct wa_graft_missing {
 struct wa_graft_plan {
 	struct wa_arena arena;
 	const char *libs_dir; /* "<dist>.libs" */
+	bool runpath;         /* search paths as DT_RUNPATH (Android), else DT_RPATH */
 	struct wa_graft_lib **libs;
 	size_t n_libs;
 	struct wa_graft_missing *missing;

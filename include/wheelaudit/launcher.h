@@ -14,7 +14,9 @@
 
 /*
  * The launcher of program name, moved to "<dir>/<name>" relative to the
- * packages' directory.  The text lives in arena a; NULL when out of memory.
+ * packages' directory.  name is the program's path under scripts/ and may
+ * have directories ("tools/run": the launcher is installed as
+ * bin/tools/run).  The text lives in arena a; NULL when out of memory.
  */
 const char *wa_launcher_text(struct wa_arena *a, const char *dir, const char *name, size_t *len);
 

@@ -25,9 +25,9 @@
 struct wa_lddtree_node {
 	const char *name;     /* the DT_NEEDED entry */
 	const char *path;     /* host path as found, or the wheel member; NULL: not found */
-	const char *found_by; /* "wheel", "rpath", "LD_LIBRARY_PATH", "runpath",
-			       * "ld.so.conf", "default", "ldpaths", "path"; NULL
-			       * when not found */
+	const char *found_by; /* "wheel", or a search list of ldpath.h's wa_ld_find
+			       * ("rpath", "runpath", "ld.so.conf", "ld-musl path",
+			       * ...); NULL when not found */
 	struct wa_lddtree_node *needed; /* its own needs (first appearance only) */
 	size_t n_needed;
 	bool repeated; /* listed (with its needs) earlier in this tree */

@@ -34,6 +34,12 @@ struct wa_repair_options {
 	bool dry_run;                  /* plan and report, write nothing */
 	const char *const *protect;    /* files no output may replace (every input of the run) */
 	size_t n_protect;
+	const char *lib_sdir; /* grafted libraries go to <dist><lib_sdir>/ (".libs") */
+	bool keep_tags;       /* --no-update-tags: the input's name and WHEEL tags */
+	bool no_patcher;      /* --patcher none: a wheel that needs patching is refused */
+	bool strip;           /* strip every ELF member and grafted library */
+	int zip_level;        /* deflate level 0-9 of written members; -1: keep the
+			       * input's method, level 6 */
 };
 
 /* Fills the defaults (audit defaults, wheel_dir "wheelhouse"). */
@@ -60,12 +66,14 @@ struct wa_plan_member {
 
 /* A member the output gains: a grafted library, or a moved program. */
 struct wa_plan_addition {
-	const char *name;                  /* its path in the output */
-	const struct wa_host_file *file;   /* a host library, or NULL ... */
-	size_t member;                     /* ... the input member whose bytes it takes */
-	const char *source;                /* the host file's or the input member's name */
-	struct wa_elf_edit edit;           /* applied to the bytes */
-	unsigned mode;                     /* Unix permission bits */
+	const char *name;                /* its path in the output */
+	const struct wa_host_file *file; /* a host library, or NULL ... */
+	size_t member;                   /* ... the input member whose bytes it takes */
+	const char *source;              /* the host file's or the input member's name */
+	struct wa_elf_edit edit;         /* applied to the bytes */
+	unsigned mode;                   /* Unix permission bits */
+	const char *text;                /* or the content itself (the SBOM), text_len bytes */
+	size_t text_len;
 };
 
 struct wa_repair_plan {
@@ -76,18 +84,20 @@ struct wa_repair_plan {
 	const char *output;      /* the output path, or NULL when rejected */
 	const char **tags;       /* platform tags of the output (empty for a copy), sorted */
 	size_t n_tags;
-	const char *tagset;      /* joined with '.' (a copy: the input's own) */
-	const char **notes;      /* remarks about the output (dropped signatures, ...) */
+	const char *tagset; /* joined with '.' (a copy: the input's own) */
+	const char **notes; /* remarks about the output (dropped signatures, ...) */
 	size_t n_notes;
 	struct wa_plan_member *members; /* one per input member, in input order */
 	size_t n_members;
 	struct wa_plan_addition *additions; /* written before the first .dist-info member */
 	size_t n_additions;
-	const char *wheel_text;  /* the new WHEEL */
+	const char *wheel_text; /* the new WHEEL */
 	size_t wheel_len;
-	uint16_t dos_time, dos_date; /* of every rewritten or added member */
-	struct wa_graft_plan *graft; /* owned, or NULL when nothing is grafted */
+	uint16_t dos_time, dos_date;  /* of every rewritten or added member */
+	int zip_level;                /* of every rewritten or added member (-1: default) */
+	struct wa_graft_plan *graft;  /* owned, or NULL when nothing is grafted */
 	struct wa_audit *first_audit; /* owned: the audit before grafting, when grafted */
+	const char *sbom;             /* the SBOM member the output gains, or NULL */
 };
 
 /*

@@ -30,6 +30,14 @@ int wa_report_text(FILE *out, const struct wa_audit *a, const struct wa_text_opt
 int wa_report_plan_text(FILE *out, const struct wa_repair *rep, const struct wa_text_options *opt);
 
 /*
+ * What grafting would give a wheel whose audit needs it (show with
+ * --ldpaths): the tags of a dry-run repair rep, each library with the file
+ * found for it, or why it cannot be repaired.  Returns 0 or -1.
+ */
+int wa_report_graft_preview_text(FILE *out, const struct wa_repair *rep,
+				 const struct wa_text_options *opt);
+
+/*
  * The verdict line of a wheel that could not be audited, so that every
  * wheel of a batch gets exactly one: "NAME: invalid (reason)" (or "error"
  * for an I/O or internal error).  Returns 0 or -1 on a write error.
@@ -45,6 +53,10 @@ struct wa_json_report;
 int wa_json_report_new(struct wa_json_report **out, const char *tool_version);
 /* Adds the result of one audit / one wheel that could not be audited. */
 int wa_json_report_add_audit(struct wa_json_report *r, const struct wa_audit *a);
+/* The same, with the result of a dry-run repair (rep, or NULL when none
+ * ran) as its "after_graft" object: what grafting would give. */
+int wa_json_report_add_audit_preview(struct wa_json_report *r, const struct wa_audit *a,
+				     const struct wa_repair *rep);
 int wa_json_report_add_error(struct wa_json_report *r, const char *path, int exit_code,
 			     const struct wa_error *err);
 /*

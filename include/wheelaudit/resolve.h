@@ -36,6 +36,11 @@ struct wa_resolver_member {
 
 struct wa_resolver;
 
+/* The rules of the resolver's host searches: WA_LD_RULES_ANDROID for an
+ * Android wheel (cross-compiled: never the build machine's directories);
+ * the default, WA_LD_RULES_AUTO, follows the config's host rules. */
+void wa_resolver_set_rules(struct wa_resolver *r, enum wa_ld_rules rules);
+
 /*
  * A resolver over members (borrowed; they, their strings and cfg must
  * outlive it).  cfg NULL: no host search (names not in the wheel are not
@@ -66,14 +71,14 @@ struct wa_load_edge {
 };
 
 struct wa_load_node {
-	const char *path;              /* host path as found, or the member path */
-	const char *ident;             /* its identity: the real path, or "wheel:<member>" */
-	const char *found_by;          /* "root", "wheel", "rpath", "LD_LIBRARY_PATH", "runpath",
-					* "ld.so.conf", "default", "ldpaths", "path" */
-	const struct wa_elf_info *elf; /* NULL: it could not be inspected (problem says why) */
-	const char *problem;           /* or NULL */
-	long member;                   /* the wheel member, or -1 for a host file */
-	size_t index;                  /* its place in the load's nodes */
+	const char *path;                  /* host path as found, or the member path */
+	const char *ident;                 /* its identity: the real path, or "wheel:<member>" */
+	const char *found_by;              /* "root", "wheel", or a search list of wa_ld_find
+					    * ("rpath", "runpath", "ld.so.conf", "ld-musl path", ...) */
+	const struct wa_elf_info *elf;     /* NULL: it could not be inspected (problem says why) */
+	const char *problem;               /* or NULL */
+	long member;                       /* the wheel member, or -1 for a host file */
+	size_t index;                      /* its place in the load's nodes */
 	const struct wa_load_node *loader; /* the object that first loaded it; NULL: root */
 	struct wa_load_edge *edges;        /* its DT_NEEDED entries, resolved */
 	size_t n_edges;

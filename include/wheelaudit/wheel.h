@@ -55,7 +55,6 @@ struct wa_wheel;
  */
 const char *wa_member_name_problem(const char *name);
 
-
 /*
  * Opens a wheel read-only and checks its structure: member names (no
  * absolute paths, no '..', no backslashes or control characters, no

@@ -32,6 +32,7 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 /* How a new entry is stored. */
 struct wa_zipout_meta {
 	uint16_t method; /* 0 stored or 8 deflated; other methods are deflated */
+	int level;       /* deflate level 1-9, or -1 (or 0 with method 8): 6 */
 	uint16_t dos_time, dos_date;
 	uint16_t version_made_by; /* high byte: host system (3 = Unix) */
 	uint32_t external_attr;   /* Unix mode in the high 16 bits */

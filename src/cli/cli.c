@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ===== messages ===== */
@@ -176,6 +177,18 @@ const char *cli_env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+const char *cli_env2(const char *ours, const char *theirs, const char **which)
+{
+	const char *v = cli_env(ours);
+
+	*which = ours;
+	if (!v) {
+		v = cli_env(theirs);
+		*which = theirs;
+	}
+	return v;
+}
+
 bool cli_color(FILE *f, const char *when)
 {
 	const char *term = getenv("TERM");
@@ -268,9 +281,10 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 	      void *args, int *first)
 {
 	const struct cli_opt *rows[MAX_ROWS];
-	size_t n = effective_rows(cmd, rows, MAX_ROWS), nl = 0, ns = 1;
+	size_t n = effective_rows(cmd, rows, MAX_ROWS), nl = 0, ns = 2;
 	struct option longs[MAX_LONG + 1];
-	char shorts[2 * MAX_ROWS + 2] = ":", names[MAX_LONG][64];
+	/* "+": stop at the first operand, for the options before a command */
+	char shorts[2 * MAX_ROWS + 3] = "+:", names[MAX_LONG][64];
 	int c, rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -294,15 +308,18 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 	}
 	longs[nl] = (struct option){NULL, 0, NULL, 0};
 	shorts[ns] = '\0';
-	optind = 1;
+	if (!cmd->options_first)
+		memmove(shorts, shorts + 1, ns); /* drop the '+' */
+	optind =
+		0; /* 0, not 1: glibc then also forgets the "+" of the options before the command */
 	opterr = 0;
 	current_command = cmd->name;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct cli_opt *row = NULL;
 		/* the option as typed: a value given as the next word moved optind past it */
-		const char *spelled = optarg && optind >= 2 && optarg == argv[optind - 1]
-					      ? argv[optind - 2]
-					      : argv[optind - 1];
+		char *spelled = optarg && optind >= 2 && optarg == argv[optind - 1]
+					? argv[optind - 2]
+					: argv[optind - 1];
 
 		if (c >= LONG_BASE && c < LONG_BASE + (int)n) {
 			row = rows[c - LONG_BASE];
@@ -325,22 +342,22 @@ int cli_parse(const struct cli_ctx *ctx, const struct cli_command *cmd, int argc
 					row = rows[i];
 		}
 		if (!row)
-			return cli_usage_error(cmd->name, "%s: unknown option '%s'", cmd->name,
-					       spelled);
+			return cli_usage_error(cmd->name, "unknown option '%s'", spelled);
 		if (row->id == CLI_OPT_HELP) {
 			cli_print_help(stdout, ctx, cmd);
 			return -1;
 		}
-		/* "--opt=VALUE" and "--opt VALUE" are both spelled "--opt" in messages */
+		/* "--opt=VALUE" and "--opt VALUE" are both spelled "--opt" in
+		 * messages.  Commands keep the spelling (where --plat came from),
+		 * so it must live as long as argv: the '=' is cut there, in
+		 * place; the value getopt found after it is not affected. */
 		{
-			char name[80];
-			const char *eq = strchr(spelled, '=');
+			char *eq = strchr(spelled, '=');
 
-			if (spelled[0] == '-' && spelled[1] == '-' && eq)
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - spelled), spelled);
-			else
-				snprintf(name, sizeof(name), "%s", spelled);
-			rc = cmd->apply(args, row, row->arg ? optarg : NULL, name);
+			if (spelled[0] == '-' && spelled[1] == '-' && eq && row->arg &&
+			    optarg == eq + 1)
+				*eq = '\0';
+			rc = cmd->apply(args, row, row->arg ? optarg : NULL, spelled);
 		}
 		if (rc)
 			return rc;
@@ -397,7 +414,7 @@ void cli_print_help(FILE *out, const struct cli_ctx *ctx, const struct cli_comma
 	const struct cli_opt *rows[MAX_ROWS];
 	size_t n;
 
-	if (!cmd) {
+	if (!cmd || !cmd->name) {
 		fprintf(out, "usage: %s [options] COMMAND [ARGS]\n\ncommands:\n", ctx->program);
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
@@ -455,6 +472,8 @@ void cli_list_options(FILE *out)
 	list_row(out, "global", &help_row);
 	for (const struct cli_opt *o = cli_audit_options; o->name; o++)
 		list_row(out, "show and repair", o);
+	for (const struct cli_opt *o = cli_search_options; o->name; o++)
+		list_row(out, "show, repair and lddtree", o);
 	/* each command's own table: the last one of its list */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct cli_opt *const *t = commands[i]->tables;
@@ -462,7 +481,8 @@ void cli_list_options(FILE *out)
 
 		for (; t && *t; t++)
 			own = *t;
-		for (const struct cli_opt *o = own; o && o != cli_audit_options && o->name; o++)
+		for (const struct cli_opt *o = own;
+		     o && o != cli_audit_options && o != cli_search_options && o->name; o++)
 			list_row(out, commands[i]->name, o);
 	}
 }
@@ -480,12 +500,26 @@ const struct cli_env_var cli_environment[] = {
 	{"AUDITWHEEL_PLAT", "repair",
 	 "Target policy when neither **--plat** nor **WHEELAUDIT_PLAT** is given, so that a "
 	 "setting made for auditwheel carries over."},
-	{"LD_LIBRARY_PATH", "repair lddtree",
+	{"LD_LIBRARY_PATH", "show repair lddtree",
 	 "Searched as the loader searches it, after DT_RPATH (entries using **$ORIGIN** are "
-	 "skipped: they would refer to the program, not the library)."},
-	{"WHEELAUDIT_LD_LIBRARY_PATH", "repair lddtree",
-	 "More directories, searched right after **LD_LIBRARY_PATH**, without changing what "
-	 "wheelaudit itself loads."},
+	 "skipped: they would refer to the program, not the library). Not for Android wheels."},
+	{"WHEELAUDIT_LD_LIBRARY_PATH", "show repair lddtree",
+	 "More directories to search for libraries outside the wheel, right after "
+	 "**LD_LIBRARY_PATH** and before DT_RUNPATH, **--ldpaths** and the system's "
+	 "directories, without changing what wheelaudit itself loads. For Android wheels, "
+	 "with **--ldpaths**, the only places searched. With **show**, setting it makes the "
+	 "report include the tags after grafting (as **--ldpaths** does)."},
+	{"AUDITWHEEL_LD_LIBRARY_PATH", "show repair lddtree",
+	 "auditwheel's name for **WHEELAUDIT_LD_LIBRARY_PATH**; when both are set, both lists "
+	 "are searched, ours first."},
+	{"WHEELAUDIT_ZIP_COMPRESSION_LEVEL", "repair",
+	 "Default of **--zip-compression-level** (0 to 9)."},
+	{"AUDITWHEEL_ZIP_COMPRESSION_LEVEL", "repair",
+	 "auditwheel's name for **WHEELAUDIT_ZIP_COMPRESSION_LEVEL**, used when ours is not "
+	 "set."},
+	{"WHEELAUDIT_PATCHER", "repair", "Default of **--patcher**."},
+	{"AUDITWHEEL_PATCHER", "repair",
+	 "auditwheel's name for **WHEELAUDIT_PATCHER**, used when ours is not set."},
 	{"SOURCE_DATE_EPOCH", "repair",
 	 "Seconds since 1970 (UTC): the time stamp of the members that repair rewrites or adds. "
 	 "When unset, they get the time of the input's WHEEL entry. Anything but a non-negative "
@@ -505,6 +539,39 @@ void cli_list_environment(FILE *out)
 
 /* ===== show's and repair's options ===== */
 
+/* Where libraries outside the wheel are searched: show, repair, lddtree. */
+const struct cli_opt cli_search_options[] = {
+	{"ldpaths", 0, "DIRS", CLI_OPT_LDPATHS,
+	 "colon-separated directories searched for libraries\noutside the wheel instead of "
+	 "ld.so.conf and the system\ndefaults (show: report the tags after grafting them)",
+	 "Search the colon-separated directories *DIRS* for libraries outside the wheel, "
+	 "instead of the directories of **/etc/ld.so.conf** (or the musl loader's path file) "
+	 "and the system's defaults; each must be an existing directory. DT_RPATH, "
+	 "LD_LIBRARY_PATH, **WHEELAUDIT_LD_LIBRARY_PATH** (or **AUDITWHEEL_LD_LIBRARY_PATH**) "
+	 "and DT_RUNPATH are still searched first. With **show** (also when one of those "
+	 "variables is set), the external libraries are looked for as **repair** would, and "
+	 "the report adds the tags the wheel would get with them grafted, their own symbol "
+	 "versions included.",
+	 NULL},
+	{"root", 0, "DIR", CLI_OPT_ROOT,
+	 "read ld.so.conf, the loader's default directories and\nthe package database under "
+	 "DIR (a sysroot)",
+	 "Treat *DIR* as the root of the system the libraries come from: **/etc/ld.so.conf**, "
+	 "**/etc/ld-musl-*ARCH*.path**, the default library directories and the package "
+	 "databases the SBOM reads are taken under *DIR*. **--ldpaths** directories are used "
+	 "as given.",
+	 NULL},
+	{"host-libc", 0, "LIBC", CLI_OPT_HOST_LIBC,
+	 "search as glibc's or musl's loader does (default auto:\nthe loader of the system "
+	 "under --root)",
+	 "Search for libraries outside the wheel as **glibc**'s or **musl**'s loader would "
+	 "(docs/lddtree.md). **auto**, the default, takes the loader of the system under "
+	 "**--root**: the one **/bin/sh** names, else musl when **/lib/ld-musl-*** exists, "
+	 "else glibc. Android wheels always follow Android's rules.",
+	 NULL},
+	{NULL, 0, NULL, 0, NULL, NULL, NULL},
+};
+
 const struct cli_opt cli_audit_options[] = {
 	{"json", 0, NULL, CLI_OPT_JSON, "print one JSON document (docs/show-v1.schema.json)",
 	 "Print one JSON document for all wheels instead of text; the format is described in "
@@ -517,10 +584,18 @@ const struct cli_opt cli_audit_options[] = {
 	 NULL},
 	{"allow-pure", 0, NULL, CLI_OPT_ALLOW_PURE,
 	 "a wheel without ELF members exits 0 instead of 5",
-	 "A wheel without ELF members exits 0 instead of 5.", NULL},
+	 "A wheel without ELF members exits 0 instead of 5.", "allow-pure-python-wheel"},
 	{"disable-isa-check", 0, NULL, CLI_OPT_NO_ISA,
 	 "do not rule out policies for x86-64-v2/v3/v4 modules",
 	 "Ignore x86-64-v2/v3/v4 ISA requirements in GNU property notes when judging policies.",
+	 "disable-isa-ext-check"},
+	{"exclude", 0, "GLOB", CLI_OPT_EXCLUDE,
+	 "a needed library the user provides (e.g. 'libcuda.so.*'):\nnot external, never "
+	 "grafted; repeatable",
+	 "Treat a needed library that would be external as provided by the user when its name "
+	 "matches the shell pattern *GLOB* (for example **'libcuda.so.*'**): it no longer rules "
+	 "out policies, is never grafted, and is reported as an **excluded-library** finding. "
+	 "Repeatable.",
 	 NULL},
 	{"policy-dir", 0, "DIR", CLI_OPT_POLICY_DIR,
 	 "load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)",
@@ -561,8 +636,10 @@ const struct cli_opt cli_audit_options[] = {
 	 "Read members with *N* threads, from 1 to 16 (default: 2 when more than one CPU is "
 	 "online, else 1).",
 	 NULL},
-	{"verbose", 0, NULL, CLI_OPT_VERBOSE, "every symbol row and informational finding",
-	 "Show every symbol row and informational finding in the text report.", NULL},
+	{"verbose", 'v', NULL, CLI_OPT_VERBOSE, "every symbol row and informational finding",
+	 "Show every symbol row and informational finding in the text report (also given by "
+	 "**-v** before the command).",
+	 NULL},
 	{"color", 0, "WHEN", CLI_OPT_COLOR,
 	 "auto (default), always or never; NO_COLOR or TERM=dumb\ndisable auto",
 	 "Colour the text report: **auto** (the default: only when standard output is a "
@@ -571,12 +648,69 @@ const struct cli_opt cli_audit_options[] = {
 	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 
+int cli_ld_from_environment(struct wa_ld_options *ld, char **extra, bool *asked)
+{
+	const char *ours = cli_env("WHEELAUDIT_LD_LIBRARY_PATH");
+	const char *theirs = cli_env("AUDITWHEEL_LD_LIBRARY_PATH");
+
+	/* the loader's own variable: what this process would load */
+	ld->ld_library_path = getenv("LD_LIBRARY_PATH");
+	*extra = NULL;
+	if (ours && theirs) {
+		size_t n = strlen(ours) + strlen(theirs) + 2;
+
+		*extra = malloc(n);
+		if (!*extra)
+			return cli_oom();
+		snprintf(*extra, n, "%s:%s", ours, theirs);
+		ld->extra_paths = *extra;
+	} else {
+		ld->extra_paths = ours ? ours : theirs;
+	}
+	if (asked && ld->extra_paths)
+		*asked = true;
+	return 0;
+}
+
 void cli_audit_args_init(struct cli_ctx *ctx, struct cli_audit_args *args)
 {
 	memset(args, 0, sizeof(*args));
+	args->ctx = ctx;
 	wa_audit_options_init(&args->audit);
 	args->plat_source = "--plat";
-	(void)ctx;
+	args->text.verbose = ctx->verbosity > 0;
+}
+
+void cli_audit_args_fini(struct cli_audit_args *args)
+{
+	free(args->exclude);
+	cli_search_args_fini(&args->search);
+}
+
+/* --ldpaths: auditwheel refuses an empty item or one that does not exist,
+ * rather than search nothing there; so do we. */
+static int check_ldpaths(const char *value, const char *spelled)
+{
+	const char *p = value;
+
+	for (;;) {
+		size_t len = strcspn(p, ":");
+		char dir[4096];
+		struct stat st;
+
+		if (len == 0)
+			return cli_usage_error(NULL, "%s: an empty directory in '%s'", spelled,
+					       value);
+		if (len >= sizeof(dir))
+			return cli_usage_error(NULL, "%s: a directory name is too long", spelled);
+		memcpy(dir, p, len);
+		dir[len] = '\0';
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			return cli_usage_error(NULL, "%s: '%s' is not a directory", spelled, dir);
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
 }
 
 static int parse_positive(const char *value, const char *spelled, uint64_t *out)
@@ -584,6 +718,56 @@ static int parse_positive(const char *value, const char *spelled, uint64_t *out)
 	if (!cli_parse_size(value, out) || *out == 0)
 		return cli_usage_error(NULL, "%s: '%s' is not a positive number", spelled, value);
 	return 0;
+}
+
+int cli_search_apply(struct cli_search_args *args, const struct cli_opt *opt, const char *value,
+		     const char *spelled)
+{
+	switch (opt->id) {
+	case CLI_OPT_LDPATHS:
+		if (check_ldpaths(value, spelled))
+			return WA_EXIT_USAGE;
+		args->ld.ldpaths = value;
+		args->asked = true;
+		return 0;
+	case CLI_OPT_ROOT: {
+		struct stat st;
+
+		if (stat(value, &st) != 0 || !S_ISDIR(st.st_mode))
+			return cli_usage_error(NULL, "%s: '%s' is not a directory", spelled, value);
+		/* absolute: the package databases match absolute paths under it */
+		free(args->root);
+		args->root = realpath(value, NULL);
+		if (!args->root)
+			return cli_usage_error(NULL, "%s: '%s': %s", spelled, value,
+					       wa_strerror(errno));
+		args->ld.root = args->root;
+		return 0;
+	}
+	case CLI_OPT_HOST_LIBC:
+		if (strcmp(value, "auto") == 0)
+			args->ld.host = WA_LD_RULES_AUTO;
+		else if (strcmp(value, "glibc") == 0)
+			args->ld.host = WA_LD_RULES_GLIBC;
+		else if (strcmp(value, "musl") == 0)
+			args->ld.host = WA_LD_RULES_MUSL;
+		else
+			return cli_usage_error(NULL, "%s: '%s' is not auto, glibc or musl", spelled,
+					       value);
+		return 0;
+	default: return -1;
+	}
+}
+
+int cli_search_finish(struct cli_search_args *args)
+{
+	return cli_ld_from_environment(&args->ld, &args->extra_paths, &args->asked);
+}
+
+void cli_search_args_fini(struct cli_search_args *args)
+{
+	free(args->extra_paths);
+	free(args->root);
 }
 
 int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, const char *value,
@@ -600,7 +784,20 @@ int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, cons
 	case CLI_OPT_ALLOW_PURE: a->allow_pure = true; return 0;
 	case CLI_OPT_NO_ISA: a->disable_isa_check = true; return 0;
 	case CLI_OPT_POLICY_DIR: args->policy_dir = value; return 0;
-	case CLI_OPT_VERBOSE: args->text.verbose = true; return 0;
+	case CLI_OPT_VERBOSE:
+		args->text.verbose = true;
+		args->ctx->verbosity++;
+		return 0;
+	case CLI_OPT_EXCLUDE: {
+		const char **p = realloc(args->exclude, (args->n_exclude + 1) * sizeof(*p));
+
+		if (!p)
+			return cli_oom();
+		p[args->n_exclude++] = value;
+		args->exclude = p;
+		return 0;
+	}
+
 	case CLI_OPT_MAX_MEMBER:
 		if (!cli_parse_size(value, &a->limits.max_member_bytes))
 			return cli_usage_error(NULL, "%s: '%s' is not a size", spelled, value);
@@ -646,7 +843,7 @@ int cli_audit_apply(struct cli_audit_args *args, const struct cli_opt *opt, cons
 					       spelled, value);
 		args->color = value;
 		return 0;
-	default: return -1;
+	default: return cli_search_apply(&args->search, opt, value, spelled);
 	}
 }
 
@@ -657,6 +854,11 @@ int cli_audit_finish(struct cli_ctx *ctx, struct cli_audit_args *args, const cha
 
 	if (args->policy_dir)
 		ctx->policy_dir = args->policy_dir;
+	args->audit.exclude = args->exclude;
+	args->audit.n_exclude = args->n_exclude;
+	code = cli_search_finish(&args->search);
+	if (code)
+		return code;
 	set = cli_policies(ctx, &code);
 	if (!set)
 		return code;

@@ -15,6 +15,7 @@
 
 #include "wheelaudit/audit.h"
 #include "wheelaudit/error.h"
+#include "wheelaudit/ldpath.h"
 #include "wheelaudit/policy.h"
 #include "wheelaudit/report.h"
 
@@ -55,13 +56,15 @@ struct cli_command {
 	int (*run)(struct cli_ctx *ctx, void *args, int argc, char **argv);
 	size_t args_size; /* the size of the command's argument struct */
 	void (*init)(struct cli_ctx *ctx, void *args); /* defaults, before the options */
+	void (*fini)(void *args);                      /* frees what apply allocated, or NULL */
+	bool options_first; /* the options end at the first operand (those before a command) */
 };
 
 /* What every command is run with. */
 struct cli_ctx {
 	const char *program;            /* "wheelaudit", or "auditwheel" when invoked so */
 	const char *policy_dir;         /* --policy-dir or WHEELAUDIT_POLICY_DIR, or NULL */
-	int verbosity;                  /* -v before the command, repeatable */
+	int verbosity;                  /* -v, before the command or after it; repeatable */
 	struct wa_policy_set *policies; /* loaded on first use (cli_policies) */
 };
 
@@ -139,6 +142,10 @@ bool cli_parse_size(const char *s, uint64_t *out);
 /* The environment variable name, or NULL when unset or empty. */
 const char *cli_env(const char *name);
 
+/* The first of two variables that is set (ours, then auditwheel's), or
+ * NULL; *which names it, for messages. */
+const char *cli_env2(const char *ours, const char *theirs, const char **which);
+
 /*
  * Whether to colour what goes to stream f under --color WHEN ("auto",
  * "always", "never"; NULL is auto): auto colours a terminal unless
@@ -152,10 +159,33 @@ const struct wa_policy_set *cli_policies(struct cli_ctx *ctx, int *exit_code);
 
 /* ===== show's and repair's options ===== */
 
+/* ===== the library search's options (show, repair, lddtree) ===== */
+
+struct cli_search_args {
+	struct wa_ld_options ld;
+	char *extra_paths; /* owned: WHEELAUDIT_LD_LIBRARY_PATH and AUDITWHEEL_LD_LIBRARY_PATH */
+	char *root;        /* owned: --root made absolute */
+	bool asked;        /* --ldpaths or one of those variables: show searches too */
+};
+
+extern const struct cli_opt cli_search_options[];
+
+/* Applies --ldpaths, --root, --host-libc; returns 0, an exit code after
+ * printing why, or -1 when opt is not one of them. */
+int cli_search_apply(struct cli_search_args *args, const struct cli_opt *opt, const char *value,
+		     const char *spelled);
+/* After parsing: the environment's part (cli_ld_from_environment). */
+int cli_search_finish(struct cli_search_args *args);
+void cli_search_args_fini(struct cli_search_args *args);
+
 /* What the shared options set. */
 struct cli_audit_args {
+	struct cli_ctx *ctx;
 	struct wa_audit_options audit;
 	struct wa_text_options text;
+	struct cli_search_args search; /* where libraries outside the wheel are searched */
+	const char **exclude;          /* owned array (--exclude); the strings are argv's */
+	size_t n_exclude;
 	const char *color;       /* --color WHEN, or NULL (auto) */
 	const char *plat_source; /* where plat came from, for messages */
 	const char *policy_dir;  /* the command's --policy-dir, or NULL */
@@ -180,10 +210,21 @@ enum {
 	CLI_OPT_MAX_ELF_SYMBOLS,
 	CLI_OPT_MAX_ELF_STRING,
 	CLI_OPT_HELP,
+	CLI_OPT_EXCLUDE,
+	CLI_OPT_LDPATHS,
+	CLI_OPT_HOST_LIBC,
+	CLI_OPT_ROOT,
 	CLI_OWN = 400,
 };
 
 void cli_audit_args_init(struct cli_ctx *ctx, struct cli_audit_args *args);
+void cli_audit_args_fini(struct cli_audit_args *args);
+
+/* The environment's part of the library search (LD_LIBRARY_PATH and the
+ * extra directories of WHEELAUDIT_LD_LIBRARY_PATH, AUDITWHEEL_LD_LIBRARY_PATH),
+ * into ld; *extra is the allocation the caller frees.  Returns 0 or an
+ * exit code. */
+int cli_ld_from_environment(struct wa_ld_options *ld, char **extra, bool *asked);
 
 /* Applies a shared option; returns 0, an exit code after printing why, or
  * -1 when opt is not a shared one. */

@@ -15,21 +15,16 @@
 #include "wheelaudit/ldpath.h"
 #include "wheelaudit/report.h"
 
-enum { OPT_LDPATHS = CLI_OWN, OPT_JSON };
+enum { OPT_JSON = CLI_OWN };
 
 static const struct cli_opt own_options[] = {
-	{"ldpaths", 0, "DIRS", OPT_LDPATHS,
-	 "colon-separated directories that replace\n/etc/ld.so.conf and the default directories",
-	 "Search the colon-separated directories *DIRS* instead of the directories of "
-	 "**/etc/ld.so.conf** and the architecture's defaults.",
-	 NULL},
 	{"json", 0, NULL, OPT_JSON, "print one JSON document (docs/lddtree.md)",
 	 "Print one JSON document for all inputs (docs/lddtree.md).", NULL},
 	{NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 
 struct lddtree_args {
-	const char *ldpaths;
+	struct cli_search_args search;
 	bool json;
 };
 
@@ -37,12 +32,16 @@ static int apply(void *vargs, const struct cli_opt *opt, const char *value, cons
 {
 	struct lddtree_args *args = vargs;
 
-	(void)spelled;
-	if (opt->id == OPT_LDPATHS)
-		args->ldpaths = value;
-	else
+	if (opt->id == OPT_JSON) {
 		args->json = true;
-	return 0;
+		return 0;
+	}
+	return cli_search_apply(&args->search, opt, value, spelled);
+}
+
+static void fini(void *vargs)
+{
+	cli_search_args_fini(&((struct lddtree_args *)vargs)->search);
 }
 
 /* Builds and reports one input; returns its exit code. */
@@ -70,7 +69,6 @@ static int run_input(struct wa_lddtree_ctx *ctx, const char *path, struct wa_jso
 static int run(struct cli_ctx *cctx, void *vargs, int argc, char **argv)
 {
 	struct lddtree_args *args = vargs;
-	struct wa_ld_options opt = {0};
 	struct wa_ld_config *cfg = NULL;
 	struct wa_lddtree_ctx *ctx = NULL;
 	struct wa_json_report *json = NULL;
@@ -80,11 +78,12 @@ static int run(struct cli_ctx *cctx, void *vargs, int argc, char **argv)
 	(void)cctx;
 	if (argc < 1)
 		return cli_usage_error("lddtree", "lddtree: no file or wheel given");
-	opt.ldpaths = args->ldpaths;
-	opt.ld_library_path = cli_env("LD_LIBRARY_PATH");
-	opt.extra_paths = cli_env("WHEELAUDIT_LD_LIBRARY_PATH");
+	exit_code = cli_search_finish(&args->search);
+	if (exit_code)
+		return exit_code;
 	wa_error_clear(&err);
-	if (wa_ld_config_load(&cfg, &opt, &err) || wa_lddtree_ctx_new(&ctx, cfg, &err)) {
+	if (wa_ld_config_load(&cfg, &args->search.ld, &err) ||
+	    wa_lddtree_ctx_new(&ctx, cfg, &err)) {
 		cli_print_error("lddtree", &err);
 		wa_ld_config_free(cfg);
 		return wa_error_exit_code(err.code);
@@ -101,22 +100,25 @@ static int run(struct cli_ctx *cctx, void *vargs, int argc, char **argv)
 	return exit_code;
 }
 
-static const struct cli_opt *const tables[] = {own_options, NULL};
+static const struct cli_opt *const tables[] = {cli_search_options, own_options, NULL};
 
 const struct cli_command cli_cmd_lddtree = {
 	.name = "lddtree",
 	.summary = "show how the loader resolves the libraries of files and wheels",
 	.usage = "[options] FILE|WHEEL...",
-	.description = "Show which file each needed library resolves to, recursively, the way\n"
-		       "glibc's loader searches: DT_RPATH (own and inherited, unless DT_RUNPATH),\n"
-		       "LD_LIBRARY_PATH, WHEELAUDIT_LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.conf,\n"
-		       "then the architecture's default directories.  For a wheel, every ELF\n"
-		       "member is a root and libraries inside the wheel are found there first.\n"
-		       "Each line reads  NAME => PATH (how found)  or  NAME => not found.\n",
+	.description =
+		"Show which file each needed library resolves to, recursively, the way\n"
+		"glibc's loader searches: DT_RPATH (own and inherited, unless DT_RUNPATH),\n"
+		"LD_LIBRARY_PATH, WHEELAUDIT_LD_LIBRARY_PATH (or AUDITWHEEL_...), DT_RUNPATH,\n"
+		"/etc/ld.so.conf,\n"
+		"then the architecture's default directories.  For a wheel, every ELF\n"
+		"member is a root and libraries inside the wheel are found there first.\n"
+		"Each line reads  NAME => PATH (how found)  or  NAME => not found.\n",
 	.footer = "exit codes: 0 every library found, 1 a library not found, 2 usage,\n"
 		  "3 invalid input (neither ELF nor a valid wheel), 6 I/O or internal error.\n",
 	.tables = tables,
 	.apply = apply,
 	.run = run,
 	.args_size = sizeof(struct lddtree_args),
+	.fini = fini,
 };

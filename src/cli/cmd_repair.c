@@ -19,9 +19,12 @@
 enum {
 	OPT_WHEEL_DIR = CLI_OWN,
 	OPT_ONLY_PLAT,
-	OPT_EXCLUDE,
-	OPT_LDPATHS,
 	OPT_DRY_RUN,
+	OPT_LIB_SDIR,
+	OPT_NO_UPDATE_TAGS,
+	OPT_STRIP,
+	OPT_ZIP_LEVEL,
+	OPT_PATCHER,
 };
 
 static const struct cli_opt own_options[] = {
@@ -47,24 +50,45 @@ static const struct cli_opt own_options[] = {
 	 NULL},
 	{"only-plat", 0, NULL, OPT_ONLY_PLAT,
 	 "tag only --plat, not also a more compatible policy met",
-	 "Tag the output with the **--plat** target (and its alias) only. Needs a target other "
-	 "than **auto**.",
+	 "Tag the output with the **--plat** target (and its alias) only. Without a target "
+	 "(or with **auto**) it has no effect, as in auditwheel.",
 	 NULL},
-	{"exclude", 0, "GLOB", OPT_EXCLUDE,
-	 "a needed library the user provides (e.g. 'libcuda.so.*'):\nnot external, never "
-	 "grafted; repeatable",
-	 "Treat a needed library that would be external as provided by the user when its name "
-	 "matches the shell pattern *GLOB* (for example **'libcuda.so.*'**): it no longer rules "
-	 "out policies, is never grafted, and is reported as an **excluded-library** finding. "
-	 "Repeatable. **show** has no such option.",
+	{"lib-sdir", 'L', "SUFFIX", OPT_LIB_SDIR,
+	 "grafted libraries go to <dist>SUFFIX/ (default .libs)",
+	 "Put the grafted libraries in the directory named by the distribution followed by "
+	 "*SUFFIX* (default **.libs**, giving **<dist>.libs/**), at the wheel's root; the "
+	 "patched RPATHs point there. The directory must be a plain relative path outside the "
+	 "**.dist-info** and **.data** directories.",
 	 NULL},
-	{"ldpaths", 0, "DIRS", OPT_LDPATHS,
-	 "colon-separated directories searched for libraries to\ngraft instead of ld.so.conf "
-	 "and the system defaults\n(WHEELAUDIT_LD_LIBRARY_PATH adds directories, after\n"
-	 "LD_LIBRARY_PATH)",
-	 "Search the colon-separated directories *DIRS* for libraries to graft, instead of the "
-	 "directories of **/etc/ld.so.conf** and the architecture's defaults (DT_RPATH, "
-	 "LD_LIBRARY_PATH, WHEELAUDIT_LD_LIBRARY_PATH and DT_RUNPATH still come first).",
+	{"no-update-tags", 0, NULL, OPT_NO_UPDATE_TAGS,
+	 "graft, but keep the file name and the WHEEL tags",
+	 "Graft and patch as usual, and still check the policies, but keep the input's file "
+	 "name and the Tag lines of WHEEL. The output then has the input's name: write it to "
+	 "another **--wheel-dir**.",
+	 NULL},
+	{"strip", 0, NULL, OPT_STRIP,
+	 "remove symbol tables and debug sections from every ELF\nmember and grafted library",
+	 "Remove the symbol table, debug sections and other sections the loader never reads "
+	 "from every ELF member and every grafted library, with wheelaudit's own ELF patcher "
+	 "(no **strip** program). **.dynsym** and symbol versions stay. Members that change are "
+	 "written anew (see docs/elf-patching.md).",
+	 NULL},
+	{"zip-compression-level", 'z', "N", OPT_ZIP_LEVEL,
+	 "deflate level 0-9 of the members repair writes\n(0: stored; default: as the input, "
+	 "level 6)",
+	 "Compress the members that repair writes (WHEEL, RECORD, grafted libraries, patched "
+	 "members) at deflate level *N* from 0 to 9; 0 stores them uncompressed. Members that "
+	 "do not change are still copied as they are stored. Without it, a rewritten member "
+	 "keeps its input's method (stored or deflated) and deflates at level 6. Also "
+	 "**WHEELAUDIT_ZIP_COMPRESSION_LEVEL** or **AUDITWHEEL_ZIP_COMPRESSION_LEVEL**.",
+	 NULL},
+	{"patcher", 0, "NAME", OPT_PATCHER,
+	 "patchelf, lief-patchelf or none: accepted for auditwheel's\nsake; none refuses to "
+	 "patch",
+	 "Accepted for compatibility with auditwheel: wheelaudit always uses its own ELF "
+	 "patcher, whatever **patchelf** or **lief-patchelf** names (**-v** says so). **none** "
+	 "forbids patching: a wheel that needs grafting is rejected (exit 1) and **--strip** is "
+	 "a usage error. Also **WHEELAUDIT_PATCHER** or **AUDITWHEEL_PATCHER**.",
 	 NULL},
 	{"dry-run", 0, NULL, OPT_DRY_RUN,
 	 "print what would be written (output name and tags, grafted\nlibraries, patched and "
@@ -85,10 +109,14 @@ static const struct cli_opt own_options[] = {
 	 "copy a wheel without ELF members unchanged (else exit 5)",
 	 "Copy a wheel without ELF members unchanged (same name, every entry as stored) instead "
 	 "of rejecting it with exit 5.",
-	 NULL},
-	{"verbose", 0, NULL, CLI_OPT_VERBOSE, "a line per wheel written; full reports on rejection",
+	 "allow-pure-python-wheel"},
+	{"verbose", 'v', NULL, CLI_OPT_VERBOSE,
+	 "a line per wheel written, full reports on rejection;\n-vv: the plan of each wheel "
+	 "written",
 	 "Print a line per wheel written on standard error (*input* -> *output*, members copied "
-	 "and rewritten), and full reports for rejected wheels.",
+	 "and rewritten, libraries grafted), and full reports for rejected wheels; given twice "
+	 "(or **-v** before the command too), also the plan of each wheel written, as "
+	 "**--dry-run** prints it.",
 	 NULL},
 	{"color", 0, "WHEN", CLI_OPT_COLOR,
 	 "auto (default), always or never, for reports on stderr",
@@ -101,15 +129,36 @@ static const struct cli_opt own_options[] = {
 struct repair_args {
 	struct cli_audit_args common; /* first: the shared options apply to it */
 	struct wa_repair_options repair;
-	const char **exclude; /* owned array; the strings are argv's */
-	size_t n_exclude;
-	bool nomem;
+	const char *patcher;        /* --patcher or the variables, or NULL */
+	const char *patcher_source; /* where it came from */
+	bool zip_level_given;
 };
+
+static int set_zip_level(struct repair_args *args, const char *value, const char *source)
+{
+	if (!value[0] || value[1] || value[0] < '0' || value[0] > '9')
+		return cli_usage_error("repair", "%s: '%s' is not a level from 0 to 9", source,
+				       value);
+	args->repair.zip_level = value[0] - '0';
+	args->zip_level_given = true;
+	return 0;
+}
+
+static int set_patcher(struct repair_args *args, const char *value, const char *source)
+{
+	if (strcmp(value, "patchelf") != 0 && strcmp(value, "lief-patchelf") != 0 &&
+	    strcmp(value, "none") != 0)
+		return cli_usage_error("repair", "%s: '%s' is not patchelf, lief-patchelf or none",
+				       source, value);
+	args->patcher = value;
+	args->patcher_source = source;
+	args->repair.no_patcher = strcmp(value, "none") == 0;
+	return 0;
+}
 
 static int apply(void *vargs, const struct cli_opt *opt, const char *value, const char *spelled)
 {
 	struct repair_args *args = vargs;
-	const char **p;
 
 	switch (opt->id) {
 	case OPT_WHEEL_DIR:
@@ -118,15 +167,16 @@ static int apply(void *vargs, const struct cli_opt *opt, const char *value, cons
 		args->repair.wheel_dir = value;
 		return 0;
 	case OPT_ONLY_PLAT: args->repair.only_plat = true; return 0;
-	case OPT_LDPATHS: args->repair.ld.ldpaths = value; return 0;
 	case OPT_DRY_RUN: args->repair.dry_run = true; return 0;
-	case OPT_EXCLUDE:
-		p = realloc(args->exclude, (args->n_exclude + 1) * sizeof(*p));
-		if (!p)
-			return cli_oom();
-		p[args->n_exclude++] = value;
-		args->exclude = p;
+	case OPT_LIB_SDIR:
+		if (!*value)
+			return cli_usage_error("repair", "%s: empty suffix", spelled);
+		args->repair.lib_sdir = value;
 		return 0;
+	case OPT_NO_UPDATE_TAGS: args->repair.keep_tags = true; return 0;
+	case OPT_STRIP: args->repair.strip = true; return 0;
+	case OPT_ZIP_LEVEL: return set_zip_level(args, value, spelled);
+	case OPT_PATCHER: return set_patcher(args, value, spelled);
 	default: break;
 	}
 	switch (cli_audit_apply(&args->common, opt, value, spelled)) {
@@ -139,21 +189,38 @@ static int apply(void *vargs, const struct cli_opt *opt, const char *value, cons
 static void init(struct cli_ctx *ctx, void *vargs)
 {
 	struct repair_args *args = vargs;
-	const char *plat;
+	const char *plat, *which;
 
 	cli_audit_args_init(ctx, &args->common);
 	wa_repair_options_init(&args->repair);
 	/* defaults users know from auditwheel: ours first, then AUDITWHEEL_PLAT */
-	if ((plat = cli_env("WHEELAUDIT_PLAT")) != NULL) {
+	if ((plat = cli_env2("WHEELAUDIT_PLAT", "AUDITWHEEL_PLAT", &which)) != NULL) {
 		args->common.audit.plat = plat;
-		args->common.plat_source = "WHEELAUDIT_PLAT";
-	} else if ((plat = cli_env("AUDITWHEEL_PLAT")) != NULL) {
-		args->common.audit.plat = plat;
-		args->common.plat_source = "AUDITWHEEL_PLAT";
+		args->common.plat_source = which;
 	}
-	/* the loader's own variable, then ours for directories only the build has */
-	args->repair.ld.ld_library_path = getenv("LD_LIBRARY_PATH");
-	args->repair.ld.extra_paths = getenv("WHEELAUDIT_LD_LIBRARY_PATH");
+}
+
+static void fini(void *vargs)
+{
+	cli_audit_args_fini(&((struct repair_args *)vargs)->common);
+}
+
+/* The defaults the environment gives to -z and --patcher (after the
+ * options, so that an option wins and a bad variable it overrides is not
+ * an error). */
+static int environment_defaults(struct repair_args *args)
+{
+	const char *v, *which;
+
+	if (!args->zip_level_given &&
+	    (v = cli_env2("WHEELAUDIT_ZIP_COMPRESSION_LEVEL", "AUDITWHEEL_ZIP_COMPRESSION_LEVEL",
+			  &which)) != NULL &&
+	    set_zip_level(args, v, which))
+		return WA_EXIT_USAGE;
+	if (!args->patcher && (v = cli_env2("WHEELAUDIT_PATCHER", "AUDITWHEEL_PATCHER", &which)) &&
+	    set_patcher(args, v, which))
+		return WA_EXIT_USAGE;
+	return 0;
 }
 
 static int source_date_epoch(struct wa_repair_options *opt)
@@ -223,6 +290,9 @@ static int repair_one(const struct repair_args *args, const char *path, struct w
 			fflush(stdout);
 			if (args->common.text.verbose)
 				verbose_summary(path, rep);
+			if (args->common.ctx->verbosity >= 2 &&
+			    wa_report_plan_text(stderr, rep, &args->common.text))
+				code = WA_EXIT_INTERNAL;
 		} else if (report_rejection(args, rep, rejected)) {
 			code = WA_EXIT_INTERNAL;
 		}
@@ -241,25 +311,35 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 
 	if (argc < 1)
 		rc = cli_usage_error("repair", "repair: no wheel given");
-	else if (args->repair.only_plat &&
-		 (!args->common.audit.plat || strcmp(args->common.audit.plat, "auto") == 0))
-		rc = cli_usage_error("repair", "--only-plat needs a --plat policy");
 	else
+		rc = environment_defaults(args);
+	if (!rc && args->repair.strip && args->repair.no_patcher)
+		rc = cli_usage_error("repair",
+				     "--strip needs the ELF patcher, and %s none forbids it",
+				     args->patcher_source);
+	if (!rc)
 		rc = cli_audit_finish(ctx, &args->common, "repair");
 	if (!rc)
 		rc = source_date_epoch(&args->repair);
 	if (rc)
 		goto out;
+	if (args->repair.only_plat &&
+	    (!args->common.audit.plat || strcmp(args->common.audit.plat, "auto") == 0)) {
+		cli_info(ctx, 1, "--only-plat without a --plat policy has no effect");
+		args->repair.only_plat = false;
+	}
+	if (args->patcher && !args->repair.no_patcher)
+		cli_info(ctx, 1, "%s %s: wheelaudit patches with its own ELF patcher",
+			 args->patcher_source, args->patcher);
+	args->repair.ld = args->common.search.ld;
 	args->common.text.color = cli_color(stderr, args->common.color);
-	args->common.audit.exclude = args->exclude;
-	args->common.audit.n_exclude = args->n_exclude;
 	args->repair.audit = args->common.audit;
 	/* no output may replace any input of the run, read or still to be read */
 	args->repair.protect = (const char *const *)argv;
 	args->repair.n_protect = (size_t)argc;
 	if (args->common.json && (wa_json_report_new(&json, "wheelaudit " WA_VERSION) ||
 				  wa_json_report_new(&rejected, "wheelaudit " WA_VERSION))) {
-		exit_code = cli_oom();
+		rc = cli_oom();
 		goto out;
 	}
 	for (int i = 0; i < argc; i++)
@@ -272,11 +352,11 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 out:
 	wa_json_report_free(json);
 	wa_json_report_free(rejected);
-	free(args->exclude);
 	return rc;
 }
 
-static const struct cli_opt *const tables[] = {cli_audit_options, own_options, NULL};
+static const struct cli_opt *const tables[] = {cli_audit_options, cli_search_options, own_options,
+					       NULL};
 
 const struct cli_command cli_cmd_repair = {
 	.name = "repair",
@@ -304,4 +384,5 @@ const struct cli_command cli_cmd_repair = {
 	.run = run,
 	.args_size = sizeof(struct repair_args),
 	.init = init,
+	.fini = fini,
 };

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "wheelaudit/audit.h"
+#include "wheelaudit/repair.h"
 #include "wheelaudit/report.h"
 
 static const struct cli_opt own_options[] = {
@@ -26,6 +27,30 @@ static int apply(void *args, const struct cli_opt *opt, const char *value, const
 static void init(struct cli_ctx *ctx, void *args)
 {
 	cli_audit_args_init(ctx, args);
+}
+
+static void fini(void *args)
+{
+	cli_audit_args_fini(args);
+}
+
+/*
+ * With --ldpaths (or the variables), a wheel that needs grafting is also
+ * planned as repair would plan it, so the report can say what grafting
+ * gives: the libraries found and the tags with their own symbol versions.
+ * The plan is made without --plat: show's --plat only sets the exit code.
+ */
+static int preview(const struct cli_audit_args *args, const char *path, struct wa_repair **rep,
+		   struct wa_error *err)
+{
+	struct wa_repair_options opt;
+
+	wa_repair_options_init(&opt);
+	opt.audit = args->audit;
+	opt.audit.plat = NULL;
+	opt.ld = args->search.ld;
+	opt.dry_run = true;
+	return wa_repair_wheel(rep, path, &opt, err);
 }
 
 static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
@@ -60,13 +85,27 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 				 : wa_report_error_line(stdout, argv[i], &err))
 				code = WA_EXIT_INTERNAL;
 		} else {
+			struct wa_repair *rep = NULL;
+
 			code = wa_audit_exit(audit);
+			if (args->search.asked && audit->outcome == WA_OUTCOME_NEEDS_GRAFT &&
+			    preview(args, argv[i], &rep, &err)) {
+				/* the wheel was audited: a host library that cannot be
+				 * read only takes the preview away */
+				cli_print_error(argv[i], &err);
+				code = cli_combine_exit(code, wa_error_exit_code(err.code));
+			}
 			if (json) {
-				if (wa_json_report_add_audit(json, audit))
+				if (args->search.asked
+					    ? wa_json_report_add_audit_preview(json, audit, rep)
+					    : wa_json_report_add_audit(json, audit))
 					code = WA_EXIT_INTERNAL;
-			} else if (wa_report_text(stdout, audit, &args->text)) {
+			} else if (wa_report_text(stdout, audit, &args->text) ||
+				   (rep &&
+				    wa_report_graft_preview_text(stdout, rep, &args->text))) {
 				code = WA_EXIT_INTERNAL;
 			}
+			wa_repair_free(rep);
 		}
 		exit_code = cli_combine_exit(exit_code, code);
 		wa_audit_free(audit);
@@ -79,7 +118,8 @@ static int run(struct cli_ctx *ctx, void *vargs, int argc, char **argv)
 	return exit_code;
 }
 
-static const struct cli_opt *const tables[] = {cli_audit_options, own_options, NULL};
+static const struct cli_opt *const tables[] = {cli_audit_options, cli_search_options, own_options,
+					       NULL};
 
 const struct cli_command cli_cmd_show = {
 	.name = "show",
@@ -100,4 +140,5 @@ const struct cli_command cli_cmd_show = {
 	.run = run,
 	.args_size = sizeof(struct cli_audit_args),
 	.init = init,
+	.fini = fini,
 };

@@ -7,7 +7,6 @@
  * answers to auditwheel's command lines with its own formats and codes.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +43,13 @@ enum {
 };
 
 const struct cli_opt cli_global_options[] = {
-	{"version", 0, NULL, GLOBAL_VERSION, "print the version", "Print the version.", NULL},
+	{"version", 'V', NULL, GLOBAL_VERSION, "print the version", "Print the version.", NULL},
+	{"verbose", 'v', NULL, GLOBAL_VERBOSE,
+	 "more detail on stderr (repeatable: -vv); the same as\n--verbose after the command",
+	 "Give more detail: what the command decided and why, on standard error (with **-vv**, "
+	 "each library search as well). Repeatable; the same as **--verbose** after the "
+	 "command, as in auditwheel.",
+	 NULL},
 	{"policy-dir", 0, "DIR", GLOBAL_POLICY_DIR,
 	 "load policy tables from DIR (also WHEELAUDIT_POLICY_DIR)",
 	 "Load the policy tables from the JSON files in *DIR* instead of the built-in tables "
@@ -149,6 +154,43 @@ static void install_signal_handlers(void)
 		sigaction(fatal[i], &sa, NULL);
 }
 
+/* What the options before the command ask for. */
+struct global_args {
+	struct cli_ctx *ctx;
+	int done; /* a table or the version was printed: nothing else to do */
+};
+
+static int global_apply(void *vargs, const struct cli_opt *opt, const char *value,
+			const char *spelled)
+{
+	struct global_args *g = vargs;
+
+	(void)spelled;
+	switch (opt->id) {
+	case GLOBAL_VERSION:
+		printf("wheelaudit " WA_VERSION "\n");
+		g->done = 1;
+		return -1;
+	case GLOBAL_VERBOSE: g->ctx->verbosity++; return 0;
+	case GLOBAL_POLICY_DIR: g->ctx->policy_dir = value; return 0;
+	default:
+		list_table(opt->id);
+		g->done = 1;
+		return -1;
+	}
+}
+
+static const struct cli_opt *const global_tables[] = {cli_global_options, NULL};
+
+/* The options before the command, parsed like a command's, stopping at the
+ * command's name. */
+static const struct cli_command global_command = {
+	.name = NULL,
+	.tables = global_tables,
+	.apply = global_apply,
+	.options_first = true,
+};
+
 /*
  * The options before the command.  Returns 0 with *command_at set to the
  * command's index in argv, -1 when they were all that was asked for (help,
@@ -156,42 +198,16 @@ static void install_signal_handlers(void)
  */
 static int parse_global(struct cli_ctx *ctx, int argc, char **argv, int *command_at)
 {
-	static const struct option longs[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, GLOBAL_VERSION},
-		{"verbose", no_argument, NULL, 'v'},
-		{"policy-dir", required_argument, NULL, GLOBAL_POLICY_DIR},
-		{"list-outcomes", no_argument, NULL, GLOBAL_LIST_OUTCOMES},
-		{"list-findings", no_argument, NULL, GLOBAL_LIST_FINDINGS},
-		{"list-errors", no_argument, NULL, GLOBAL_LIST_ERRORS},
-		{"list-families", no_argument, NULL, GLOBAL_LIST_FAMILIES},
-		{"list-options", no_argument, NULL, GLOBAL_LIST_OPTIONS},
-		{"list-environment", no_argument, NULL, GLOBAL_LIST_ENVIRONMENT},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	struct global_args g = {ctx, 0};
+	int first = 0, rc = cli_parse(ctx, &global_command, argc, argv, &g, &first);
 
-	optind = 1;
-	opterr = 0;
-	/* "+": the first operand is the command; its options are its own */
-	while ((c = getopt_long(argc, argv, "+:hv", longs, NULL)) != -1) {
-		switch (c) {
-		case 'h': cli_print_help(stdout, ctx, NULL); return -1;
-		case GLOBAL_VERSION: printf("wheelaudit " WA_VERSION "\n"); return -1;
-		case 'v': ctx->verbosity++; break;
-		case GLOBAL_POLICY_DIR: ctx->policy_dir = optarg; break;
-		case ':':
-			return cli_usage_error(NULL, "option '%s' needs a value", argv[optind - 1]);
-		case '?':
-			return optopt ? cli_usage_error(NULL, "unknown option '-%c'", optopt)
-				      : cli_usage_error(NULL, "unknown option '%s'",
-							argv[optind - 1]);
-		default: list_table(c); return -1;
-		}
-	}
-	if (optind >= argc)
+	if (rc < 0 || g.done)
+		return -1; /* help, version or a table was printed */
+	if (rc)
+		return rc;
+	if (first >= argc)
 		return cli_usage_error(NULL, "no command given");
-	*command_at = optind;
+	*command_at = first;
 	return 0;
 }
 
@@ -209,6 +225,8 @@ static int run_command(struct cli_ctx *ctx, const struct cli_command *cmd, int a
 		rc = cmd->run(ctx, args, argc - first, argv + first);
 	else if (rc < 0)
 		rc = WA_EXIT_OK; /* --help */
+	if (cmd->fini)
+		cmd->fini(args);
 	free(args);
 	return rc;
 }

@@ -263,7 +263,9 @@ def graft_and_check(wheel, core, mod, ldpaths, want_source, tag_re, em, page, wa
                                                              json.dumps(want, indent=1)))
     check(w["missing"] == [], "missing %r" % w["missing"])
     ms = members(output)
-    check(sorted(ms) == sorted(list(members(wheel)) + [gmember]), "output members %r" % sorted(ms))
+    sbom = [n for n in members(wheel) if n.endswith(".dist-info/RECORD")][0].replace(
+        "/RECORD", "/sboms/wheelaudit.cdx.json")
+    check(sorted(ms) == sorted(list(members(wheel)) + [gmember, sbom]), "output members %r" % sorted(ms))
     for n, data in members(wheel).items():
         if n != core and not n.endswith(".dist-info/RECORD") and not n.endswith(".dist-info/WHEEL"):
             check(ms[n] == data, "%s changed" % n)

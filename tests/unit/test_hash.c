@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SHA-256 (NIST FIPS 180-2 examples) and the RECORD digest encoding. */
+/* SHA-256 and SHA-1 (NIST FIPS 180-2 examples) and the RECORD digest encoding. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,6 +149,27 @@ static void b64url_of_rfc4648_vectors_matches(void **state)
 	}
 }
 
+static void sha1_of_fips_examples_matches(void **state)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+		{"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+	};
+	uint8_t d[20];
+	char s[41];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		assert_int_equal(wa_sha1(v[i].in, strlen(v[i].in), d), 0);
+		hex(d, 20, s);
+		assert_string_equal(s, v[i].hex);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +182,7 @@ int main(void)
 		cmocka_unit_test(b64url_of_abc_digest_is_the_record_form),
 		cmocka_unit_test(b64url_uses_dash_and_underscore_and_no_padding),
 		cmocka_unit_test(b64url_of_rfc4648_vectors_matches),
+		cmocka_unit_test(sha1_of_fips_examples_matches),
 	};
 
 	return cmocka_run_group_tests_name("hash", tests, NULL, NULL);

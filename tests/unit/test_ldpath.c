@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Library search (src/ldpath.c) on a fake root built in a temporary
- * directory: etc/ld.so.conf with include files, library directories
- * holding hand-written ELF headers of chosen class/machine/flags.  Each
- * test builds its own root, so the probe cache of one config never sees
- * another test's files.
+ * directory: etc/ld.so.conf with include files, etc/ld-musl-<arch>.path,
+ * a bin/sh whose PT_INTERP names the loader, library directories holding
+ * hand-written ELF headers of chosen class/machine/flags (and, where the
+ * compilers exist, real musl and aarch64 glibc builds from the fixtures).
+ * Each test builds its own root, so the probe cache of one config never
+ * sees another test's files.
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp */
 #include <elf.h>
@@ -149,13 +151,14 @@ static const struct wa_ld_request x86_64_req = {
 	.machine = EM_X86_64,
 };
 
-static struct wa_ld_config *load(const struct root *r, const char *ldpaths, const char *llp,
-				 const char *extra)
+static struct wa_ld_config *load_rules(const struct root *r, enum wa_ld_rules host,
+				       const char *ldpaths, const char *llp, const char *extra)
 {
 	struct wa_ld_options opt = {.root = r->dir,
 				    .ldpaths = ldpaths,
 				    .ld_library_path = llp,
-				    .extra_paths = extra};
+				    .extra_paths = extra,
+				    .host = host};
 	struct wa_ld_config *cfg = NULL;
 	struct wa_error err;
 
@@ -163,6 +166,12 @@ static struct wa_ld_config *load(const struct root *r, const char *ldpaths, cons
 	assert_int_equal(wa_ld_config_load(&cfg, &opt, &err), 0);
 	assert_non_null(cfg);
 	return cfg;
+}
+
+static struct wa_ld_config *load(const struct root *r, const char *ldpaths, const char *llp,
+				 const char *extra)
+{
+	return load_rules(r, WA_LD_RULES_AUTO, ldpaths, llp, extra);
 }
 
 /* Finds needed and checks the path (relative to the root; NULL: not found) and why. */
@@ -590,6 +599,632 @@ static void lib_token_in_runpath_search(void **state)
 	wa_ld_config_free(cfg);
 }
 
+/* ---- host detection ---- */
+
+/* A 64-bit x86-64 ELF file with one program header: PT_INTERP naming
+ * interp, or (interp NULL) a PT_LOAD, as a static program has. */
+static void write_prog(const struct root *r, const char *rel, const char *interp)
+{
+	unsigned char b[256] = {0};
+	size_t ilen = interp ? strlen(interp) + 1 : 0;
+
+	assert_true(ilen < sizeof(b) - 120);
+	memcpy(b, ELFMAG, SELFMAG);
+	b[EI_CLASS] = ELFCLASS64;
+	b[EI_DATA] = ELFDATA2LSB;
+	b[EI_VERSION] = EV_CURRENT;
+	put16(b + 16, ET_DYN, true);
+	put16(b + 18, EM_X86_64, true);
+	put32(b + 20, EV_CURRENT, true);
+	put32(b + 32, 64, true); /* e_phoff */
+	put16(b + 52, 64, true); /* e_ehsize */
+	put16(b + 54, 56, true); /* e_phentsize */
+	put16(b + 56, 1, true);  /* e_phnum */
+	put32(b + 64, interp ? PT_INTERP : PT_LOAD, true);
+	put32(b + 64 + 8, 120, true);             /* p_offset */
+	put32(b + 64 + 32, (uint32_t)ilen, true); /* p_filesz */
+	if (interp)
+		memcpy(b + 120, interp, ilen);
+	write_file(r, rel, b, 120 + ilen);
+}
+
+static void link_to(const struct root *r, const char *rel, const char *target)
+{
+	char parent[512], *slash;
+
+	snprintf(parent, sizeof(parent), "%s", rel);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		mkdirs(r, parent);
+	}
+	assert_int_equal(symlink(target, at(r, rel)), 0);
+}
+
+static void detect_musl_from_bin_sh(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_config *cfg;
+	char slashed[600];
+
+	/* Alpine: /bin/sh -> /bin/busybox, an absolute link that must stay
+	 * inside the root */
+	write_prog(r, "/bin/busybox", "/lib/ld-musl-x86_64.so.1");
+	link_to(r, "/bin/sh", "/bin/busybox");
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_MUSL);
+	snprintf(slashed, sizeof(slashed), "%s//", r->dir);
+	assert_int_equal(wa_ld_detect_rules(slashed), WA_LD_RULES_MUSL);
+	cfg = load(r, NULL, NULL, NULL);
+	assert_int_equal(wa_ld_config_rules(cfg), WA_LD_RULES_MUSL);
+	assert_string_equal(wa_ld_rules_name(wa_ld_config_rules(cfg)), "musl");
+	wa_ld_config_free(cfg);
+}
+
+static void detect_glibc_from_bin_sh_despite_musl_loader(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_config *cfg;
+
+	/* Debian with musl-tools installed: /lib/ld-musl-x86_64.so.1 exists,
+	 * but /bin/sh (merged /usr, relative links) is a glibc program */
+	link_to(r, "/bin", "usr/bin");
+	link_to(r, "/usr/bin/sh", "dash");
+	write_prog(r, "/usr/bin/dash", "/lib64/ld-linux-x86-64.so.2");
+	write_x86_64(r, "/lib/x86_64-linux-musl/libc.so");
+	link_to(r, "/lib/ld-musl-x86_64.so.1", "x86_64-linux-musl/libc.so");
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_GLIBC);
+	cfg = load(r, NULL, NULL, NULL);
+	assert_int_equal(wa_ld_config_rules(cfg), WA_LD_RULES_GLIBC);
+	assert_string_equal(wa_ld_rules_name(WA_LD_RULES_GLIBC), "glibc");
+	wa_ld_config_free(cfg);
+}
+
+static void detect_musl_from_loader_file(void **state)
+{
+	struct root *r = *state;
+
+	/* nothing at /bin/sh: glibc */
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_GLIBC);
+	/* only a musl loader (of another architecture even) */
+	write_elf(r, "/lib/ld-musl-aarch64.so.1", ELFCLASS64, ELFDATA2LSB, EM_AARCH64, 0);
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_MUSL);
+	/* a static /bin/sh says nothing: the loader file decides */
+	write_prog(r, "/bin/sh", NULL);
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_MUSL);
+}
+
+static void detect_survives_link_loops_and_escapes(void **state)
+{
+	struct root *r = *state;
+
+	link_to(r, "/bin/sh", "sh2");
+	link_to(r, "/bin/sh2", "/bin/sh");
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_GLIBC);
+	unlink(at(r, "/bin/sh"));
+	/* ".." cannot climb above the root: /bin/../../../lib/x is /lib/x */
+	write_prog(r, "/lib/sh", "/lib/ld-musl-x86_64.so.1");
+	link_to(r, "/bin/sh", "../../../../lib/sh");
+	assert_int_equal(wa_ld_detect_rules(r->dir), WA_LD_RULES_MUSL);
+}
+
+static void forced_rules_win_over_detection(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_options opt = {.root = r->dir, .host = (enum wa_ld_rules)42};
+	struct wa_ld_config *cfg = NULL;
+	struct wa_error err;
+
+	write_prog(r, "/bin/sh", "/lib/ld-musl-x86_64.so.1");
+	write_text(r, "/etc/ld.so.conf", "/conf\n");
+	write_x86_64(r, "/conf/libc1.so");
+	cfg = load_rules(r, WA_LD_RULES_GLIBC, NULL, NULL, NULL);
+	assert_int_equal(wa_ld_config_rules(cfg), WA_LD_RULES_GLIBC);
+	expect_find(r, cfg, &x86_64_req, "libc1.so", "/conf/libc1.so", "ld.so.conf");
+	wa_ld_config_free(cfg);
+	cfg = load_rules(r, WA_LD_RULES_AUTO, NULL, NULL, NULL);
+	assert_int_equal(wa_ld_config_rules(cfg), WA_LD_RULES_MUSL);
+	expect_find(r, cfg, &x86_64_req, "libc1.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+	wa_error_clear(&err);
+	assert_int_not_equal(wa_ld_config_load(&cfg, &opt, &err), 0);
+	assert_null(cfg);
+	assert_int_equal(err.code, WA_ECONFIG);
+	assert_string_equal(wa_ld_rules_name(WA_LD_RULES_ANDROID), "android");
+	assert_string_equal(wa_ld_rules_name(WA_LD_RULES_AUTO), "auto");
+}
+
+/* ---- musl ---- */
+
+static void expect_dirs(const struct root *r, const struct wa_ld_config *cfg,
+			const struct wa_ld_request *req, const char *const *want, size_t n)
+{
+	const char *const *dirs;
+	size_t got = wa_ld_system_dirs(cfg, req, &dirs);
+
+	for (size_t i = 0; i < got && i < n; i++)
+		assert_string_equal(dirs[i], at(r, want[i]));
+	assert_int_equal(got, n);
+}
+
+static void musl_path_file_colon_and_newline(void **state)
+{
+	static const char *const want[] = {"/opt/a", "/opt/b", "/opt/c", "/opt/d"};
+	struct root *r = *state;
+	struct wa_ld_config *cfg;
+
+	/* colons and newlines alike, empty entries and repeats dropped,
+	 * relative entries (and musl's $ORIGIN, which it does not expand
+	 * there) left out */
+	write_text(r, "/etc/ld-musl-x86_64.path",
+		   "/opt/a:/opt/b\n/opt/c\n\n::relative:$ORIGIN/x\n/opt/a/\n/opt//d");
+	write_x86_64(r, "/opt/c/libm1.so");
+	write_x86_64(r, "/lib/libm1.so");
+	write_x86_64(r, "/lib/libm2.so");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_dirs(r, cfg, &x86_64_req, want, 4);
+	expect_find(r, cfg, &x86_64_req, "libm1.so", "/opt/c/libm1.so", "ld-musl path");
+	/* the file replaces the defaults */
+	expect_find(r, cfg, &x86_64_req, "libm2.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+}
+
+static void musl_defaults_per_arch_and_empty_file(void **state)
+{
+	static const char *const defaults[] = {"/lib", "/usr/local/lib", "/usr/lib"};
+	static const char *const mine[] = {"/x86"};
+	struct root *r = *state;
+	struct wa_ld_request a64 = {.elf_class = ELFCLASS64,
+				    .data = ELFDATA2LSB,
+				    .machine = EM_AARCH64};
+	struct wa_ld_config *cfg;
+
+	write_x86_64(r, "/usr/local/lib/libm3.so");
+	write_elf(r, "/usr/lib/libm3.so", ELFCLASS64, ELFDATA2LSB, EM_AARCH64, 0);
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_dirs(r, cfg, &x86_64_req, defaults, 3);
+	expect_find(r, cfg, &x86_64_req, "libm3.so", "/usr/local/lib/libm3.so", "musl default");
+	expect_find(r, cfg, &a64, "libm3.so", "/usr/lib/libm3.so", "musl default");
+	wa_ld_config_free(cfg);
+	/* each architecture has its own file */
+	write_text(r, "/etc/ld-musl-x86_64.path", "/x86\n");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_dirs(r, cfg, &x86_64_req, mine, 1);
+	expect_dirs(r, cfg, &a64, defaults, 3);
+	wa_ld_config_free(cfg);
+	/* an empty file: musl searches no system directory at all */
+	write_text(r, "/etc/ld-musl-x86_64.path", "");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_dirs(r, cfg, &x86_64_req, NULL, 0);
+	expect_find(r, cfg, &x86_64_req, "libm3.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+	/* --ldpaths replaces the file */
+	cfg = load_rules(r, WA_LD_RULES_MUSL, at(r, "/usr/local/lib"), NULL, NULL);
+	expect_find(r, cfg, &x86_64_req, "libm3.so", "/usr/local/lib/libm3.so", "ldpaths");
+	wa_ld_config_free(cfg);
+}
+
+static void musl_reads_no_ld_so_conf(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_config *cfg;
+
+	write_text(r, "/etc/ld.so.conf", "/conf\n");
+	write_x86_64(r, "/conf/libm4.so");
+	write_x86_64(r, "/usr/lib/x86_64-linux-gnu/libm5.so");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_find(r, cfg, &x86_64_req, "libm4.so", NULL, NULL);
+	/* nor glibc's multiarch default directories */
+	expect_find(r, cfg, &x86_64_req, "libm5.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+	cfg = load_rules(r, WA_LD_RULES_GLIBC, NULL, NULL, NULL);
+	expect_find(r, cfg, &x86_64_req, "libm4.so", "/conf/libm4.so", "ld.so.conf");
+	expect_find(r, cfg, &x86_64_req, "libm5.so", "/usr/lib/x86_64-linux-gnu/libm5.so",
+		    "default");
+	wa_ld_config_free(cfg);
+}
+
+static void musl_ld_library_path_comes_first(void **state)
+{
+	struct root *r = *state;
+	char rp[600], llp[1200];
+	const char *rpv[] = {rp};
+	struct wa_ld_object obj = {.rpath = rpv, .n_rpath = 1};
+	struct wa_ld_request req = x86_64_req;
+	struct wa_ld_config *cfg;
+
+	req.object = &obj;
+	snprintf(rp, sizeof(rp), "%s", at(r, "/rpath"));
+	/* musl splits at newlines, not at ';' */
+	snprintf(llp, sizeof(llp), "%s\n%s;x", at(r, "/nl"), at(r, "/llp"));
+	write_x86_64(r, "/rpath/libm6.so");
+	write_x86_64(r, "/nl/libm6.so");
+	write_x86_64(r, "/llp/libm7.so");
+	write_x86_64(r, "/rpath/libm7.so");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, llp, NULL);
+	expect_find(r, cfg, &req, "libm6.so", "/nl/libm6.so", "LD_LIBRARY_PATH");
+	expect_find(r, cfg, &req, "libm7.so", "/rpath/libm7.so", "rpath");
+	wa_ld_config_free(cfg);
+	/* glibc: DT_RPATH before LD_LIBRARY_PATH */
+	cfg = load_rules(r, WA_LD_RULES_GLIBC, NULL, llp, NULL);
+	expect_find(r, cfg, &req, "libm6.so", "/rpath/libm6.so", "rpath");
+	wa_ld_config_free(cfg);
+}
+
+static void musl_inherits_rpath_and_runpath_along_chain(void **state)
+{
+	struct root *r = *state;
+	char ra[600], rb[600], rc[600], rc2[600];
+	const char *rav[] = {ra}, *rbv[] = {rb}, *rcv[] = {rc}, *rc2v[] = {rc2};
+	/* a loads b loads c; a has DT_RPATH, b DT_RUNPATH, c both */
+	struct wa_ld_object a = {.rpath = rav, .n_rpath = 1};
+	struct wa_ld_object b = {.loader = &a, .runpath = rbv, .n_runpath = 1};
+	struct wa_ld_object c = {.loader = &b,
+				 .rpath = rcv,
+				 .n_rpath = 1,
+				 .runpath = rc2v,
+				 .n_runpath = 1};
+	struct wa_ld_request req = x86_64_req;
+	struct wa_ld_config *cfg;
+
+	snprintf(ra, sizeof(ra), "%s", at(r, "/ra"));
+	snprintf(rb, sizeof(rb), "%s", at(r, "/rb"));
+	snprintf(rc, sizeof(rc), "%s", at(r, "/rc"));
+	snprintf(rc2, sizeof(rc2), "%s", at(r, "/rc2"));
+	write_x86_64(r, "/ra/libn1.so");
+	write_x86_64(r, "/rb/libn2.so");
+	write_x86_64(r, "/ra/libn2.so");
+	write_x86_64(r, "/rc/libn3.so"); /* c's DT_RPATH: hidden by its DT_RUNPATH */
+	write_x86_64(r, "/rb/libn3.so");
+	write_x86_64(r, "/rc2/libn4.so");
+	write_x86_64(r, "/rb/libn4.so");
+	req.object = &c;
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	expect_find(r, cfg, &req, "libn1.so", "/ra/libn1.so", "rpath");
+	expect_find(r, cfg, &req, "libn2.so", "/rb/libn2.so", "runpath");
+	expect_find(r, cfg, &req, "libn3.so", "/rb/libn3.so", "runpath");
+	expect_find(r, cfg, &req, "libn4.so", "/rc2/libn4.so", "runpath");
+	wa_ld_config_free(cfg);
+	/* glibc: c has DT_RUNPATH, so no DT_RPATH at all, and b's DT_RUNPATH
+	 * is b's alone */
+	cfg = load_rules(r, WA_LD_RULES_GLIBC, NULL, NULL, NULL);
+	expect_find(r, cfg, &req, "libn1.so", NULL, NULL);
+	expect_find(r, cfg, &req, "libn2.so", NULL, NULL);
+	expect_find(r, cfg, &req, "libn4.so", "/rc2/libn4.so", "runpath");
+	wa_ld_config_free(cfg);
+}
+
+static void musl_expands_origin_only(void **state)
+{
+	struct root *r = *state;
+	char origin[600], lib_entry[600];
+	const char *own[] = {"$ORIGIN/../libs", "${ORIGIN}/more"};
+	const char *bad[] = {lib_entry, "$ORIGIN/sib"};
+	struct wa_ld_object loader = {.runpath = own, .n_runpath = 2};
+	struct wa_ld_object obj = {.loader = &loader, .rpath = bad, .n_rpath = 2};
+	struct wa_ld_request req = x86_64_req;
+	struct wa_ld_config *cfg;
+
+	snprintf(origin, sizeof(origin), "%s", at(r, "/pkg/mod"));
+	snprintf(lib_entry, sizeof(lib_entry), "%s/$LIB", r->dir);
+	loader.origin = origin;
+	obj.origin = origin;
+	req.object = &obj;
+	write_x86_64(r, "/pkg/libs/libo1.so");
+	write_x86_64(r, "/pkg/mod/more/libo2.so");
+	write_x86_64(r, "/lib64/libo3.so"); /* what glibc's $LIB would reach */
+	write_x86_64(r, "/pkg/mod/sib/libo4.so");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, at(r, "/none"), NULL, NULL);
+	expect_find(r, cfg, &req, "libo2.so", "/pkg/mod/more/libo2.so", "runpath");
+	{
+		char *path = NULL;
+		const char *why = NULL;
+		struct wa_error err;
+
+		wa_error_clear(&err);
+		assert_int_equal(wa_ld_find(cfg, &req, "libo1.so", &path, &why, &err), 0);
+		assert_non_null(path);
+		assert_string_equal(path, at(r, "/pkg/mod/../libs/libo1.so"));
+		assert_string_equal(why, "runpath");
+		free(path);
+	}
+	/* the object's path holds $LIB: musl ignores all of it, the $ORIGIN
+	 * entry beside it included */
+	expect_find(r, cfg, &req, "libo3.so", NULL, NULL);
+	expect_find(r, cfg, &req, "libo4.so", NULL, NULL);
+	/* one expansion at a time, through the API */
+	req.origin = "/o";
+	req.rules = WA_LD_RULES_MUSL;
+	expect_expand(NULL, &req, "$ORIGIN/x:${ORIGIN}/y", "/o/x:/o/y");
+	expect_expand(NULL, &req, "$ORIGINAL", "/oAL");
+	expect_expand(NULL, &req, "/usr/$LIB", NULL);
+	expect_expand(NULL, &req, "/usr/$PLATFORM", NULL);
+	expect_expand(NULL, &req, "/plain", "/plain");
+	req.origin = NULL;
+	expect_expand(NULL, &req, "$ORIGIN/x", NULL);
+	wa_ld_config_free(cfg);
+}
+
+static void musl_arch_names(void **state)
+{
+	static const struct {
+		uint8_t cls, data;
+		uint16_t machine;
+		uint32_t flags;
+		const char *name;
+	} cases[] = {
+		{ELFCLASS64, ELFDATA2LSB, EM_X86_64, 0, "x86_64"},
+		{ELFCLASS32, ELFDATA2LSB, EM_X86_64, 0, "x32"},
+		{ELFCLASS32, ELFDATA2LSB, EM_386, 0, "i386"},
+		{ELFCLASS64, ELFDATA2LSB, EM_AARCH64, 0, "aarch64"},
+		{ELFCLASS64, ELFDATA2MSB, EM_AARCH64, 0, "aarch64_be"},
+		{ELFCLASS32, ELFDATA2LSB, EM_ARM, 0x05000400, "armhf"},
+		{ELFCLASS32, ELFDATA2LSB, EM_ARM, 0x05000200, "arm"},
+		{ELFCLASS32, ELFDATA2MSB, EM_ARM, 0x05000200, "armeb"},
+		{ELFCLASS32, ELFDATA2MSB, EM_ARM, 0x05000400, "armebhf"},
+		{ELFCLASS32, ELFDATA2MSB, EM_MIPS, 0x50001007, "mips"},
+		{ELFCLASS32, ELFDATA2LSB, EM_MIPS, 0x50001007, "mipsel"},
+		{ELFCLASS32, ELFDATA2LSB, EM_MIPS, 0x90001407, "mipsr6el"},
+		{ELFCLASS32, ELFDATA2MSB, EM_MIPS, 0x80000027, "mipsn32"},
+		{ELFCLASS64, ELFDATA2LSB, EM_MIPS, 0x80000007, "mips64el"},
+		{ELFCLASS64, ELFDATA2MSB, EM_MIPS, 0xa0000407, "mips64r6"},
+		{ELFCLASS32, ELFDATA2MSB, EM_PPC, 0, "powerpc"},
+		{ELFCLASS64, ELFDATA2MSB, EM_PPC64, 1, "powerpc64"},
+		{ELFCLASS64, ELFDATA2LSB, EM_PPC64, 2, "powerpc64le"},
+		{ELFCLASS64, ELFDATA2MSB, EM_S390, 0, "s390x"},
+		{ELFCLASS64, ELFDATA2LSB, EM_RISCV, 0x5, "riscv64"},
+		{ELFCLASS64, ELFDATA2LSB, EM_RISCV, 0x1, "riscv64-sf"},
+		{ELFCLASS64, ELFDATA2LSB, EM_RISCV, 0x3, "riscv64-sp"},
+		{ELFCLASS32, ELFDATA2LSB, EM_RISCV, 0x5, "riscv32"},
+		{ELFCLASS64, ELFDATA2LSB, 258 /* LoongArch */, 0x43, "loongarch64"},
+		{ELFCLASS64, ELFDATA2LSB, 258, 0x41, "loongarch64-sf"},
+		{ELFCLASS32, ELFDATA2MSB, EM_S390, 0, NULL},
+		{ELFCLASS64, ELFDATA2LSB, EM_RISCV, 0x7, NULL}, /* quad float */
+		{ELFCLASS64, ELFDATA2MSB, EM_SPARCV9, 0, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wa_ld_request req = {.elf_class = cases[i].cls,
+					    .data = cases[i].data,
+					    .machine = cases[i].machine,
+					    .flags = cases[i].flags};
+		const char *got = wa_ld_musl_arch(&req);
+
+		if (!cases[i].name) {
+			if (got)
+				fail_msg("case %zu: %s, expected none", i, got);
+			continue;
+		}
+		if (!got || strcmp(got, cases[i].name) != 0)
+			fail_msg("case %zu: %s, expected %s", i, got ? got : "(none)",
+				 cases[i].name);
+	}
+}
+
+static void musl_path_file_named_after_arch(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_request armhf = {.elf_class = ELFCLASS32,
+				      .data = ELFDATA2LSB,
+				      .machine = EM_ARM,
+				      .flags = 0x05000400};
+	struct wa_ld_request arm = armhf;
+	struct wa_ld_config *cfg;
+
+	arm.flags = 0x05000200;
+	write_text(r, "/etc/ld-musl-armhf.path", "/hf\n");
+	write_text(r, "/etc/ld-musl-arm.path", "/sf\n");
+	write_elf(r, "/hf/libp.so", ELFCLASS32, ELFDATA2LSB, EM_ARM, 0x05000400);
+	write_elf(r, "/sf/libp.so", ELFCLASS32, ELFDATA2LSB, EM_ARM, 0x05000200);
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	/* one config, two float ABIs: each reads its own file */
+	expect_find(r, cfg, &armhf, "libp.so", "/hf/libp.so", "ld-musl path");
+	expect_find(r, cfg, &arm, "libp.so", "/sf/libp.so", "ld-musl path");
+	expect_find(r, cfg, &armhf, "libp.so", "/hf/libp.so", "ld-musl path");
+	wa_ld_config_free(cfg);
+}
+
+/* Copies a fixture file into the root. */
+static void copy_fixture(const struct root *r, const char *fixture, const char *rel)
+{
+	char src[512], *buf;
+	FILE *in;
+	struct stat st;
+
+	snprintf(src, sizeof(src), "%s/elf/%s", WA_FIXTURE_DIR, fixture);
+	if (stat(src, &st) != 0)
+		fail_msg("fixture %s was not built", src);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	in = fopen(src, "rb");
+	assert_non_null(in);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, in), (size_t)st.st_size);
+	fclose(in);
+	write_file(r, rel, buf, (size_t)st.st_size);
+	free(buf);
+}
+
+static void musl_rules_find_real_musl_library(void **state)
+{
+#if !defined(WA_HAVE_MUSL)
+	(void)state;
+	skip(); /* musl-gcc is not installed: no musl build to find */
+#else
+	struct root *r = *state;
+	struct wa_ld_request a64 = {.elf_class = ELFCLASS64,
+				    .data = ELFDATA2LSB,
+				    .machine = EM_AARCH64};
+	struct wa_ld_config *cfg;
+
+	/* the aarch64 glibc build comes first in the path file: the class and
+	 * machine filter passes over it (where musl would stop at it) */
+	write_text(r, "/etc/ld-musl-x86_64.path", "/opt/cross/lib:/opt/musl/lib\n");
+#if defined(WA_HAVE_AARCH64_GCC)
+	copy_fixture(r, "ldlib_aarch64_glibc.so", "/opt/cross/lib/libwald.so.1");
+#else
+	copy_fixture(r, "aarch64_217.so", "/opt/cross/lib/libwald.so.1");
+#endif
+	copy_fixture(r, "ldlib_musl.so", "/opt/musl/lib/libwald.so.1");
+	write_prog(r, "/bin/sh", "/lib/ld-musl-x86_64.so.1");
+	cfg = load(r, NULL, NULL, NULL);
+	assert_int_equal(wa_ld_config_rules(cfg), WA_LD_RULES_MUSL);
+	expect_find(r, cfg, &x86_64_req, "libwald.so.1", "/opt/musl/lib/libwald.so.1",
+		    "ld-musl path");
+	/* the aarch64 build is what an aarch64 requester would get, from
+	 * musl's defaults (no ld-musl-aarch64.path here) only: none */
+	expect_find(r, cfg, &a64, "libwald.so.1", NULL, NULL);
+	wa_ld_config_free(cfg);
+	cfg = load(r, at(r, "/opt/cross/lib"), NULL, NULL);
+	expect_find(r, cfg, &a64, "libwald.so.1", "/opt/cross/lib/libwald.so.1", "ldpaths");
+	expect_find(r, cfg, &x86_64_req, "libwald.so.1", NULL, NULL);
+	wa_ld_config_free(cfg);
+#endif
+}
+
+/* ---- Android ---- */
+
+static void android_uses_only_extra_runpath_and_ldpaths(void **state)
+{
+	struct root *r = *state;
+	char origin[600], rp[600], abs_run[600], llp[600];
+	const char *rpv[] = {rp};
+	const char *runv[] = {abs_run, "$ORIGIN/../sib", "${ORIGIN}/$LIB"};
+	struct wa_ld_object loader = {.runpath = runv + 1, .n_runpath = 1};
+	struct wa_ld_object obj = {.loader = &loader,
+				   .rpath = rpv,
+				   .n_rpath = 1,
+				   .runpath = runv,
+				   .n_runpath = 3};
+	struct wa_ld_request req = x86_64_req;
+	struct wa_ld_config *cfg;
+
+	snprintf(origin, sizeof(origin), "%s", at(r, "/sysroot/mod"));
+	snprintf(rp, sizeof(rp), "%s", at(r, "/rpath"));
+	snprintf(abs_run, sizeof(abs_run), "%s", at(r, "/absrun"));
+	snprintf(llp, sizeof(llp), "%s", at(r, "/llp"));
+	obj.origin = origin;
+	loader.origin = origin;
+	req.object = &obj;
+	req.rules = WA_LD_RULES_ANDROID;
+	write_text(r, "/etc/ld.so.conf", "/conf\n");
+	write_text(r, "/etc/ld-musl-x86_64.path", "/muslp\n");
+	write_x86_64(r, "/conf/liba1.so");
+	write_x86_64(r, "/usr/lib/liba1.so");
+	write_x86_64(r, "/lib/x86_64-linux-gnu/liba1.so");
+	write_x86_64(r, "/muslp/liba1.so");
+	write_x86_64(r, "/llp/liba1.so");
+	write_x86_64(r, "/rpath/liba1.so");
+	write_x86_64(r, "/absrun/liba1.so");
+	write_x86_64(r, "/extra/liba2.so");
+	write_x86_64(r, "/sysroot/lib/liba2.so");
+	write_x86_64(r, "/sysroot/sib/liba3.so");
+	write_x86_64(r, "/sysroot/lib/liba3.so");
+	write_x86_64(r, "/sysroot/mod/lib64/liba4.so");
+	write_x86_64(r, "/sysroot/lib/liba5.so");
+	write_x86_64(r, "/conf/liba6.so");
+
+	/* without --ldpaths nothing of the build machine is searched */
+	cfg = load_rules(r, WA_LD_RULES_AUTO, NULL, llp, at(r, "/extra"));
+	expect_dirs(r, cfg, &req, NULL, 0);
+	expect_find(r, cfg, &req, "liba1.so", NULL, NULL);
+	expect_find(r, cfg, &req, "liba2.so", "/extra/liba2.so", "LD_LIBRARY_PATH");
+	expect_find(r, cfg, &req, "liba3.so", "/sysroot/mod/../sib/liba3.so", "runpath");
+	expect_find(r, cfg, &req, "liba4.so", "/sysroot/mod/lib64/liba4.so", "runpath");
+	expect_find(r, cfg, &req, "liba5.so", NULL, NULL);
+	/* the same config serves the host's rules: its own lists */
+	{
+		struct wa_ld_request host = req;
+
+		host.rules = WA_LD_RULES_AUTO;
+		expect_find(r, cfg, &host, "liba1.so", "/llp/liba1.so", "LD_LIBRARY_PATH");
+		expect_find(r, cfg, &host, "liba6.so", "/conf/liba6.so", "ld.so.conf");
+		expect_find(r, cfg, &req, "liba6.so", NULL, NULL);
+		expect_find(r, cfg, &req, "liba1.so", NULL, NULL);
+	}
+	wa_ld_config_free(cfg);
+
+	/* with --ldpaths (and a musl host, whose rules do not apply) */
+	cfg = load_rules(r, WA_LD_RULES_MUSL, at(r, "/sysroot/lib"), llp, NULL);
+	{
+		static const char *const want[] = {"/sysroot/lib"};
+
+		expect_dirs(r, cfg, &req, want, 1);
+	}
+	expect_find(r, cfg, &req, "liba1.so", NULL, NULL);
+	expect_find(r, cfg, &req, "liba2.so", "/sysroot/lib/liba2.so", "ldpaths");
+	expect_find(r, cfg, &req, "liba3.so", "/sysroot/mod/../sib/liba3.so", "runpath");
+	expect_find(r, cfg, &req, "liba5.so", "/sysroot/lib/liba5.so", "ldpaths");
+	/* a wheel member (no host directory): its $ORIGIN entries point into
+	 * the wheel, the caller's business */
+	obj.origin = NULL;
+	expect_find(r, cfg, &req, "liba3.so", "/sysroot/lib/liba3.so", "ldpaths");
+	wa_ld_config_free(cfg);
+
+	/* bionic's tokens: $ORIGIN and $LIB by prefix, others as written */
+	req.origin = "/o";
+	expect_expand(NULL, &req, "$ORIGIN/$LIB/$PLATFORM", "/o/lib64/$PLATFORM");
+	expect_expand(NULL, &req, "${ORIGIN}/${LIB}x", "/o/lib64x");
+	req.elf_class = ELFCLASS32;
+	req.machine = EM_386;
+	expect_expand(NULL, &req, "$ORIGIN/$LIB", "/o/lib");
+}
+
+/* ---- glibc-hwcaps ---- */
+
+static void hwcaps_directories_are_skipped(void **state)
+{
+	struct root *r = *state;
+	struct wa_ld_config *cfg;
+	char llp[1200], ldp[1200], rp[600], direct[600];
+	const char *rpv[] = {rp};
+	struct wa_ld_object obj = {.rpath = rpv, .n_rpath = 1};
+	struct wa_ld_request req = x86_64_req;
+	const char *const *dirs;
+	size_t n;
+
+	write_text(r, "/etc/ld.so.conf",
+		   "/usr/lib/glibc-hwcaps/x86-64-v3\n/opt/glibc-hwcapsish\n/opt/ok\n");
+	write_x86_64(r, "/usr/lib/glibc-hwcaps/x86-64-v3/libh1.so");
+	write_x86_64(r, "/opt/ok/libh1.so");
+	write_x86_64(r, "/opt/glibc-hwcapsish/libh2.so");
+	write_x86_64(r, "/hw/glibc-hwcaps/x86-64-v4/libh3.so");
+	write_x86_64(r, "/plain/libh3.so");
+	write_x86_64(r, "/rp/glibc-hwcaps/x86-64-v2/libh4.so");
+	cfg = load(r, NULL, NULL, NULL);
+	n = wa_ld_system_dirs(cfg, &x86_64_req, &dirs);
+	for (size_t i = 0; i < n; i++)
+		assert_null(strstr(dirs[i], "glibc-hwcaps/"));
+	assert_string_equal(dirs[0], at(r, "/opt/glibc-hwcapsish"));
+	expect_find(r, cfg, &x86_64_req, "libh1.so", "/opt/ok/libh1.so", "ld.so.conf");
+	expect_find(r, cfg, &x86_64_req, "libh2.so", "/opt/glibc-hwcapsish/libh2.so", "ld.so.conf");
+	/* a name with a slash into such a directory */
+	snprintf(direct, sizeof(direct), "%s", at(r, "/hw/glibc-hwcaps/x86-64-v4/libh3.so"));
+	expect_find(r, cfg, &x86_64_req, direct, NULL, NULL);
+	wa_ld_config_free(cfg);
+
+	snprintf(llp, sizeof(llp), "%s:%s", at(r, "/hw/glibc-hwcaps/x86-64-v4"), at(r, "/plain"));
+	snprintf(ldp, sizeof(ldp), "%s:%s", at(r, "/hw/glibc-hwcaps/x86-64-v4/"), at(r, "/plain"));
+	snprintf(rp, sizeof(rp), "%s", at(r, "/rp/glibc-hwcaps/x86-64-v2"));
+	req.object = &obj;
+	cfg = load(r, ldp, llp, NULL);
+	expect_find(r, cfg, &x86_64_req, "libh3.so", "/plain/libh3.so", "LD_LIBRARY_PATH");
+	n = wa_ld_system_dirs(cfg, &x86_64_req, &dirs);
+	assert_int_equal(n, 1);
+	assert_string_equal(dirs[0], at(r, "/plain"));
+	expect_find(r, cfg, &req, "libh4.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, llp, NULL);
+	expect_find(r, cfg, &req, "libh3.so", "/plain/libh3.so", "LD_LIBRARY_PATH");
+	expect_find(r, cfg, &req, "libh4.so", NULL, NULL);
+	wa_ld_config_free(cfg);
+	write_text(r, "/etc/ld-musl-x86_64.path", "/usr/lib/glibc-hwcaps/x86-64-v3:/opt/ok\n");
+	cfg = load_rules(r, WA_LD_RULES_MUSL, NULL, NULL, NULL);
+	n = wa_ld_system_dirs(cfg, &x86_64_req, &dirs);
+	assert_int_equal(n, 1);
+	expect_find(r, cfg, &x86_64_req, "libh1.so", "/opt/ok/libh1.so", "ld-musl path");
+	wa_ld_config_free(cfg);
+}
+
 #define ROOTED(t) cmocka_unit_test_setup_teardown(t, setup_root, teardown_root)
 
 int main(void)
@@ -607,6 +1242,22 @@ int main(void)
 		ROOTED(tokens_expand_per_architecture),
 		ROOTED(debian_lib_is_the_triplet_dir),
 		ROOTED(lib_token_in_runpath_search),
+		ROOTED(detect_musl_from_bin_sh),
+		ROOTED(detect_glibc_from_bin_sh_despite_musl_loader),
+		ROOTED(detect_musl_from_loader_file),
+		ROOTED(detect_survives_link_loops_and_escapes),
+		ROOTED(forced_rules_win_over_detection),
+		ROOTED(musl_path_file_colon_and_newline),
+		ROOTED(musl_defaults_per_arch_and_empty_file),
+		ROOTED(musl_reads_no_ld_so_conf),
+		ROOTED(musl_ld_library_path_comes_first),
+		ROOTED(musl_inherits_rpath_and_runpath_along_chain),
+		ROOTED(musl_expands_origin_only),
+		cmocka_unit_test(musl_arch_names),
+		ROOTED(musl_path_file_named_after_arch),
+		ROOTED(musl_rules_find_real_musl_library),
+		ROOTED(android_uses_only_extra_runpath_and_ldpaths),
+		ROOTED(hwcaps_directories_are_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,15 +236,20 @@ static void policy_order_names_and_aliases(void **state)
 		"manylinux_2_26", "manylinux_2_27", "manylinux_2_28", "manylinux_2_31",
 		"manylinux_2_34", "manylinux_2_35", "manylinux_2_36", "manylinux_2_37",
 		"manylinux_2_38", "manylinux_2_39", "manylinux_2_40", "manylinux_2_41",
-		"musllinux_1_1",  "musllinux_1_2",
+		"musllinux_1_1",  "musllinux_1_2",  "android_21",     "android_22",
+		"android_23",     "android_24",     "android_25",     "android_26",
+		"android_27",     "android_28",     "android_29",     "android_30",
+		"android_31",     "android_32",     "android_33",     "android_34",
+		"android_35",
 	};
+	const size_t n = sizeof(order) / sizeof(order[0]);
 	int major, minor;
 
 	(void)state;
-	assert_int_equal(wa_policy_count(builtin), 18);
-	for (size_t i = 0; i < 18; i++)
+	assert_int_equal(wa_policy_count(builtin), n);
+	for (size_t i = 0; i < n; i++)
 		assert_string_equal(wa_policy_name(wa_policy_at(builtin, i)), order[i]);
-	assert_null(wa_policy_at(builtin, 18));
+	assert_null(wa_policy_at(builtin, n));
 	assert_ptr_equal(find("manylinux1"), find("manylinux_2_5"));
 	assert_ptr_equal(find("manylinux2010"), find("manylinux_2_12"));
 	assert_ptr_equal(find("manylinux2014"), find("manylinux_2_17"));
