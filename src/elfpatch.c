@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ELF patcher: DT_SONAME, DT_NEEDED (with the matching .gnu.version_r
- * vn_file) and DT_RPATH/DT_RUNPATH edits on an image held in memory.
+ * The ELF patcher: DT_SONAME, DT_NEEDED (renamed with the matching
+ * .gnu.version_r vn_file, or removed) and DT_RPATH/DT_RUNPATH edits on an
+ * image held in memory.
  *
  * The file is read the way the loader reads it: program headers, then
  * PT_DYNAMIC, then the addresses in the dynamic table translated through
@@ -24,6 +25,7 @@
  */
 #include "wheelaudit/elfpatch.h"
 #include "wheelaudit/bytes.h"
+#include "elf_field.h"
 
 #include <elf.h>
 #include <stdarg.h>
@@ -62,18 +64,6 @@ uint64_t wa_elf_patch_min_align(uint16_t machine)
 	default: return MIN_PAGE;
 	}
 }
-
-/* ===== byte order and field layout ===== */
-
-/* Where a member of an ELF structure lies, for the file's class. */
-struct field {
-	size_t off, width;
-};
-
-#define FIELD(is64, T, m)                                                                          \
-	((is64) ? (struct field){offsetof(Elf64_##T, m), sizeof(((Elf64_##T *)0)->m)}              \
-		: (struct field){offsetof(Elf32_##T, m), sizeof(((Elf32_##T *)0)->m)})
-#define SIZEOF(is64, T) ((is64) ? sizeof(Elf64_##T) : sizeof(Elf32_##T))
 
 /* ===== the parsed image ===== */
 
@@ -568,6 +558,24 @@ static int add_target(struct plan *p, const struct image *im, enum target_kind k
 	return 0;
 }
 
+/* Whether the input has a DT_NEEDED entry naming name. */
+static bool needs(const struct image *im, const char *name)
+{
+	for (size_t i = 0; i < im->n_dyn; i++)
+		if (im->dyn[i].tag == DT_NEEDED && strcmp(dynstr_at(im, im->dyn[i].val), name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the edit removes the DT_NEEDED entries of name. */
+static bool removed(const struct wa_elf_edit *edit, const char *name)
+{
+	for (size_t i = 0; i < edit->n_remove_needed; i++)
+		if (strcmp(edit->remove_needed[i], name) == 0)
+			return true;
+	return false;
+}
+
 /* The new name for a library, or NULL.  Renames match the input's names,
  * all at once: {a->b, b->c} turns a into b, not c. */
 static const char *renamed(const struct wa_elf_edit *edit, const char *name)
@@ -612,6 +620,11 @@ static int plan_dynamic(struct plan *p, const struct image *im, const struct wa_
 			have_soname = true;
 			if (strcmp(s, edit->soname) != 0)
 				d.want = edit->soname;
+		} else if (d.tag == DT_NEEDED && removed(edit, s)) {
+			/* the entries after it move up; the freed slot becomes a
+			 * DT_NULL (or takes an added entry) */
+			p->dyn_changed = true;
+			continue;
 		} else if (d.tag == DT_NEEDED) {
 			d.want = renamed(edit, s);
 		} else if (edit->rpath && is_search_path(d.tag)) {
@@ -690,6 +703,14 @@ static int plan_verneed(struct plan *p, struct image *im, const struct wa_elf_ed
 
 		if (!name)
 			return bad(im, "a version-needs vn_file names no string");
+		/* The loader requires every library named by a Verneed entry to
+		 * be loaded; dropping the entry would also mean rewriting the
+		 * version index of every symbol bound to it (.gnu.version). */
+		if (removed(edit, name) && needs(im, name))
+			return bad(im,
+				   "cannot remove DT_NEEDED %s: symbols require versions of it "
+				   "(.gnu.version_r)",
+				   name);
 		if ((to = renamed(edit, name))) {
 			if ((rc = add_target(p, im, TARGET_VN_FILE, rec, true, file, to)))
 				return rc;
@@ -1547,8 +1568,11 @@ static bool edit_is_valid(const struct wa_elf_edit *edit)
 {
 	if (edit->soname && !edit->soname[0])
 		return false;
-	if (edit->n_renames && !edit->renames)
+	if ((edit->n_renames && !edit->renames) || (edit->n_remove_needed && !edit->remove_needed))
 		return false;
+	for (size_t i = 0; i < edit->n_remove_needed; i++)
+		if (!edit->remove_needed[i] || !edit->remove_needed[i][0])
+			return false;
 	for (size_t i = 0; i < edit->n_renames; i++)
 		if (!edit->renames[i].from || !edit->renames[i].to || !edit->renames[i].from[0] ||
 		    !edit->renames[i].to[0])
@@ -1568,7 +1592,7 @@ int wa_elf_patch(void **out, size_t *out_size, const void *in, size_t in_size,
 	*out_size = 0;
 	if (!in || !edit || !edit_is_valid(edit))
 		return wa_error_set(err, WA_EINTERNAL, member,
-				    "invalid ELF edit (empty name or missing rename)");
+				    "invalid ELF edit (empty name, missing rename or removal)");
 	if ((rc = parse_image(&im)) || (rc = plan_build(&p, &im, edit)))
 		goto done;
 	if (!p.dyn_changed && !p.str_changed && p.n_targets == 0) {

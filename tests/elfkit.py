@@ -38,6 +38,13 @@ class Elf:
                 t, o, va, pa, fs, ms, fl, al = struct.unpack_from(en + "IIIIIIII", d, off)
             self.phdrs.append(dict(type=t, flags=fl, offset=o, vaddr=va, filesz=fs, memsz=ms, align=al))
         self.shdrs = []
+        if self.shoff and self.shoff + self.shentsize <= len(d):
+            # extended numbering: the count and the name table's index in section 0
+            sh0 = struct.unpack_from(en + ("IIQQQQII" if self.is64 else "IIIIIIII"), d, self.shoff)
+            if self.shnum == 0:
+                self.shnum = sh0[5]
+            if self.shstrndx == 0xffff:
+                self.shstrndx = sh0[6]
         if self.shoff and self.shnum:
             for i in range(self.shnum):
                 off = self.shoff + i * self.shentsize

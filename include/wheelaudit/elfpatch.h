@@ -33,17 +33,26 @@ struct wa_elf_edit {
 	size_t n_renames;
 	const char *rpath; /* NULL: leave both; else the new search path ("" allowed) */
 	bool as_runpath;   /* store rpath as DT_RUNPATH instead of DT_RPATH */
+	/* DT_NEEDED names to remove (libpython3.11.so.1.0 from an extension
+	 * module, whose symbols the interpreter provides); NULL when
+	 * n_remove_needed is 0 */
+	const char *const *remove_needed;
+	size_t n_remove_needed;
 };
 
 /*
  * Applies edit to the ELF image in (in_size bytes, only read).  On success
  * *out is a malloc'd image of *out_size bytes that the caller frees; it is
  * a byte-for-byte copy when the edit changes nothing.  A rename whose from
- * is not needed by the file is not an error (nothing happens).  Setting
- * rpath replaces DT_RPATH and DT_RUNPATH: the result has exactly one of
- * them.  A file the patcher cannot edit safely (no PT_DYNAMIC, no
- * DT_STRTAB, tables outside the file, ...) returns WA_EBADELF with member
- * and the reason; nothing is allocated then.
+ * is not needed by the file is not an error (nothing happens), nor is the
+ * removal of a name the file does not need.  Setting rpath replaces
+ * DT_RPATH and DT_RUNPATH: the result has exactly one of them.  Removing a
+ * DT_NEEDED takes out every entry of that name (renames and removals both
+ * match the input's names; removal wins); it is refused when
+ * .gnu.version_r requires versions of that library.  A file the patcher
+ * cannot edit safely (no PT_DYNAMIC, no DT_STRTAB, tables outside the
+ * file, ...) returns WA_EBADELF with member and the reason; nothing is
+ * allocated then.
  */
 int wa_elf_patch(void **out, size_t *out_size, const void *in, size_t in_size,
 		 const struct wa_elf_edit *edit, const char *member, struct wa_error *err);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_patch: wa_elf_patch on hostile ELF images, with the edits grafting
- * makes (docs/elf-patching.md).
+ * fuzz_patch: wa_elf_patch and wa_elf_strip on hostile ELF images, with the
+ * edits repair makes (docs/elf-patching.md): the grafting edits, the
+ * removal of a DT_NEEDED, stripping alone and combined with an edit in
+ * either order.
  *
  * Input layout: an input that starts with the ELF magic is the image, and
  * every edit below is applied to it in turn (so the fixture seeds reach
@@ -18,6 +20,14 @@
  *    path with the other kind gone (everything else as before);
  *  - the same edit applied to the result changes nothing: the patcher
  *    returns the same bytes (the doc promises a byte-for-byte copy).
+ * and the stripper's:
+ *  - a failure as above;
+ *  - a result keeps the ELF header (but its section fields), the program
+ *    header table and every byte a segment covers; it is at most a few
+ *    pages plus four times the input (see place_like in elfstrip.c);
+ *  - when wa_elf_inspect accepts the input, it accepts the result and sees
+ *    the same dynamic section;
+ *  - stripping the result returns the same bytes.
  */
 #include <elf.h>
 #include <stdbool.h>
@@ -28,15 +38,22 @@
 #include "fuzz.h"
 #include "wheelaudit/elf.h"
 #include "wheelaudit/elfpatch.h"
+#include "wheelaudit/elfstrip.h"
 
 static const unsigned char elf_magic[4] = {0x7f, 'E', 'L', 'F'};
 
-/* What an edit is made of; the rename's names are filled in per input. */
+/* Whether and when an edit strips: not, only (no edit), after or before it. */
+enum strip_mode { NO_STRIP, STRIP_ONLY, PATCH_THEN_STRIP, STRIP_THEN_PATCH };
+
+/* What an edit is made of; the rename's and removal's names are filled in
+ * per input. */
 struct edit_spec {
 	const char *what;
 	bool soname, rename;
 	const char *rpath;
 	bool as_runpath;
+	bool remove; /* remove the last DT_NEEDED */
+	enum strip_mode strip;
 };
 
 /* Short paths fit in place over a longer old one; long ones make the
@@ -46,19 +63,25 @@ static const char long_path[] = "$ORIGIN/../fz.libs:$ORIGIN/../../lib/a/rather/l
 				"path/that/is/longer/than/any/fixture/has";
 
 static const struct edit_spec edits[] = {
-	{"soname", true, false, NULL, false},
-	{"rename", false, true, NULL, false},
-	{"rpath-short", false, false, short_path, false},
-	{"rpath-long", false, false, long_path, false},
-	{"runpath", false, false, long_path, true},
-	{"runpath-empty", false, false, "", true},
-	{"all-rpath", true, true, long_path, false},
-	{"all-runpath", true, true, short_path, true},
+	{"soname", true, false, NULL, false, false, NO_STRIP},
+	{"rename", false, true, NULL, false, false, NO_STRIP},
+	{"rpath-short", false, false, short_path, false, false, NO_STRIP},
+	{"rpath-long", false, false, long_path, false, false, NO_STRIP},
+	{"runpath", false, false, long_path, true, false, NO_STRIP},
+	{"runpath-empty", false, false, "", true, false, NO_STRIP},
+	{"all-rpath", true, true, long_path, false, false, NO_STRIP},
+	{"all-runpath", true, true, short_path, true, false, NO_STRIP},
+	{"remove-needed", false, false, NULL, false, true, NO_STRIP},
+	{"remove-all", true, true, long_path, true, true, NO_STRIP},
+	{"strip", false, false, NULL, false, false, STRIP_ONLY},
+	{"patch-strip", true, true, long_path, false, true, PATCH_THEN_STRIP},
+	{"strip-patch", true, true, long_path, true, false, STRIP_THEN_PATCH},
 };
 enum { N_EDITS = sizeof(edits) / sizeof(edits[0]) };
 
 static const char new_soname[] = "libfz-patched.so.1";
 static const char default_from[] = "libc.so.6";
+static const char default_removed[] = "libpython3.11.so.1.0";
 
 /* The padding the patcher refuses beyond (MAX_PADDING in elfpatch.c). */
 #define MAX_PADDING ((uint64_t)256 << 20)
@@ -189,15 +212,21 @@ static bool same_list(const char *const *a, size_t na, const char *const *b, siz
 static void check_result(const struct wa_elf_info *in, const struct wa_elf_info *out,
 			 const struct wa_elf_edit *e)
 {
+	size_t k = 0;
+
 	FUZZ_CHECK(same_str(out->soname, e->soname ? e->soname : in->soname));
-	FUZZ_CHECK(out->n_needed == in->n_needed);
 	for (size_t i = 0; i < in->n_needed; i++) {
 		const char *want = in->needed[i];
 
+		/* removal wins over a rename of the same name */
+		if (e->n_remove_needed && strcmp(want, e->remove_needed[0]) == 0)
+			continue;
 		if (e->n_renames && strcmp(want, e->renames[0].from) == 0)
 			want = e->renames[0].to;
-		FUZZ_CHECK(strcmp(out->needed[i], want) == 0);
+		FUZZ_CHECK(k < out->n_needed && strcmp(out->needed[k], want) == 0);
+		k++;
 	}
+	FUZZ_CHECK(k == out->n_needed);
 	if (!e->rpath) {
 		FUZZ_CHECK(same_list(out->rpath, out->n_rpath, in->rpath, in->n_rpath));
 		FUZZ_CHECK(same_list(out->runpath, out->n_runpath, in->runpath, in->n_runpath));
@@ -238,17 +267,177 @@ static void check_failure(int rc, const void *out, size_t out_size, const struct
 	FUZZ_CHECK(out == NULL && out_size == 0);
 }
 
-static void run_edit(const uint8_t *data, size_t size, const struct edit_spec *spec,
-		     const struct wa_elf_info *in_info)
+/* Applies e to the image and checks the patcher's contract; returns the
+ * result (the caller frees it) or NULL when the patcher refused. */
+static void *patch_checked(const uint8_t *data, size_t size, const struct edit_spec *spec,
+			   const struct wa_elf_edit *e, const struct wa_elf_info *in_info,
+			   size_t *result_size)
 {
-	struct wa_elf_rename rename = {default_from, NULL};
-	struct wa_elf_edit e = {0};
 	struct wa_elf_info *out_info = NULL;
 	struct wa_error err;
 	void *out = (void *)1, *again = (void *)1; /* must be reset */
 	size_t out_size = 1, again_size = 1;
-	char *to = NULL;
 	int rc;
+
+	wa_error_clear(&err);
+	rc = wa_elf_patch(&out, &out_size, data, size, e, "pkg/_mod.so", &err);
+	if (getenv("WA_FUZZ_VERBOSE"))
+		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what, rc ? err.message : "patched");
+	if (rc) {
+		check_failure(rc, out, out_size, &err);
+		return NULL;
+	}
+	FUZZ_CHECK(err.code == 0 && out != NULL);
+	FUZZ_CHECK(out_size >= size && out_size <= out_bound(data, size, e));
+
+	if (in_info) {
+		wa_error_clear(&err);
+		rc = wa_elf_inspect(&out_info, out, out_size, "pkg/_mod.so", &err);
+		if (rc && !symbols_guessed(&err)) {
+			fprintf(stderr, "fuzz_patch: %s: the result is rejected: %s\n", spec->what,
+				err.message);
+			FUZZ_CHECK(rc == 0);
+		}
+		if (!rc)
+			check_result(in_info, out_info, e);
+		wa_elf_info_free(out_info);
+	}
+
+	/* Once the edit is done, doing it again changes nothing. */
+	wa_error_clear(&err);
+	rc = wa_elf_patch(&again, &again_size, out, out_size, e, "pkg/_mod.so", &err);
+	if (rc)
+		fprintf(stderr, "fuzz_patch: %s: patching the result fails: %s\n", spec->what,
+			err.message);
+	FUZZ_CHECK(rc == 0);
+	FUZZ_CHECK(again_size == out_size && memcmp(again, out, out_size) == 0);
+	free(again);
+	*result_size = out_size;
+	return out;
+}
+
+/* The ELF header but for e_shoff, e_shnum and e_shstrndx, the program
+ * header table and every byte a segment covers are the same in out. */
+static void check_loader_bytes(const uint8_t *in, size_t in_size, const uint8_t *out,
+			       size_t out_size)
+{
+	bool is64 = in[EI_CLASS] == ELFCLASS64, msb = in[EI_DATA] == ELFDATA2MSB;
+	size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t phent = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	/* e_shoff, e_shnum and e_shstrndx, whose bytes may change */
+	size_t shoff_at = is64 ? 40 : 32, shoff_w = is64 ? 8 : 4, shnum_at = is64 ? 60 : 48;
+	uint64_t phoff, phnum;
+
+	FUZZ_CHECK(in_size >= ehsize && out_size >= ehsize);
+	for (size_t i = 0; i < ehsize; i++)
+		if (!(i >= shoff_at && i < shoff_at + shoff_w) &&
+		    !(i >= shnum_at && i < shnum_at + 4))
+			FUZZ_CHECK(in[i] == out[i]);
+	phoff = is64 ? rd(in + 32, 8, msb) : rd(in + 28, 4, msb);
+	phnum = rd(in + (is64 ? 56 : 44), 2, msb);
+	/* the stripper checked the table lies in the input */
+	FUZZ_CHECK(phoff <= in_size && phnum * phent <= in_size - phoff);
+	FUZZ_CHECK(phoff + phnum * phent <= out_size);
+	FUZZ_CHECK(memcmp(in + phoff, out + phoff, phnum * phent) == 0);
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *p = in + phoff + i * phent;
+		uint32_t type = (uint32_t)rd(p, 4, msb);
+		uint64_t off = is64 ? rd(p + 8, 8, msb) : rd(p + 4, 4, msb);
+		uint64_t filesz = is64 ? rd(p + 32, 8, msb) : rd(p + 16, 4, msb);
+
+		if (type == PT_NULL || filesz == 0)
+			continue;
+		FUZZ_CHECK(off <= in_size && filesz <= in_size - off && off + filesz <= out_size);
+		if (off < ehsize) { /* the header was compared above */
+			if (filesz <= ehsize - off)
+				continue;
+			filesz -= ehsize - off;
+			off = ehsize;
+		}
+		FUZZ_CHECK(memcmp(in + off, out + off, filesz) == 0);
+	}
+}
+
+/* Strips the image and checks the stripper's contract; returns the result
+ * (the caller frees it) or NULL when the stripper refused. */
+static void *strip_checked(const uint8_t *data, size_t size, const struct edit_spec *spec,
+			   const struct wa_elf_info *in_info, size_t *result_size)
+{
+	struct wa_elf_info *out_info = NULL;
+	struct wa_error err;
+	void *out = (void *)1, *again = (void *)1; /* must be reset */
+	size_t out_size = 1, again_size = 1;
+	int rc;
+
+	wa_error_clear(&err);
+	rc = wa_elf_strip(&out, &out_size, data, size, "pkg/_mod.so", &err);
+	if (getenv("WA_FUZZ_VERBOSE"))
+		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what, rc ? err.message : "stripped");
+	if (rc) {
+		check_failure(rc, out, out_size, &err);
+		return NULL;
+	}
+	FUZZ_CHECK(err.code == 0 && out != NULL);
+	/* place_like in elfstrip.c: moved sections drift by at most a page */
+	FUZZ_CHECK(out_size <= 4 * (uint64_t)size + 4 * 4096 + 64);
+	if (out_size != size || memcmp(out, data, size) != 0)
+		check_loader_bytes(data, size, out, out_size);
+
+	if (in_info) {
+		wa_error_clear(&err);
+		rc = wa_elf_inspect(&out_info, out, out_size, "pkg/_mod.so", &err);
+		if (rc)
+			fprintf(stderr, "fuzz_patch: %s: the result is rejected: %s\n", spec->what,
+				err.message);
+		FUZZ_CHECK(rc == 0);
+		FUZZ_CHECK(same_str(out_info->soname, in_info->soname));
+		FUZZ_CHECK(same_str(out_info->interp, in_info->interp));
+		FUZZ_CHECK(same_list(out_info->needed, out_info->n_needed, in_info->needed,
+				     in_info->n_needed));
+		FUZZ_CHECK(same_list(out_info->rpath, out_info->n_rpath, in_info->rpath,
+				     in_info->n_rpath));
+		FUZZ_CHECK(same_list(out_info->runpath, out_info->n_runpath, in_info->runpath,
+				     in_info->n_runpath));
+		FUZZ_CHECK(out_info->n_needs == in_info->n_needs);
+		FUZZ_CHECK(out_info->machine == in_info->machine &&
+			   out_info->elf_class == in_info->elf_class &&
+			   out_info->data == in_info->data && out_info->type == in_info->type);
+		wa_elf_info_free(out_info);
+	}
+
+	/* Stripping twice is stripping once. */
+	wa_error_clear(&err);
+	rc = wa_elf_strip(&again, &again_size, out, out_size, "pkg/_mod.so", &err);
+	if (rc)
+		fprintf(stderr, "fuzz_patch: %s: stripping the result fails: %s\n", spec->what,
+			err.message);
+	FUZZ_CHECK(rc == 0);
+	FUZZ_CHECK(again_size == out_size && memcmp(again, out, out_size) == 0);
+	free(again);
+	*result_size = out_size;
+	return out;
+}
+
+/* The inspection of an intermediate result, or NULL. */
+static struct wa_elf_info *inspect(const void *bytes, size_t size)
+{
+	struct wa_elf_info *info = NULL;
+	struct wa_error err;
+
+	wa_error_clear(&err);
+	return wa_elf_inspect(&info, bytes, size, "pkg/_mod.so", &err) == 0 ? info : NULL;
+}
+
+static void run_edit(const uint8_t *data, size_t size, const struct edit_spec *spec,
+		     const struct wa_elf_info *in_info)
+{
+	struct wa_elf_rename rename = {default_from, NULL};
+	const char *removed = default_removed;
+	struct wa_elf_edit e = {0};
+	struct wa_elf_info *mid_info;
+	void *mid, *out;
+	size_t mid_size = 0, out_size = 0;
+	char *to = NULL;
 
 	if (spec->soname)
 		e.soname = new_soname;
@@ -264,44 +453,38 @@ static void run_edit(const uint8_t *data, size_t size, const struct edit_spec *s
 		e.renames = &rename;
 		e.n_renames = 1;
 	}
+	if (spec->remove) {
+		/* the last DT_NEEDED (the first too when there is one) */
+		if (in_info && in_info->n_needed && in_info->needed[in_info->n_needed - 1][0])
+			removed = in_info->needed[in_info->n_needed - 1];
+		e.remove_needed = &removed;
+		e.n_remove_needed = 1;
+	}
 	e.rpath = spec->rpath;
 	e.as_runpath = spec->as_runpath;
 
-	wa_error_clear(&err);
-	rc = wa_elf_patch(&out, &out_size, data, size, &e, "pkg/_mod.so", &err);
-	if (getenv("WA_FUZZ_VERBOSE"))
-		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what, rc ? err.message : "patched");
-	if (rc) {
-		check_failure(rc, out, out_size, &err);
-		free(to);
-		return;
+	switch (spec->strip) {
+	case NO_STRIP: free(patch_checked(data, size, spec, &e, in_info, &out_size)); break;
+	case STRIP_ONLY: free(strip_checked(data, size, spec, in_info, &out_size)); break;
+	case PATCH_THEN_STRIP:
+		mid = patch_checked(data, size, spec, &e, in_info, &mid_size);
+		if (!mid)
+			break;
+		mid_info = in_info ? inspect(mid, mid_size) : NULL;
+		free(strip_checked(mid, mid_size, spec, mid_info, &out_size));
+		wa_elf_info_free(mid_info);
+		free(mid);
+		break;
+	case STRIP_THEN_PATCH:
+		mid = strip_checked(data, size, spec, in_info, &mid_size);
+		if (!mid)
+			break;
+		/* the stripped file shows what the input showed (checked) */
+		out = patch_checked(mid, mid_size, spec, &e, in_info, &out_size);
+		free(out);
+		free(mid);
+		break;
 	}
-	FUZZ_CHECK(err.code == 0 && out != NULL);
-	FUZZ_CHECK(out_size >= size && out_size <= out_bound(data, size, &e));
-
-	if (in_info) {
-		wa_error_clear(&err);
-		rc = wa_elf_inspect(&out_info, out, out_size, "pkg/_mod.so", &err);
-		if (rc && !symbols_guessed(&err)) {
-			fprintf(stderr, "fuzz_patch: %s: the result is rejected: %s\n", spec->what,
-				err.message);
-			FUZZ_CHECK(rc == 0);
-		}
-		if (!rc)
-			check_result(in_info, out_info, &e);
-		wa_elf_info_free(out_info);
-	}
-
-	/* Once the edit is done, doing it again changes nothing. */
-	wa_error_clear(&err);
-	rc = wa_elf_patch(&again, &again_size, out, out_size, &e, "pkg/_mod.so", &err);
-	if (rc)
-		fprintf(stderr, "fuzz_patch: %s: patching the result fails: %s\n", spec->what,
-			err.message);
-	FUZZ_CHECK(rc == 0);
-	FUZZ_CHECK(again_size == out_size && memcmp(again, out, out_size) == 0);
-	free(again);
-	free(out);
 	free(to);
 }
 

@@ -5,9 +5,10 @@
     patch_cases.py --list
     patch_cases.py --run CASE --bin WHEELAUDIT --fixtures DIR --patcher WA_PATCHELF
 
-wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]... [--set-rpath PATH |
---set-runpath PATH] IN OUT: exit 0 and OUT written; on error a message on stderr,
-exit 1 and no OUT.
+wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]... [--remove-needed NAME]...
+[--set-rpath PATH | --set-runpath PATH] [--strip] IN OUT: exit 0 and OUT written; on
+error a message on stderr, exit 1 and no OUT.  --strip strips the edit's result (or,
+alone, the input): the strip_* cases.
 
 Every case builds its own inputs at test time, in its own temporary directory
 (removed afterwards), from the small C sources in tests/fixtures/src/patch/
@@ -113,6 +114,11 @@ def expected_after(inp, edits):
             needed = [new if n == old else n for n in needed]
             files = [new if n == old else n for n in files]
             i += 3
+        elif op == "--remove-needed":
+            needed = [n for n in needed if n != edits[i + 1]]
+            i += 2
+        elif op == "--strip":
+            i += 1
         elif op == "--set-rpath":
             rpath, runpath = [edits[i + 1]], []
             i += 2
@@ -222,11 +228,15 @@ def check_layout(inp, out):
 MAY_CHANGE = {".dynamic", ".dynstr", ".gnu.version_r", ".gnu.version_d", ".symtab", ".strtab", ".shstrtab"}
 
 
-def check_untouched(inp, out):
+def check_untouched(inp, out, stripped=False):
+    """stripped: the result was stripped too, so only allocated sections are where they
+    were (verify_strip checks the rest)."""
     a, b = Elf(inp), Elf(out)
     changed = []
     for sec in a.shdrs:
         if sec["type"] == 8 or sec["size"] == 0 or sec.get("sname") in MAY_CHANGE or sec["type"] == 0:
+            continue
+        if stripped and not sec["flags"] & 2:  # SHF_ALLOC
             continue
         lo, hi = sec["offset"], sec["offset"] + sec["size"]
         if a.data[lo:hi] != b.data[lo:hi]:
@@ -290,7 +300,7 @@ def verify(inp, out, want, edits=(), same_size=None, elflint=True):
     check(files == want["files"], "readelf -VW %s: Verneed files %r, expected %r" % (out, files, want["files"]),
           ctx, vtext)
     e = check_layout(inp, out)
-    check_untouched(inp, out)
+    check_untouched(inp, out, stripped="--strip" in edits)
     for tag in ("SONAME", "NEEDED", "RPATH", "RUNPATH"):
         check(e.dyn_strings(tag) == want[tag], "%s: through PT_DYNAMIC and DT_STRTAB, %s is %r, expected %r"
               % (out, tag, e.dyn_strings(tag), want[tag]), ctx)
@@ -725,7 +735,10 @@ def musl_dlopen_and_program(_):
 
 
 CROSS = {"aarch64-linux-gnu": ("qemu-aarch64", "/lib/ld-linux-aarch64.so.1"),
-         "arm-linux-gnueabihf": ("qemu-arm", "/lib/ld-linux-armhf.so.3")}
+         "arm-linux-gnueabihf": ("qemu-arm", "/lib/ld-linux-armhf.so.3"),
+         "i686-linux-gnu": ("qemu-i386", "/lib/ld-linux.so.2"),
+         "powerpc64le-linux-gnu": ("qemu-ppc64le", "/lib64/ld64.so.2"),
+         "s390x-linux-gnu": ("qemu-s390x", "/lib/ld64.so.1")}
 
 
 def cross(triple):
@@ -1243,6 +1256,457 @@ def idempotent(_):
             env=loader_env())
     n_loads = [len(Elf(p).loads()) for p in (libs[A_OLD], tmp("grow.1"), os.path.join(pkg, "liba-2.so.1"), prev)]
     print("PT_LOADs after 0..3 growing edits: %r" % n_loads)
+
+
+# ---------------------------------------------------------------- 9. stripping (wa-patchelf --strip)
+
+
+def elflint_strict(path):
+    """eu-elflint -q --gnu-ld PATH: (exit, messages).  Unlike elflint(), a missing
+    eu-elflint fails the case: it is the check the strip cases rest on, and .ci/deps
+    installs it (elfutils)."""
+    tool = shutil.which("eu-elflint")
+    check(tool, "eu-elflint is not installed: the strip cases need it (Debian elfutils, "
+          "installed by .ci/deps)")
+    rc, out, err = run([tool, "-q", "--gnu-ld", path])
+    return rc, (out + err).strip()
+
+
+def readelf_out(args, path):
+    rc, out, err = run([need("readelf")] + list(args) + [path])
+    check(rc == 0 and err.strip() == "", "readelf %s %s: exit %d" % (" ".join(args), path, rc),
+          "stdout:\n" + out, "stderr:\n" + err)
+    return out
+
+
+# what stripping removes, by name (docs/elf-patching.md, "Stripping")
+STRIPPED_NAME = re.compile(r"^(\.debug|\.zdebug|\.gnu\.debuglto_|\.gnu\.linkonce\.wi\.|\.line$|\.stab$|"
+                           r"\.stabstr$|\.stab\.|\.mdebug$|\.gdb_index$|\.symtab$|\.strtab$|\.symtab_shndx$)")
+SHF_ALLOC, SHT_NULL, SHT_SYMTAB, SHT_NOBITS = 2, 0, 2, 8
+
+
+def has_strippable(e):
+    return any(STRIPPED_NAME.match(s.get("sname", "")) or s["type"] == SHT_SYMTAB for s in e.shdrs
+               if not s["flags"] & SHF_ALLOC)
+
+
+def verify_strip(inp, out, what=None):
+    """Everything static about a stripped file: eu-elflint has no new complaint (fails
+    when the tool is missing), readelf shows the same dynamic symbols and versions, the
+    same dynamic section and program headers; every byte a segment covers is unchanged
+    (the ELF header's section fields aside); every allocated section is where it was;
+    nothing strippable is left, a kept non-allocated section has its old bytes; the
+    file did not grow (and shrank when there was something to strip); stripping again
+    gives the same bytes.  Returns the Elf of out."""
+    what = what or os.path.basename(inp)
+    rc0, msg0 = elflint_strict(inp)
+    rc, msg = elflint_strict(out)
+    norm = lambda m: set(re.sub(r"\[\s*\d+\]", "[N]", l) for l in m.splitlines() if not l.startswith("No errors"))
+    new = norm(msg) - norm(msg0)
+    check(not new and (rc == 0 or rc0 != 0), "%s: eu-elflint --gnu-ld on the stripped file: exit %d, new "
+          "complaints" % (what, rc), "new:\n" + "\n".join(sorted(new)), "the input's:\n" + msg0)
+    for args in (["--dyn-syms", "-VW"], ["-dW"], ["-lW"]):
+        a, b = readelf_out(args, inp), readelf_out(args, out)
+        check(a == b, "%s: readelf %s differs after stripping" % (what, " ".join(args)),
+              "before:\n" + a, "after:\n" + b)
+    a, b = Elf(inp), Elf(out)
+    ehsize = 64 if a.is64 else 52
+    # e_shoff, e_shnum, e_shstrndx: the only header fields that change
+    fields = [(40, 8), (60, 2), (62, 2)] if a.is64 else [(32, 4), (48, 2), (50, 2)]
+    hdr_a, hdr_b = bytearray(a.data[:ehsize]), bytearray(b.data[:ehsize])
+    for off, n in fields:
+        hdr_a[off:off + n] = hdr_b[off:off + n] = b"\0" * n
+    check(hdr_a == hdr_b, "%s: the ELF header changed beyond its section fields" % what)
+    for p in a.phdrs:
+        lo, hi = max(p["offset"], ehsize), p["offset"] + p["filesz"]
+        if p["type"] != 0 and hi > lo:
+            check(a.data[lo:hi] == b.data[lo:hi], "%s: the bytes of segment type %#x at %#x changed"
+                  % (what, p["type"], p["offset"]))
+    for s in a.shdrs:
+        if not s["flags"] & SHF_ALLOC or s["type"] == SHT_NULL:
+            continue
+        t = b.section(s["sname"])
+        check(t and all(t[k] == s[k] for k in ("type", "flags", "addr", "offset", "size")),
+              "%s: allocated section %s moved or changed: %r -> %r" % (what, s["sname"], s, t))
+    # what an allocated section links to stays (a static program's .rela.plt names
+    # .symtab), and what that links to
+    held = set(s["link"] for s in b.shdrs if s["flags"] & SHF_ALLOC and s["type"] != SHT_NULL)
+    held |= set(b.shdrs[i]["link"] for i in held if i < len(b.shdrs))
+    for i, t in enumerate(b.shdrs):
+        name = t.get("sname", "")
+        check(i in held or (not STRIPPED_NAME.match(name) and t["type"] != SHT_SYMTAB),
+              "%s: %s is still there" % (what, name))
+        if t["type"] in (SHT_NULL, SHT_NOBITS) or t["flags"] & SHF_ALLOC or name == ".shstrtab" or not t["size"]:
+            continue
+        s = a.section(name)
+        check(s and a.data[s["offset"]:s["offset"] + s["size"]] == b.data[t["offset"]:t["offset"] + t["size"]],
+              "%s: the kept section %s lost its contents" % (what, name))
+    check(b.size <= a.size, "%s: stripping grew the file from %d to %d bytes" % (what, a.size, b.size))
+    if has_strippable(a) and a.shoff + a.shnum * a.shentsize >= max(p["offset"] + p["filesz"] for p in a.phdrs):
+        check(b.size < a.size, "%s: nothing was dropped (%d bytes)" % (what, a.size))
+    again = out + ".again"
+    patch(out, again, "--strip")
+    check(sha256_file(again) == sha256_file(out), "%s: stripping the stripped file changed it (%d -> %d bytes)"
+          % (what, os.path.getsize(out), os.path.getsize(again)))
+    return b
+
+
+def strip_and_verify(inp, out, what=None):
+    patch(inp, out, "--strip")
+    return verify_strip(inp, out, what)
+
+
+def gnu_strip_agrees(inp, ours, strip_tool, what):
+    """GNU strip --strip-all as the reference: the same sections (ours may have inactive
+    headers where GNU strip renumbers .dynsym's sections wrongly), and not bigger than
+    its result but for those headers."""
+    theirs = ours + ".gnu"
+    sh([strip_tool, "--strip-all", "-o", theirs, inp], "GNU strip")
+    names = lambda e: [s.get("sname") for s in e.shdrs if s["type"] != SHT_NULL]
+    a, b = Elf(ours), Elf(theirs)
+    check(names(a) == names(b), "%s: the sections differ from GNU strip's" % what,
+          "ours: %r" % names(a), "GNU strip: %r" % names(b))
+    inactive = sum(1 for s in a.shdrs[1:] if s["type"] == SHT_NULL)
+    check(a.size <= b.size + inactive * a.shentsize, "%s: %d bytes, GNU strip's %d" % (what, a.size, b.size))
+    return a.size, b.size
+
+
+def gnu_strip_for(tc):
+    """The binutils strip for a toolchain's target, or None."""
+    cc = os.path.basename(tc.cc[0])
+    if tc.name == "gcc" or tc.name == "musl-gcc":
+        return shutil.which("strip")
+    return shutil.which(cc[:-len("gcc")] + "strip") if cc.endswith("-gcc") else None
+
+
+def strip_toolchain_case(tc, run_prefix=None, linkers=((None, []),)):
+    """liba/libb/libc3 and a program built with -g by tc (for each linker variant),
+    stripped and checked; GNU strip compared; with run_prefix (the loader runs them, or
+    qemu does), the stripped program run and the stripped liba dlopened, its libraries
+    stripped too."""
+    sizes = []
+    for lname, flags in linkers:
+        d = mkdirs(tc.name + ("-" + lname if lname else ""))
+        flags = ["-g"] + list(flags)
+        libs = build_libs(tc, os.path.join(d, "build"), chain=True, b_flags=flags, a_flags=flags)
+        prog = tc.program(os.path.join(d, "build", "prog"), ["prog.c"],
+                          [libs[A_OLD], "-Wl,-rpath-link," + os.path.join(d, "build")], ["-DFN=a_func"] + flags)
+        probe = tc.program(os.path.join(d, "build", "probe"), ["probe.c"], flags=["-ldl"] + flags)
+        run_dir = mkdirs(os.path.basename(d), "run")
+        gnu = gnu_strip_for(tc)
+        for name, path in list(libs.items()) + [("prog", prog), ("probe", probe)]:
+            check(has_strippable(Elf(path)), "%s: %s was built without a symbol table or debug information"
+                  % (tc.name, name))
+            out = os.path.join(run_dir, name)
+            strip_and_verify(path, out, "%s %s %s" % (tc.name, lname or "", name))
+            if gnu:
+                sizes.append((name,) + gnu_strip_agrees(path, out, gnu, "%s %s" % (tc.name, name)) +
+                             (os.path.getsize(path),))
+            os.chmod(out, 0o755)
+        if run_prefix is None:
+            continue
+        if run_prefix:
+            # control: the emulator runs this target's unstripped program here (the
+            # qemu-ppc64le of Debian 12 aborts every glibc program of its own cross
+            # toolchain, "stack smashing detected", before main)
+            rc, o, e = run(run_prefix + [prog], env=loader_env(LD_LIBRARY_PATH=os.path.join(d, "build")))
+            if rc != 0 or o != "a_func(7) = %d\n" % A7_CHAIN:
+                print("NOTE: %s: static checks only; %s cannot run the unstripped program either (exit %d: %s)"
+                      % (tc.name, os.path.basename(run_prefix[0]), rc, e.strip().splitlines()[:1]))
+                continue
+        # the stripped libraries only: the build directory is not on any path
+        env = loader_env(LD_LIBRARY_PATH=run_dir)
+        run_out(run_prefix + [os.path.join(run_dir, "prog")], "a_func(7) = %d\n" % A7_CHAIN,
+                "%s: the stripped program" % tc.name, env=env)
+        run_out(run_prefix + [os.path.join(run_dir, "probe"), os.path.join(run_dir, A_OLD), "a_func", "7"],
+                "a_func(7) = %d\n" % A7_CHAIN, "%s: dlopen of the stripped liba" % tc.name, env=env)
+    print("%s: (file, ours, GNU strip's, unstripped) %r" % (tc.name, sizes))
+
+
+@case
+def strip_x86_64(_):
+    # GNU ld (a 2 MiB-page layout too), gold and lld; --emit-relocs leaves non-allocated
+    # relocation sections between the allocated ones (inactive headers keep .dynsym's
+    # section indices right)
+    linkers = [(None, []), ("2MiB", ["-Wl,-z,max-page-size=0x200000"]), ("emit-relocs", ["-Wl,--emit-relocs"])]
+    for name, tool in (("gold", "ld.gold"), ("lld", "ld.lld")):
+        if shutil.which(tool):
+            linkers.append((name, ["-fuse-ld=" + name]))
+    strip_toolchain_case(gcc(), run_prefix=[], linkers=linkers)
+
+
+def strip_cross(triple):
+    tc = cross(triple)
+    prefix = [tc.qemu, "-L", tc.sysroot] if tc.qemu and os.path.isdir(tc.sysroot) else None
+    strip_toolchain_case(tc, run_prefix=prefix)
+    if prefix is None:
+        print("NOTE: %s: static checks only; not run (qemu or %s missing)" % (triple, tc.sysroot))
+
+
+@case
+def strip_cross_aarch64(_):
+    strip_cross("aarch64-linux-gnu")
+
+
+@case
+def strip_cross_armhf(_):
+    strip_cross("arm-linux-gnueabihf")
+
+
+@case
+def strip_cross_i686(_):
+    strip_cross("i686-linux-gnu")
+
+
+@case
+def strip_cross_ppc64le(_):
+    strip_cross("powerpc64le-linux-gnu")
+
+
+@case
+def strip_cross_s390x(_):
+    strip_cross("s390x-linux-gnu")
+
+
+@case
+def strip_big_endian_clang(_):
+    # 32- and 64-bit big-endian PowerPC objects with debug information, linked by lld
+    # without a libc (static checks)
+    clang, lld = need("clang"), need("ld.lld")
+    for t in BE_CLANG:
+        tc = Toolchain("clang/lld " + t, [clang, "--target=" + t, "-fuse-ld=lld"],
+                       ldflags=["-nostdlib", "-Wl,-z,norelro", "-Wl,--hash-style=sysv"])
+        d = tmp(re.sub(r"\W", "_", tc.name))
+        libs = build_libs(tc, d, b_flags=["-g"], a_flags=["-g"])
+        check(Elf(libs[A_OLD]).en == ">", "%s: liba is not big-endian" % tc.name)
+        for name, path in libs.items():
+            check(has_strippable(Elf(path)), "%s: %s has nothing to strip" % (tc.name, name))
+            strip_and_verify(path, path + ".stripped", "%s %s" % (tc.name, name))
+
+
+@case
+def strip_musl(_):
+    tc = musl()
+    strip_toolchain_case(tc, run_prefix=[])
+
+
+@case
+def strip_static_program(_):
+    tc = gcc()
+    d = mkdirs("build")
+    st = os.path.join(d, "static")
+    rc, _, err = run([tc.cc[0], "-static", "-g", "-O1", "-o", st, src("prog.c"), "-DFN=c_func", src("libc3.c")])
+    if rc != 0:
+        raise Skip("cannot link statically (no libc.a?): %s" % err.strip()[-200:])
+    out = tmp("static.stripped")
+    b = strip_and_verify(st, out)
+    os.chmod(out, 0o755)
+    run_out([out], "c_func(7) = 12\n", "the stripped static program")
+    # glibc's static programs have IRELATIVE relocations in an allocated .rela.plt
+    # whose sh_link names .symtab: it stays, with .strtab (docs/elf-patching.md)
+    a = Elf(st)
+    rp = a.section(".rela.plt")
+    if rp and rp["flags"] & SHF_ALLOC and a.shdrs[rp["link"]].get("sname") == ".symtab":
+        check(b.section(".symtab") and b.section(".strtab"), "the .symtab that .rela.plt names was removed")
+    check(not [s for s in b.shdrs if s.get("sname", "").startswith(".debug")], "debug sections left")
+
+
+@case
+def strip_and_patch_in_either_order(_):
+    # repair may strip before or after patching: both results are valid and load; only
+    # strip-then-patch makes the file smaller (patch-then-strip zeroes what it cannot
+    # drop below the new segment)
+    tc = gcc()
+    libs = build_libs(tc, tmp("build"), b_flags=["-g"], a_flags=["-g"])
+    probe = tc.program(tmp("probe"), ["probe.c"], flags=["-ldl"])
+    expect = "a_func(7) = %d\n" % A7
+    results = {}
+    for order in ("patch-strip", "strip-patch"):
+        root = tmp(order)
+        pkg, pkglibs = mkdirs(order, "pkg"), mkdirs(order, "pkg.libs")
+        a = os.path.join(pkg, A_OLD)
+        if order == "patch-strip":
+            patched = tmp(order + ".patched")
+            patch_and_verify(libs[A_OLD], patched, *EDIT_A)
+            patch_and_verify(libs[A_OLD], a, *(EDIT_A + ["--strip"]))  # one invocation
+            verify_strip(patched, a, order)
+            info = Elf(patched).section(".debug_info")
+            check(Elf(a).data[info["offset"]:info["offset"] + info["size"]] == b"\0" * info["size"],
+                  "%s: the debug information below the new segment was not zeroed" % order)
+        else:
+            stripped = tmp(order + ".stripped")
+            strip_and_verify(libs[A_OLD], stripped, order)
+            patch_and_verify(stripped, a, *EDIT_A)
+        b_out = os.path.join(pkglibs, B_NEW)
+        patch_and_verify(libs[B_OLD], b_out, "--set-soname", B_NEW, "--strip")
+        run_out([probe, a, "a_func", "7"], expect, "%s: glibc dlopen" % order, env=loader_env(), cwd=root)
+        results[order] = os.path.getsize(a)
+    check(results["strip-patch"] < results["patch-strip"], "strip then patch: %d bytes, patch then strip: %d"
+          % (results["strip-patch"], results["patch-strip"]))
+    print("liba: %d bytes; patched then stripped %d; stripped then patched %d"
+          % (os.path.getsize(libs[A_OLD]), results["patch-strip"], results["strip-patch"]))
+
+
+@case
+def strip_mkelf_layouts(_):
+    # the synthesized layouts of the unit test (tests/fixtures: mkelf), checked by the
+    # tools: 32-bit big-endian, s390x, debug sections numbered below .dynamic, the
+    # section header table first, extended numbering (forced, and for 65300+ sections),
+    # nothing to strip, no section headers
+    for name in ("strip_x86_64.so", "strip_ppc32be.so", "strip_s390x.so", "strip_debug_early.so",
+                 "strip_sht_first.so", "strip_xindex.so", "strip_many.so"):
+        inp = casekit.fixture(os.path.join("elf", name))
+        out = tmp(name)
+        patch(inp, out, "--strip")
+        verify_strip(inp, out, name)
+    for name in ("strip_clean.so", "x86_64_nosh_236.so"):
+        inp = casekit.fixture(os.path.join("elf", name))
+        patch(inp, tmp(name), "--strip")
+        check(sha256_file(inp) == sha256_file(tmp(name)), "%s: nothing to strip, yet the file changed" % name)
+
+
+@case
+def strip_hostile(_):
+    # data appended after the sections is not dropped silently; truncations and
+    # forged section headers are refused or stripped, never a crash
+    libs = build_libs(gcc(), tmp("build"), b_flags=["-g"], a_flags=["-g"])
+    with open(libs[A_OLD], "rb") as f:
+        data = f.read()
+    p = tmp("appended")
+    with open(p, "wb") as f:
+        f.write(data + b"PAYLOAD-" * 16)
+    err = patch(p, p + ".out", "--strip", code=1)
+    check("belong to no section" in err, "appended data: %r" % err)
+    with open(p, "wb") as f:
+        f.write(data + b"\0" * 100)
+    patch(p, p + ".out", "--strip")
+    patch(libs[A_OLD], tmp("plain.out"), "--strip")
+    check(sha256_file(p + ".out") == sha256_file(tmp("plain.out")), "zero padding after the sections was kept")
+    step = max(1, len(data) // 200)
+    for n in list(range(0, len(data), step)) + [len(data) - 1]:
+        with open(tmp("cut"), "wb") as f:
+            f.write(data[:n])
+        rc, o, e = run([CTX["patcher"], "--strip", tmp("cut"), tmp("cut.out")])
+        check(rc == 1 and not os.path.exists(tmp("cut.out")) and e.strip(),
+              "truncated to %d of %d bytes: exit %d (the section header table is last: always refused)"
+              % (n, len(data), rc), e)
+
+
+@case
+def strip_corpus(_):
+    # every ELF member of the corpus wheels: stripped (or copied when there is nothing
+    # to strip) and checked
+    if not os.path.isdir(CORPUS):
+        raise Skip("no corpus at %s" % CORPUS)
+    done, copied, refused = [], 0, []
+    for w in sorted(glob.glob(os.path.join(CORPUS, "*.whl"))):
+        try:
+            z = zipfile.ZipFile(w)
+        except zipfile.BadZipFile:
+            continue
+        with z:
+            for info in z.infolist():
+                if info.file_size > 64 << 20:
+                    continue
+                data = z.read(info.filename)
+                if data[:4] != b"\x7fELF":
+                    continue
+                p = tmp("m%d" % (len(done) + copied + len(refused)))
+                with open(p, "wb") as f:
+                    f.write(data)
+                name = os.path.basename(w) + "!" + info.filename
+                rc, o, e = run([CTX["patcher"], "--strip", p, p + ".out"])
+                check(rc in (0, 1), "%s: exit %d" % (name, rc), e)
+                if rc == 1:
+                    refused.append("%s: %s" % (name, e.strip()))
+                    continue
+                if sha256_file(p) == sha256_file(p + ".out"):
+                    copied += 1
+                    continue
+                verify_strip(p, p + ".out", name)
+                done.append("%s %d -> %d" % (name, len(data), os.path.getsize(p + ".out")))
+    if not done:
+        raise Skip("no corpus member had anything to strip")
+    # the corpus's one truncated ELF file is the only refusal expected
+    check(all("bad_elf_truncated" in r for r in refused), "refused:\n" + "\n".join(refused))
+    print("stripped %d, nothing to strip %d, refused %d:\n%s" % (len(done), copied, len(refused), "\n".join(done)))
+
+
+# ---------------------------------------------------------------- 10. removing DT_NEEDED
+
+
+@case
+def remove_needed(_):
+    # liba needs libb (with a version) and libc3 (no version): libc3 can go, libb not
+    tc = gcc()
+    d = tmp("build")
+    libs = build_libs(tc, d, chain=True)
+    x = tc.shared(os.path.join(d, "libx.so.1"), ["liba.c"], "libx.so.1",
+                  ["-Wl,--no-as-needed", libs[B_OLD], libs[C_OLD], "-Wl,--as-needed"])
+    e = Elf(x)
+    check(e.dyn_strings("NEEDED")[:2] == [B_OLD, C_OLD], "libx needs %r" % e.dyn_strings("NEEDED"))
+    check(C_OLD not in [f for f, _ in e.verneed()], "libx has versions of %s" % C_OLD)
+    out = patch_and_verify(x, tmp("libx.out"), "--remove-needed", C_OLD, same_size=True)
+    check(C_OLD not in out.dyn_strings("NEEDED"), "still needs %s" % C_OLD)
+    check(readelf_out(["-VW"], x) == readelf_out(["-VW"], tmp("libx.out")), "the versions changed")
+    # the library loads (libb found through LD_LIBRARY_PATH) without libc3 anywhere
+    probe = tc.program(tmp("probe"), ["probe.c"], flags=["-ldl"])
+    only_b = mkdirs("only-b")
+    shutil.copy(libs[B_OLD], os.path.join(only_b, B_OLD))
+    shutil.copy(libs[C_OLD], os.path.join(only_b, C_OLD))  # libb itself needs it
+    run_out([probe, tmp("libx.out"), "a_func", "7"], "a_func(7) = %d\n" % A7_CHAIN,
+            "dlopen after removing %s" % C_OLD, env=loader_env(LD_LIBRARY_PATH=only_b))
+    # with every other edit and --strip in one invocation
+    edits = ["--remove-needed", C_OLD, "--replace-needed", B_OLD, B_NEW, "--set-soname", "libx-0123abcd.so.1",
+             "--set-runpath", "$ORIGIN/../x.libs", "--remove-needed", "libnot-needed.so.9", "--strip"]
+    pkg, xlibs = mkdirs("root", "pkg"), mkdirs("root", "x.libs")
+    both = os.path.join(pkg, "libx.so")
+    patch_and_verify(x, tmp("libx.edited"), *edits[:-1])
+    patch_and_verify(x, both, *edits)
+    verify_strip(tmp("libx.edited"), both, "libx edited, then stripped in the same run")
+    shutil.copy(libs[B_OLD], os.path.join(xlibs, B_NEW))
+    shutil.copy(libs[C_OLD], os.path.join(xlibs, C_OLD))
+    run_out([probe, both, "a_func", "7"], "a_func(7) = %d\n" % A7_CHAIN, "dlopen after all edits and --strip",
+            env=loader_env(LD_LIBRARY_PATH=xlibs))
+    # removing a name the file does not need changes nothing
+    patch(x, tmp("noop.out"), "--remove-needed", "libpython3.99.so.1.0")
+    check(sha256_file(x) == sha256_file(tmp("noop.out")), "removing an absent name changed the file")
+    # removing a library symbols need versions of is refused
+    err = patch(x, tmp("refused.out"), "--remove-needed", B_OLD, code=1)
+    check(".gnu.version_r" in err and B_OLD in err, "refusal message: %r" % err)
+
+
+@case
+def remove_needed_libpython(_):
+    # what repair does to a manylinux extension module: the interpreter provides
+    # libpython's symbols, so DT_NEEDED libpython3.X.so.1.0 goes (auditwheel 6.4+)
+    import sysconfig
+    ver = "%d.%d" % sys.version_info[:2]
+    inc = sysconfig.get_paths().get("include")
+    if not inc or not os.path.exists(os.path.join(inc, "Python.h")):
+        raise Skip("no Python.h for python %s" % ver)
+    candidates = [os.path.join(dd, "libpython%s.so" % ver) for dd in
+                  (sysconfig.get_config_var("LIBDIR") or "", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib")]
+    lib = next((c for c in candidates if os.path.exists(c)), None)
+    if not lib:
+        raise Skip("no libpython%s.so to link against (python%s-dev)" % (ver, ver))
+    d = mkdirs("mod")
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    mod = os.path.join(d, "_example" + suffix)
+    sh([need("gcc"), "-shared", "-fPIC", "-g", "-O1", "-DWA_HAVE_PYTHON", "-I" + inc, "-o", mod,
+        casekit.fixture_src("..", "example", "_example.c"), "-Wl,--no-as-needed", lib])
+    e = Elf(mod)
+    soname = [n for n in e.dyn_strings("NEEDED") if n.startswith("libpython")]
+    check(soname, "the module does not need libpython: %r" % e.dyn_strings("NEEDED"))
+    out_dir = mkdirs("out")
+    out = os.path.join(out_dir, os.path.basename(mod))
+    patch_and_verify(mod, out, "--remove-needed", soname[0], "--strip")
+    check(not [n for n in Elf(out).dyn_strings("NEEDED") if n.startswith("libpython")],
+          "still needs libpython: %r" % Elf(out).dyn_strings("NEEDED"))
+    code = "import sys; sys.path.insert(0, %r); import _example; print(_example.add(2, 3), _example.format(7))" \
+        % out_dir
+    run_out([sys.executable, "-c", code], "5 <7>\n", "importing the module without DT_NEEDED libpython",
+            env=loader_env())
 
 
 # ---------------------------------------------------------------- main

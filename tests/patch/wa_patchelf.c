@@ -1,26 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * wa-patchelf: a test tool that applies one wa_elf_patch edit to a file,
- * so tests/patch/patch_cases.py can check the result with other tools.
+ * wa-patchelf: a test tool that applies one wa_elf_patch edit and/or
+ * wa_elf_strip to a file, so tests/patch/patch_cases.py can check the
+ * result with other tools.
  *
  *   wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]...
- *               [--set-rpath PATH | --set-runpath PATH] IN OUT
+ *               [--remove-needed NAME]... [--set-rpath PATH | --set-runpath PATH]
+ *               [--strip] IN OUT
  *
+ * With an edit and --strip, the edit is applied first and its result
+ * stripped (strip first, then edit: run the tool twice).  Without an edit
+ * only wa_elf_strip runs, so files the patcher refuses (static programs)
+ * can be stripped.
  * OUT gets IN's permission bits.  Errors: "wa-patchelf: IN: message" on
  * stderr, exit 1 (exit 2 for a bad command line).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "wheelaudit/elfpatch.h"
+#include "wheelaudit/elfstrip.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]...\n"
-			"                   [--set-rpath PATH | --set-runpath PATH] IN OUT\n");
+	fprintf(stderr,
+		"usage: wa-patchelf [--set-soname NAME] [--replace-needed OLD NEW]...\n"
+		"                   [--remove-needed NAME]...\n"
+		"                   [--set-rpath PATH | --set-runpath PATH] [--strip] IN OUT\n");
 	return 2;
 }
 
@@ -83,42 +93,76 @@ static int write_file(const char *path, const void *bytes, size_t size, mode_t m
 	return chmod(path, mode & 07777);
 }
 
+/* Strips *out (the edit's result) or, when there was no edit, the input;
+ * the stripped image replaces *out. */
+static int strip_in_turn(void **out, size_t *out_size, const unsigned char *in, size_t in_size,
+			 const char *path, struct wa_error *err)
+{
+	const void *from = *out ? *out : in;
+	size_t from_size = *out ? *out_size : in_size;
+	void *stripped = NULL;
+	size_t stripped_size = 0;
+	int rc = wa_elf_strip(&stripped, &stripped_size, from, from_size, path, err);
+
+	if (rc)
+		return rc;
+	free(*out);
+	*out = stripped;
+	*out_size = stripped_size;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct wa_elf_rename *renames = calloc((size_t)argc, sizeof(*renames));
+	const char **removals = calloc((size_t)argc, sizeof(*removals));
 	struct wa_elf_edit edit = {0};
 	const char *paths[2];
 	size_t n_paths = 0;
+	bool strip = false, edits = false;
 	int rc = 1;
 
-	if (!renames)
+	if (!renames || !removals) {
+		free(renames);
+		free(removals);
 		return fail("wa-patchelf", "out of memory");
+	}
 	edit.renames = renames;
+	edit.remove_needed = removals;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (strcmp(a, "--set-soname") == 0 && i + 1 < argc) {
 			edit.soname = argv[++i];
+			edits = true;
 		} else if (strcmp(a, "--replace-needed") == 0 && i + 2 < argc) {
 			renames[edit.n_renames].from = argv[i + 1];
 			renames[edit.n_renames++].to = argv[i + 2];
 			i += 2;
+			edits = true;
+		} else if (strcmp(a, "--remove-needed") == 0 && i + 1 < argc) {
+			removals[edit.n_remove_needed++] = argv[++i];
+			edits = true;
 		} else if ((strcmp(a, "--set-rpath") == 0 || strcmp(a, "--set-runpath") == 0) &&
 			   i + 1 < argc && !edit.rpath) {
 			edit.as_runpath = strcmp(a, "--set-runpath") == 0;
 			edit.rpath = argv[++i];
+			edits = true;
+		} else if (strcmp(a, "--strip") == 0) {
+			strip = true;
 		} else if (a[0] == '-' && a[1] == '-') {
-			free(renames);
-			return usage();
+			n_paths = 3; /* usage */
+			break;
 		} else if (n_paths < 2) {
 			paths[n_paths++] = a;
 		} else {
-			free(renames);
-			return usage();
+			n_paths = 3;
+			break;
 		}
 	}
-	if (n_paths != 2) {
+	if (n_paths != 2 || (!edits && !strip)) {
 		free(renames);
+		free(removals);
 		return usage();
 	}
 
@@ -132,7 +176,10 @@ int main(int argc, char **argv)
 	wa_error_clear(&err);
 	if (stat(paths[0], &st) != 0 || read_file(paths[0], &in, &in_size) != 0) {
 		rc = fail(paths[0], strerror(errno ? errno : EIO));
-	} else if (wa_elf_patch(&out, &out_size, in, in_size, &edit, paths[0], &err) != 0) {
+	} else if (edits &&
+		   wa_elf_patch(&out, &out_size, in, in_size, &edit, paths[0], &err) != 0) {
+		rc = fail(paths[0], err.message);
+	} else if (strip && strip_in_turn(&out, &out_size, in, in_size, paths[0], &err) != 0) {
 		rc = fail(paths[0], err.message);
 	} else if (write_file(paths[1], out, out_size, st.st_mode) != 0) {
 		rc = fail(paths[1], strerror(errno ? errno : EIO));
@@ -142,5 +189,6 @@ int main(int argc, char **argv)
 	free(out);
 	free(in);
 	free(renames);
+	free(removals);
 	return rc;
 }

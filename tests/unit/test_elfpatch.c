@@ -758,6 +758,170 @@ static void invalid_edit_is_an_internal_error(void **state)
 	free(m.b);
 }
 
+/* ----- removing DT_NEEDED ----- */
+
+/* The dynamic table of image b as (tag, value) pairs up to PT_DYNAMIC's
+ * end; returns the number of slots. */
+static size_t read_dynamic(const unsigned char *b, size_t size, uint64_t *tags, size_t max)
+{
+	bool is64 = b[EI_CLASS] == ELFCLASS64, msb = b[EI_DATA] == ELFDATA2MSB;
+	struct phdr ph[16];
+	size_t n = read_phdrs(b, size, ph, 16), dynent = SZ(is64, Dyn);
+
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].type != PT_DYNAMIC)
+			continue;
+		size_t slots = ph[i].filesz / dynent;
+		assert_true(slots <= max);
+		for (size_t k = 0; k < slots; k++)
+			tags[k] = GET(b, is64, msb, ph[i].offset + k * dynent, Dyn, d_tag);
+		return slots;
+	}
+	fail_msg("no PT_DYNAMIC");
+	return 0;
+}
+
+static void removed_needed_shifts_the_entries_up(void **state)
+{
+	const char *remove[] = {"libc.so.6"};
+	struct image m = build(&spec64);
+	struct wa_elf_edit e = {.remove_needed = remove, .n_remove_needed = 1};
+	struct patched p = patch_ok(m.b, m.size, &e);
+	uint64_t before[32], after[32];
+	size_t n0 = read_dynamic(m.b, m.size, before, 32), n1;
+
+	(void)state;
+	n1 = read_dynamic(p.bytes, p.size, after, 32);
+	assert_int_equal(p.size, m.size); /* in place: the table keeps its size */
+	assert_int_equal(n1, n0);
+	assert_int_equal(after[0], DT_NEEDED);
+	assert_int_equal(after[1], DT_SONAME); /* moved up one slot */
+	for (size_t i = 1; i + 1 < n0; i++)
+		assert_int_equal(after[i], before[i + 1]);
+	assert_int_equal(after[n0 - 1], DT_NULL);
+	assert_int_equal(after[n0 - 2], DT_NULL);
+	assert_int_equal(p.info->n_needed, 1);
+	assert_string_equal(needed_of(p.info, 0), "libz.so.1");
+	assert_string_equal(p.info->soname, "libmine.so.1");
+	assert_int_equal(p.info->n_needs, 1);
+	assert_string_equal(p.info->needs[0].library, "libz.so.1");
+	assert_string_equal(p.info->needs[0].version, "ZLIB_1.2.0");
+	/* the bytes outside the dynamic table are untouched */
+	assert_memory_equal(p.bytes, m.b, m.dyn_off);
+	patched_free(&p);
+	free(m.b);
+}
+
+static void removing_a_versioned_library_is_refused(void **state)
+{
+	const char *remove[] = {"libz.so.1"};
+	struct image m = build(&spec64);
+	struct wa_elf_edit e = {.remove_needed = remove, .n_remove_needed = 1};
+	struct wa_error err;
+	void *out = NULL;
+	size_t size = 0;
+
+	(void)state;
+	wa_error_clear(&err);
+	assert_int_equal(wa_elf_patch(&out, &size, m.b, m.size, &e, "m.so", &err), -WA_EBADELF);
+	assert_null(out);
+	assert_non_null(strstr(err.message, "libz.so.1"));
+	assert_non_null(strstr(err.message, ".gnu.version_r"));
+	free(m.b);
+}
+
+static void removing_an_absent_library_changes_nothing(void **state)
+{
+	const char *remove[] = {"libpython3.11.so.1.0"};
+	struct image m = build(&spec32be);
+	struct wa_elf_edit e = {.remove_needed = remove, .n_remove_needed = 1};
+	struct patched p = patch_ok(m.b, m.size, &e);
+
+	(void)state;
+	assert_int_equal(p.size, m.size);
+	assert_memory_equal(p.bytes, m.b, m.size);
+	patched_free(&p);
+	free(m.b);
+}
+
+/* A removed entry frees a slot: a SONAME added in the same edit fits. */
+static void removal_frees_a_slot_for_an_added_entry(void **state)
+{
+	const char *remove[] = {"libpython3.11.so.1.0"};
+	struct spec s = spec32be;
+	struct image m;
+
+	(void)state;
+	s.needed[0] = "libpython3.11.so.1.0";
+	s.needed[1] = "libz.so.1";
+	m = build(&s);
+	struct wa_elf_edit e = {.soname = "libz.so.1", /* text already in the table */
+				.remove_needed = remove,
+				.n_remove_needed = 1};
+	struct patched p = patch_ok(m.b, m.size, &e);
+	assert_int_equal(p.size, m.size);
+	assert_int_equal(p.info->n_needed, 1);
+	assert_string_equal(needed_of(p.info, 0), "libz.so.1");
+	assert_string_equal(p.info->soname, "libz.so.1");
+	assert_int_equal(p.info->data, ELFDATA2MSB);
+	/* again: nothing left to do, a byte-for-byte copy */
+	struct patched q = patch_ok(p.bytes, p.size, &e);
+	assert_int_equal(q.size, p.size);
+	assert_memory_equal(q.bytes, p.bytes, p.size);
+	patched_free(&q);
+	patched_free(&p);
+	free(m.b);
+}
+
+static void removal_combines_with_the_other_edits(void **state)
+{
+	const char *remove[] = {"libpython3.11.so.1.0", "libnot-needed.so"};
+	struct spec s = spec64;
+	struct image m;
+
+	(void)state;
+	s.needed[0] = "libpython3.11.so.1.0";
+	s.needed[1] = "libz.so.1";
+	s.needed[2] = "libc.so.6";
+	s.needed[3] = "libpython3.11.so.1.0"; /* twice: both go */
+	m = build(&s);
+	struct wa_elf_rename r[] = {{"libz.so.1", "libz-0123abcd.so.1"},
+				    {"libpython3.11.so.1.0", "libpy-renamed.so"}};
+	struct wa_elf_edit e = {.soname = "libmine-89abcdef.so.1",
+				.renames = r,
+				.n_renames = 2,
+				.rpath = "$ORIGIN/../m.libs",
+				.remove_needed = remove,
+				.n_remove_needed = 2};
+	struct patched p = patch_ok(m.b, m.size, &e);
+	assert_grown(m.b, m.size, p.bytes, p.size);
+	assert_int_equal(p.info->n_needed, 2); /* removal wins over the rename */
+	assert_string_equal(needed_of(p.info, 0), "libz-0123abcd.so.1");
+	assert_string_equal(needed_of(p.info, 1), "libc.so.6");
+	assert_string_equal(p.info->needs[0].library, "libz-0123abcd.so.1");
+	assert_string_equal(p.info->soname, "libmine-89abcdef.so.1");
+	assert_int_equal(p.info->n_rpath, 1);
+	assert_string_equal(p.info->rpath[0], "$ORIGIN/../m.libs");
+	patched_free(&p);
+	free(m.b);
+}
+
+static void empty_removal_is_an_internal_error(void **state)
+{
+	const char *remove[] = {""};
+	struct image m = build(&spec64);
+	struct wa_elf_edit e = {.remove_needed = remove, .n_remove_needed = 1};
+	struct wa_elf_edit e2 = {.n_remove_needed = 1};
+	struct wa_error err;
+	void *out;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(wa_elf_patch(&out, &size, m.b, m.size, &e, "m.so", &err), -WA_EINTERNAL);
+	assert_int_equal(wa_elf_patch(&out, &size, m.b, m.size, &e2, "m.so", &err), -WA_EINTERNAL);
+	free(m.b);
+}
+
 /* ----- hostile input ----- */
 
 static const struct wa_elf_rename hostile_rename = {"libz.so.1", "libz-0123abcd.so.1"};
@@ -960,6 +1124,12 @@ int main(void)
 		cmocka_unit_test(absent_library_changes_nothing),
 		cmocka_unit_test(renames_match_the_input_names_at_once),
 		cmocka_unit_test(invalid_edit_is_an_internal_error),
+		cmocka_unit_test(removed_needed_shifts_the_entries_up),
+		cmocka_unit_test(removing_a_versioned_library_is_refused),
+		cmocka_unit_test(removing_an_absent_library_changes_nothing),
+		cmocka_unit_test(removal_frees_a_slot_for_an_added_entry),
+		cmocka_unit_test(removal_combines_with_the_other_edits),
+		cmocka_unit_test(empty_removal_is_an_internal_error),
 		cmocka_unit_test(every_truncation_is_refused),
 		cmocka_unit_test(wrong_fields_are_refused),
 		cmocka_unit_test(corrupted_bytes_never_crash),
