@@ -1296,8 +1296,12 @@ static void decide_verdict(struct audit_state *s)
 		/* "needs-graft" only when grafting would actually lead to a tag */
 		for (int f2 = 0; f2 < WA_FAMILY_COUNT; f2++)
 			graft_helps |= a->best_after_graft[f2] != NULL;
-		a->outcome = s->externals.len && graft_helps ? WA_OUTCOME_NEEDS_GRAFT
-							     : WA_OUTCOME_POLICY_VIOLATION;
+		const struct wa_finding *lp = first_of(s, WA_FIND_LIBPYTHON);
+		/* what repair fixes: libraries to graft, a libpython to unlink */
+		bool fixable = s->externals.len || (lp && lp->severity == WA_SEV_ERROR);
+
+		a->outcome = fixable && graft_helps ? WA_OUTCOME_NEEDS_GRAFT
+						    : WA_OUTCOME_POLICY_VIOLATION;
 		a->reason = no_tag_reason(s);
 	} else if (!claims_ok || !plat_ok) {
 		a->outcome = WA_OUTCOME_POLICY_VIOLATION;

@@ -533,7 +533,13 @@ static int plan_grafts(struct plan_state *s, struct wa_audit **audit, struct wa_
 		grafts[i].elf = l->elf;
 		l->elf = NULL; /* the audit takes it */
 	}
-	rc = wa_audit_regraft(&second, s->w, s->audit, grafts, g->n_libs, &s->opt->audit, err);
+	{
+		/* the second audit sees the wheel as written: libpython unlinked */
+		struct wa_audit_options after = s->opt->audit;
+
+		after.libpython_dropped = true;
+		rc = wa_audit_regraft(&second, s->w, s->audit, grafts, g->n_libs, &after, err);
+	}
 	free(grafts);
 	if (rc)
 		return rc;
@@ -631,6 +637,59 @@ static int graft_member(struct plan_state *s, const struct wa_audit_member *m, s
 				    err);
 }
 
+static bool is_libpython(const char *name)
+{
+	return strncmp(name, "libpython", 9) == 0;
+}
+
+/*
+ * A module that needs libpython* loses that DT_NEEDED (not on Android,
+ * where the interpreter is a shared libpython the module rightly links):
+ * the interpreter process already has those symbols, and one linked
+ * statically has no such file to load.  The removal joins whatever other
+ * edit the member gets; a program moved behind a launcher takes it along.
+ */
+static int unlink_libpython(struct plan_state *s, const struct wa_audit_member *m,
+			    struct wa_error *err)
+{
+	struct wa_elf_edit *edit;
+	const char **names;
+	size_t n = 0;
+
+	if (m->grafted || m->wheel_index == SIZE_MAX || m->libc == WA_LIBC_BIONIC)
+		return 0;
+	for (size_t i = 0; i < m->elf->n_needed; i++)
+		n += is_libpython(m->elf->needed[i]);
+	if (!n)
+		return 0;
+	names = wa_arena_alloc(&s->p->arena, n * sizeof(*names));
+	if (!names)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	n = 0;
+	for (size_t i = 0; i < m->elf->n_needed; i++)
+		if (is_libpython(m->elf->needed[i]) && !(names[n++] = pstr(s, m->elf->needed[i])))
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	edit = &s->p->members[m->wheel_index].edit;
+	if (s->p->members[m->wheel_index].action == WA_PLAN_LAUNCHER) {
+		/* the program moved: its addition carries the edit */
+		for (size_t k = 0; k < s->additions.len; k++) {
+			struct wa_plan_addition *add = s->additions.items[k];
+
+			if (!add->file && !add->text && add->member == m->wheel_index)
+				edit = &add->edit;
+		}
+	} else {
+		s->p->members[m->wheel_index].action = WA_PLAN_PATCH;
+	}
+	edit->remove_needed = names;
+	edit->n_remove_needed = n;
+	add_note(s, wa_arena_printf(&s->p->arena,
+				    "removed the DT_NEEDED on %s from %s (the interpreter provides "
+				    "its symbols)",
+				    names[0], m->path));
+	return 0;
+}
+
 /* The grafted libraries join the output, and each member that needs one is patched. */
 static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 {
@@ -655,6 +714,9 @@ static int plan_graft_edits(struct plan_state *s, struct wa_error *err)
 		if (s->p->outcome == WA_OUTCOME_REJECTED)
 			break;
 	}
+	for (size_t i = 0; !rc && s->p->outcome != WA_OUTCOME_REJECTED && i < s->audit->n_members;
+	     i++)
+		rc = unlink_libpython(s, &s->audit->members[i], err);
 	return rc;
 }
 
@@ -690,6 +752,29 @@ static int check_output_names(struct plan_state *s, struct wa_error *err)
 	}
 	wa_arena_release(&a);
 	return rc;
+}
+
+/* --strip: every ELF member of the wheel and every grafted library is
+ * written anew, stripped (a moved program's copy too). */
+static void plan_strip(struct plan_state *s)
+{
+	for (size_t i = 0; i < s->audit->n_members; i++) {
+		const struct wa_audit_member *m = &s->audit->members[i];
+		struct wa_plan_member *pm;
+
+		if (m->wheel_index == SIZE_MAX)
+			continue;
+		pm = &s->p->members[m->wheel_index];
+		if (pm->action == WA_PLAN_COPY)
+			pm->action = WA_PLAN_PATCH;
+		if (pm->action == WA_PLAN_PATCH)
+			pm->strip = true;
+	}
+	for (size_t k = 0; k < s->additions.len; k++) {
+		struct wa_plan_addition *add = s->additions.items[k];
+
+		add->strip = !add->text;
+	}
 }
 
 /* ===== the SBOM ===== */
@@ -922,6 +1007,8 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		}
 	p->members[wa_wheel_record_member(w)].action = WA_PLAN_RECORD;
 	rc = p->graft ? plan_graft_edits(s, err) : 0;
+	if (!rc && p->outcome != WA_OUTCOME_REJECTED && s->opt->strip)
+		plan_strip(s);
 	if (!rc && p->outcome != WA_OUTCOME_REJECTED && p->graft && p->graft->n_libs)
 		rc = plan_sbom(s, err);
 	if (!rc && p->outcome != WA_OUTCOME_REJECTED)

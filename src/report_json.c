@@ -414,6 +414,7 @@ static cJSON *edit_object(struct wa_json_report *r, const struct wa_elf_edit *e)
 		}
 	}
 	put(r, o, "renames", renames);
+	put(r, o, "remove_needed", string_array(r, e->remove_needed, e->n_remove_needed));
 	put(r, o, e->as_runpath ? "runpath" : "rpath", str_or_null(e->rpath));
 	put(r, o, e->as_runpath ? "rpath" : "runpath", cJSON_CreateNull());
 	return o;
@@ -445,6 +446,7 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 		put(r, c, "action", jstr(wa_plan_action_name(m->action)));
 		put(r, c, "edit",
 		    m->action == WA_PLAN_PATCH ? edit_object(r, &m->edit) : cJSON_CreateNull());
+		put(r, c, "strip", cJSON_CreateBool(m->strip));
 	}
 	for (size_t i = 0; adds && i < p->n_additions; i++) {
 		const struct wa_plan_addition *a = &p->additions[i];
@@ -456,6 +458,7 @@ static cJSON *plan_object(struct wa_json_report *r, const struct wa_repair *rep)
 		put(r, c, "member", jstr(a->name));
 		put(r, c, "source", jstr(a->source));
 		put(r, c, "edit", a->text ? cJSON_CreateNull() : edit_object(r, &a->edit));
+		put(r, c, "strip", cJSON_CreateBool(a->strip));
 	}
 	put(r, o, "copied", cJSON_CreateNumber((double)copied));
 	put(r, o, "changed", changes);

@@ -251,6 +251,8 @@ static void print_edit(struct out *o, const struct wa_elf_edit *e)
 	for (size_t i = 0; i < e->n_renames; i++)
 		fprintf(o->f, "        DT_NEEDED %s -> %s\n", S(o, e->renames[i].from),
 			S(o, e->renames[i].to));
+	for (size_t i = 0; i < e->n_remove_needed; i++)
+		fprintf(o->f, "        DT_NEEDED %s removed\n", S(o, e->remove_needed[i]));
 	if (e->rpath)
 		fprintf(o->f, "        %s %s\n", e->as_runpath ? "DT_RUNPATH" : "DT_RPATH",
 			S(o, e->rpath));
@@ -285,7 +287,7 @@ int wa_report_plan_text(FILE *f, const struct wa_repair *rep, const struct wa_te
 		case WA_PLAN_WHEEL:
 		case WA_PLAN_RECORD: fprintf(f, "  rewrite %s\n", S(&o, m->name)); break;
 		case WA_PLAN_PATCH:
-			fprintf(f, "  patch %s\n", S(&o, m->name));
+			fprintf(f, "  patch %s%s\n", S(&o, m->name), m->strip ? " (stripped)" : "");
 			print_edit(&o, &m->edit);
 			break;
 		case WA_PLAN_LAUNCHER:

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "wheelaudit/buf.h"
+#include "wheelaudit/elfstrip.h"
 #include "wheelaudit/hash.h"
 #include "wheelaudit/path.h"
 #include "wheelaudit/zipout.h"
@@ -137,6 +138,36 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 	return 0;
 }
 
+/*
+ * --strip, before the edit (a patched file grows at its end, where the
+ * stripped sections would have gone).  A file the stripper refuses (data
+ * appended after its sections, ...) is written as it is: counted, and the
+ * first one named, for the command to warn about.
+ */
+static int apply_strip(struct write_state *s, struct bytes *b, const char *name,
+		       struct wa_error *err)
+{
+	void *out = NULL;
+	size_t out_size = 0;
+	struct wa_error serr;
+	int rc;
+
+	wa_error_clear(&serr);
+	rc = wa_elf_strip(&out, &out_size, b->data, b->len, name, &serr);
+	if (rc == -WA_ENOMEM)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	if (rc) {
+		if (!s->stats->unstripped++)
+			snprintf(s->stats->unstripped_why, sizeof(s->stats->unstripped_why),
+				 "%s: %s", name, serr.message);
+		return 0;
+	}
+	free(b->data);
+	b->data = out;
+	b->len = out_size;
+	return 0;
+}
+
 /* Applies an edit to b (its bytes are replaced). */
 static int apply_edit(struct bytes *b, const struct wa_elf_edit *edit, const char *name,
 		      struct wa_error *err)
@@ -206,6 +237,8 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 		return rc;
 	}
 	rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
+	if (!rc && add->strip)
+		rc = apply_strip(s, &b, add->name, err);
 	if (!rc)
 		rc = apply_edit(&b, &add->edit, add->name, err);
 	if (!rc) {
@@ -222,11 +255,13 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 static int add_patched(struct write_state *s, size_t index, struct wa_error *err)
 {
 	struct bytes b = {0};
+	const char *name = wa_wheel_member(s->w, index)->name;
 	int rc = read_member(s, index, &b, err);
 
+	if (!rc && s->p->members[index].strip)
+		rc = apply_strip(s, &b, name, err);
 	if (!rc)
-		rc = apply_edit(&b, &s->p->members[index].edit, wa_wheel_member(s->w, index)->name,
-				err);
+		rc = apply_edit(&b, &s->p->members[index].edit, name, err);
 	if (!rc)
 		rc = add_rewritten(s, index, b.data, b.len, err);
 	free(b.data);

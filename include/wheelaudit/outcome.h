@@ -28,7 +28,8 @@ enum wa_outcome_scope { WA_SCOPE_AUDIT, WA_SCOPE_REPAIR, WA_SCOPE_ERROR };
 	XX(POLICY_VIOLATION, "policy-violation", WA_EXIT_POLICY, WA_SCOPE_AUDIT,                    \
 	   "no policy is met, or a claimed or requested tag is not met")                            \
 	XX(NEEDS_GRAFT, "needs-graft", WA_EXIT_POLICY, WA_SCOPE_AUDIT,                              \
-	   "only external libraries stand in the way: repair can graft them")                       \
+	   "only what repair fixes stands in the way: libraries to graft, a "                       \
+	   "libpython to unlink")                                                                   \
 	XX(NO_POLICY, "no-policy", WA_EXIT_POLICY, WA_SCOPE_AUDIT,                                  \
 	   "no policy exists for the architecture or platform")                                     \
 	XX(MISMATCH, "mismatch", WA_EXIT_MISMATCH, WA_SCOPE_AUDIT,                                  \

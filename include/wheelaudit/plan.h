@@ -60,6 +60,7 @@ struct wa_plan_member {
 	enum wa_plan_action action;
 	const char *name;        /* the member's name (kept for every action but copy) */
 	struct wa_elf_edit edit; /* WA_PLAN_PATCH */
+	bool strip;              /* WA_PLAN_PATCH: stripped (--strip) before the edit */
 	const char *text;        /* WA_PLAN_LAUNCHER: the launcher */
 	size_t text_len;
 };
@@ -71,6 +72,7 @@ struct wa_plan_addition {
 	size_t member;                   /* ... the input member whose bytes it takes */
 	const char *source;              /* the host file's or the input member's name */
 	struct wa_elf_edit edit;         /* applied to the bytes */
+	bool strip;                      /* stripped (--strip) before the edit */
 	unsigned mode;                   /* Unix permission bits */
 	const char *text;                /* or the content itself (the SBOM), text_len bytes */
 	size_t text_len;

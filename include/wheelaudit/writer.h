@@ -17,8 +17,10 @@
 #include "wheelaudit/wheel.h"
 
 struct wa_write_stats {
-	size_t copied;    /* members copied as stored */
-	size_t rewritten; /* members written anew (patched, added, WHEEL, RECORD) */
+	size_t copied;            /* members copied as stored */
+	size_t rewritten;         /* members written anew (patched, added, WHEEL, RECORD) */
+	size_t unstripped;        /* --strip: ELF files the stripper refused, written unstripped */
+	char unstripped_why[256]; /* the first of them and why */
 };
 
 /*

@@ -288,6 +288,13 @@ static int repair_one(const struct repair_args *args, const char *path, struct w
 			if (!json && printf("%s\n", rep->output) < 0)
 				code = WA_EXIT_INTERNAL;
 			fflush(stdout);
+			if (rep->stats.unstripped)
+				cli_warning(
+					"%s: --strip: %zu ELF file%s written unstripped, the first "
+					"%s",
+					path, rep->stats.unstripped,
+					rep->stats.unstripped == 1 ? "" : "s",
+					rep->stats.unstripped_why);
 			if (args->common.text.verbose)
 				verbose_summary(path, rep);
 			if (args->common.ctx->verbosity >= 2 &&
