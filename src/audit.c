@@ -155,11 +155,11 @@ static int on_elf(void *ctx, size_t member, const char *name, const void *bytes,
 				      &s->opt->elf_limits, err);
 }
 
-static unsigned default_threads(void)
+unsigned wa_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n >= 2 ? 2 : 1;
+	return n < 1 ? 1 : n > WA_DEFAULT_THREADS_MAX ? WA_DEFAULT_THREADS_MAX : (unsigned)n;
 }
 
 /* ===== file-name facts ===== */
@@ -1594,8 +1594,8 @@ int wa_audit_run(struct wa_audit **out, struct wa_wheel *wheel, const struct wa_
 	*out = NULL;
 	rc = audit_begin(&s, err);
 	if (!rc)
-		rc = wa_wheel_scan(s.wheel, opt->threads ? opt->threads : default_threads(), on_elf,
-				   &s, err);
+		rc = wa_wheel_scan(s.wheel, opt->threads ? opt->threads : wa_default_threads(),
+				   on_elf, &s, err);
 	if (!rc)
 		rc = audit_members(&s, err);
 	return audit_end(&s, rc, out);

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The repair writer (writer.h).  Each member the plan changes is produced
- * (read, patched), hashed for RECORD and handed to the zip writer, then
- * freed before the next; unchanged members are copied as stored.  RECORD
- * is written once every digest it lists is known: at its place in the
- * input, or at the end when a rewritten member follows it there.
+ * The repair writer (writer.h).  The plan becomes a list of jobs in output
+ * order: copy an input entry as stored, produce a member (read, strip,
+ * patch, hash for RECORD, compress), or build RECORD.  Producing is where
+ * the time goes - compression above all - so a small pool of workers
+ * produces members while this thread writes the finished ones strictly in
+ * order: the output is the same bytes for every thread count.  A worker
+ * takes a job only while fewer than `window` produced members wait to be
+ * written, so memory holds about one member per worker plus the window,
+ * whatever the number of members.  RECORD is built by the writing thread
+ * once every digest it lists is known: at its place in the input, or at
+ * the end when a rewritten member follows it there.
  */
 #include "wheelaudit/writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +42,13 @@ struct write_state {
 	struct wa_zipout *z;
 	struct wa_write_stats *stats;
 	struct digest *members;   /* per input member */
-	struct digest *additions; /* per addition */
+	struct digest *additions; /* per addition; each slot written by one job */
+};
+
+/* What one produced member left for the writer. */
+struct produced {
+	struct wa_zipout_packed packed;
+	char *unstripped_why; /* --strip refused this file: why (owned) */
 };
 
 static void digest_of(struct digest *d, const void *data, size_t len, bool *oom)
@@ -72,11 +85,12 @@ static int sink_to_buf(void *ctx, const void *data, size_t len)
 
 /* The content of input member index, decompressed (the second read of a
  * member that is patched: the scan did not keep it). */
-static int read_member(struct write_state *s, size_t index, struct bytes *out, struct wa_error *err)
+static int read_member(struct write_state *s, struct wa_zip *zip, size_t index, struct bytes *out,
+		       struct wa_error *err)
 {
 	const struct wa_member *m = wa_wheel_member(s->w, index);
 	struct wa_buf b = {0};
-	int rc = wa_zip_read(wa_wheel_zip(s->w), index, m->size, sink_to_buf, &b, err);
+	int rc = wa_zip_read(zip, index, m->size, sink_to_buf, &b, err);
 
 	if (rc == -1 || (!rc && b.oom))
 		rc = wa_error_set(err, WA_ENOMEM, m->name, "out of memory");
@@ -141,30 +155,33 @@ static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_
 /*
  * --strip, before the edit (a patched file grows at its end, where the
  * stripped sections would have gone).  A file the stripper refuses (data
- * appended after its sections, ...) is written as it is: counted, and the
- * first one named, for the command to warn about.
+ * appended after its sections, ...) is written as it is, and why is kept
+ * for the writer to count and name the first one (in output order).
  */
-static int apply_strip(struct write_state *s, struct bytes *b, const char *name,
+static int apply_strip(struct produced *out, struct bytes *b, const char *name,
 		       struct wa_error *err)
 {
-	void *out = NULL;
-	size_t out_size = 0;
+	void *data = NULL;
+	size_t size = 0;
 	struct wa_error serr;
 	int rc;
 
 	wa_error_clear(&serr);
-	rc = wa_elf_strip(&out, &out_size, b->data, b->len, name, &serr);
+	rc = wa_elf_strip(&data, &size, b->data, b->len, name, &serr);
 	if (rc == -WA_ENOMEM)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
 	if (rc) {
-		if (!s->stats->unstripped++)
-			snprintf(s->stats->unstripped_why, sizeof(s->stats->unstripped_why),
-				 "%s: %s", name, serr.message);
+		size_t n = strlen(name) + strlen(serr.message) + 3;
+
+		out->unstripped_why = malloc(n);
+		if (!out->unstripped_why)
+			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+		snprintf(out->unstripped_why, n, "%s: %s", name, serr.message);
 		return 0;
 	}
 	free(b->data);
-	b->data = out;
-	b->len = out_size;
+	b->data = data;
+	b->len = size;
 	return 0;
 }
 
@@ -184,17 +201,18 @@ static int apply_edit(struct bytes *b, const struct wa_elf_edit *edit, const cha
 	return 0;
 }
 
-/* ===== entries ===== */
+/* ===== producing entries (any thread) ===== */
 
-/* A rewritten member keeps the input's method (deflate for anything we
- * cannot write), mode and host. */
-static int add_rewritten(struct write_state *s, size_t index, const void *data, size_t len,
-			 struct wa_error *err)
+/* Hashes and packs content as input member index: it keeps the input's
+ * method (deflate for anything we cannot write), mode and host; -z
+ * overrides the method. */
+static int pack_member(struct write_state *s, struct wa_zip *zip, size_t index, const void *data,
+		       size_t len, struct produced *out, struct wa_error *err)
 {
 	struct wa_zip_raw raw;
 	struct wa_zipout_meta meta;
 	bool oom = false;
-	int rc = wa_zip_raw_entry(wa_wheel_zip(s->w), index, &raw, err);
+	int rc = wa_zip_raw_entry(zip, index, &raw, err);
 
 	if (rc)
 		return rc;
@@ -205,14 +223,42 @@ static int add_rewritten(struct write_state *s, size_t index, const void *data, 
 	meta.external_attr = raw.external_attr;
 	meta.dos_time = s->p->dos_time;
 	meta.dos_date = s->p->dos_date;
-	digest_of(&s->members[index], data, len, &oom);
+	/* WHEEL and launchers were hashed ahead (RECORD may be read meanwhile) */
+	if (!s->members[index].set)
+		digest_of(&s->members[index], data, len, &oom);
 	if (oom)
 		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	s->stats->rewritten++;
-	return wa_zipout_add(s->z, wa_wheel_member(s->w, index)->name, &meta, data, len, err);
+	return wa_zipout_pack(&out->packed, wa_wheel_member(s->w, index)->name, &meta, data, len,
+			      err);
 }
 
-static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
+/* An input member written anew: WHEEL, a launcher, or a patched file. */
+static int produce_member(struct write_state *s, struct wa_zip *zip, size_t index,
+			  struct produced *out, struct wa_error *err)
+{
+	const struct wa_plan_member *m = &s->p->members[index];
+	const char *name = wa_wheel_member(s->w, index)->name;
+	struct bytes b = {0};
+	int rc;
+
+	if (m->action == WA_PLAN_WHEEL)
+		return pack_member(s, zip, index, s->p->wheel_text, s->p->wheel_len, out, err);
+	if (m->action == WA_PLAN_LAUNCHER)
+		return pack_member(s, zip, index, m->text, m->text_len, out, err);
+	rc = read_member(s, zip, index, &b, err);
+	if (!rc && m->strip)
+		rc = apply_strip(out, &b, name, err);
+	if (!rc)
+		rc = apply_edit(&b, &m->edit, name, err);
+	if (!rc)
+		rc = pack_member(s, zip, index, b.data, b.len, out, err);
+	free(b.data);
+	return rc;
+}
+
+/* A member the plan adds: a grafted library, a moved file, the SBOM. */
+static int produce_addition(struct write_state *s, struct wa_zip *zip, size_t i,
+			    struct produced *out, struct wa_error *err)
 {
 	const struct wa_plan_addition *add = &s->p->additions[i];
 	struct wa_zipout_meta meta = {
@@ -230,40 +276,20 @@ static int add_addition(struct write_state *s, size_t i, struct wa_error *err)
 	if (add->text) {
 		/* content the plan made (the SBOM): no file to read, nothing to edit */
 		digest_of(&s->additions[i], add->text, add->text_len, &oom);
-		rc = oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
-			 : wa_zipout_add(s->z, add->name, &meta, add->text, add->text_len, err);
-		if (!rc)
-			s->stats->rewritten++;
-		return rc;
+		return oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+			   : wa_zipout_pack(&out->packed, add->name, &meta, add->text,
+					    add->text_len, err);
 	}
-	rc = add->file ? read_host(add->file, &b, err) : read_member(s, add->member, &b, err);
+	rc = add->file ? read_host(add->file, &b, err) : read_member(s, zip, add->member, &b, err);
 	if (!rc && add->strip)
-		rc = apply_strip(s, &b, add->name, err);
+		rc = apply_strip(out, &b, add->name, err);
 	if (!rc)
 		rc = apply_edit(&b, &add->edit, add->name, err);
 	if (!rc) {
 		digest_of(&s->additions[i], b.data, b.len, &oom);
 		rc = oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
-			 : wa_zipout_add(s->z, add->name, &meta, b.data, b.len, err);
+			 : wa_zipout_pack(&out->packed, add->name, &meta, b.data, b.len, err);
 	}
-	free(b.data);
-	if (!rc)
-		s->stats->rewritten++;
-	return rc;
-}
-
-static int add_patched(struct write_state *s, size_t index, struct wa_error *err)
-{
-	struct bytes b = {0};
-	const char *name = wa_wheel_member(s->w, index)->name;
-	int rc = read_member(s, index, &b, err);
-
-	if (!rc && s->p->members[index].strip)
-		rc = apply_strip(s, &b, name, err);
-	if (!rc)
-		rc = apply_edit(&b, &s->p->members[index].edit, name, err);
-	if (!rc)
-		rc = add_rewritten(s, index, b.data, b.len, err);
 	free(b.data);
 	return rc;
 }
@@ -320,6 +346,7 @@ static int add_record(struct write_state *s, struct wa_error *err)
 	struct wa_wheel *w = s->w;
 	size_t record_member = wa_wheel_record_member(w);
 	const char *record_name = wa_wheel_member(w, record_member)->name;
+	struct produced rec = {0};
 	struct wa_buf t = {0};
 	bool listed = false;
 	const char *eol = "\n";
@@ -350,9 +377,18 @@ static int add_record(struct write_state *s, struct wa_error *err)
 		record_additions(s, &t, eol);
 		record_line(&t, record_name, NULL, eol);
 	}
-	rc = t.oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
-		   : add_rewritten(s, record_member, t.data ? t.data : "", t.len, err);
+	if (t.oom) {
+		wa_buf_release(&t);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	rc = pack_member(s, wa_wheel_zip(s->w), record_member, t.data ? t.data : "", t.len, &rec,
+			 err);
 	wa_buf_release(&t);
+	if (!rc)
+		rc = wa_zipout_put(s->z, &rec.packed, err);
+	wa_zipout_packed_release(&rec.packed);
+	if (!rc)
+		s->stats->rewritten++;
 	return rc;
 }
 
@@ -438,44 +474,272 @@ static int hash_texts_ahead(struct write_state *s, struct wa_error *err)
 	return oom ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory") : 0;
 }
 
-static int write_members(struct write_state *s, struct wa_error *err)
+/* ===== jobs in output order ===== */
+
+enum job_kind {
+	JOB_COPY,     /* an input entry as stored (the writing thread) */
+	JOB_MEMBER,   /* input member `index` written anew */
+	JOB_ADDITION, /* plan addition `index` */
+	JOB_RECORD,   /* RECORD (the writing thread, when it gets there) */
+};
+
+struct job {
+	enum job_kind kind;
+	size_t index;
+	/* set by whoever produced it (guarded by the pool's lock until done) */
+	bool claimed, done;
+	int rc;
+	struct wa_error err;
+	struct produced out;
+};
+
+static bool produced_by_workers(const struct job *j)
+{
+	return j->kind == JOB_MEMBER || j->kind == JOB_ADDITION;
+}
+
+/* The jobs of plan p in the order their entries are written: the input's
+ * order, the additions before the first .dist-info member. */
+static int list_jobs(struct write_state *s, struct job **out, size_t *n_out, struct wa_error *err)
 {
 	const struct wa_repair_plan *p = s->p;
+	struct job *jobs = calloc(p->n_members + p->n_additions + 1, sizeof(*jobs));
 	bool added = false, deferred = record_waits(s);
-	int rc = hash_texts_ahead(s, err);
+	size_t n = 0;
 
-	for (size_t i = 0; !rc && i < p->n_members; i++) {
-		const struct wa_plan_member *m = &p->members[i];
+	if (!jobs)
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < p->n_members; i++) {
+		enum wa_plan_action a = p->members[i].action;
 
 		if (!added && wa_wheel_in_dist_info(s->w, wa_wheel_member(s->w, i)->name)) {
 			added = true;
-			for (size_t k = 0; !rc && k < p->n_additions; k++)
-				rc = add_addition(s, k, err);
-			if (rc)
-				break;
+			for (size_t k = 0; k < p->n_additions; k++)
+				jobs[n++] = (struct job){.kind = JOB_ADDITION, .index = k};
 		}
-		switch (m->action) {
-		case WA_PLAN_COPY:
-			rc = wa_zipout_copy(s->z, wa_wheel_zip(s->w), i, err);
-			s->stats->copied++;
-			break;
-		case WA_PLAN_DROP: break;
-		case WA_PLAN_WHEEL:
-			rc = add_rewritten(s, i, p->wheel_text, p->wheel_len, err);
-			break;
-		case WA_PLAN_RECORD: rc = deferred ? 0 : add_record(s, err); break;
-		case WA_PLAN_PATCH: rc = add_patched(s, i, err); break;
-		case WA_PLAN_LAUNCHER: rc = add_rewritten(s, i, m->text, m->text_len, err); break;
-		}
+		if (a == WA_PLAN_DROP || (a == WA_PLAN_RECORD && deferred))
+			continue;
+		jobs[n++] = (struct job){
+			.kind = a == WA_PLAN_COPY     ? JOB_COPY
+				: a == WA_PLAN_RECORD ? JOB_RECORD
+						      : JOB_MEMBER,
+			.index = i,
+		};
 	}
-	for (size_t k = 0; !rc && !added && k < p->n_additions; k++)
-		rc = add_addition(s, k, err);
-	if (!rc && deferred)
-		rc = add_record(s, err);
+	for (size_t k = 0; !added && k < p->n_additions; k++)
+		jobs[n++] = (struct job){.kind = JOB_ADDITION, .index = k};
+	if (deferred)
+		jobs[n++] = (struct job){.kind = JOB_RECORD, .index = wa_wheel_record_member(s->w)};
+	*out = jobs;
+	*n_out = n;
+	return 0;
+}
+
+static int produce(struct write_state *s, struct wa_zip *zip, struct job *j)
+{
+	wa_error_clear(&j->err);
+	return j->kind == JOB_MEMBER ? produce_member(s, zip, j->index, &j->out, &j->err)
+				     : produce_addition(s, zip, j->index, &j->out, &j->err);
+}
+
+/* ===== the worker pool ===== */
+
+struct pool {
+	struct write_state *s;
+	struct job *jobs;
+	size_t n_jobs;
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a worker may take a job (or must stop) */
+	pthread_cond_t done; /* a job was produced */
+	size_t next;         /* the first job no worker has looked at */
+	size_t held;         /* produced or being produced, not yet written */
+	size_t window;       /* the most `held` may be */
+	bool stop;
+};
+
+struct worker {
+	struct pool *pool;
+	struct wa_zip *zip; /* this worker's handle on the input (owned) */
+	pthread_t thread;
+	bool started;
+};
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct pool *pl = wk->pool;
+
+	pthread_mutex_lock(&pl->lock);
+	for (;;) {
+		struct job *j;
+
+		while (pl->next < pl->n_jobs && !produced_by_workers(&pl->jobs[pl->next]))
+			pl->next++;
+		if (pl->stop || pl->next >= pl->n_jobs)
+			break;
+		if (pl->held >= pl->window) {
+			pthread_cond_wait(&pl->work, &pl->lock);
+			continue;
+		}
+		j = &pl->jobs[pl->next++];
+		j->claimed = true;
+		pl->held++;
+		pthread_mutex_unlock(&pl->lock);
+		j->rc = produce(pl->s, wk->zip, j);
+		pthread_mutex_lock(&pl->lock);
+		j->done = true;
+		pthread_cond_broadcast(&pl->done);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return NULL;
+}
+
+/* Waits until job j is produced (pool NULL: produces it here). */
+static void await(struct pool *pl, struct write_state *s, struct job *j)
+{
+	if (!pl) {
+		j->rc = produce(s, wa_wheel_zip(s->w), j);
+		j->done = true;
+		return;
+	}
+	pthread_mutex_lock(&pl->lock);
+	while (!j->done)
+		pthread_cond_wait(&pl->done, &pl->lock);
+	pthread_mutex_unlock(&pl->lock);
+}
+
+/* The writer is done with a produced job: its place in the window is free. */
+static void release(struct pool *pl, struct job *j)
+{
+	wa_zipout_packed_release(&j->out.packed);
+	free(j->out.unstripped_why);
+	j->out.unstripped_why = NULL;
+	if (!pl)
+		return;
+	pthread_mutex_lock(&pl->lock);
+	pl->held--;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->lock);
+}
+
+/* Writes job j, produced. */
+static int put_produced(struct write_state *s, struct job *j, struct wa_error *err)
+{
+	int rc;
+
+	if (j->rc) {
+		if (err)
+			*err = j->err;
+		return j->rc;
+	}
+	if (j->out.unstripped_why && !s->stats->unstripped++)
+		snprintf(s->stats->unstripped_why, sizeof(s->stats->unstripped_why), "%s",
+			 j->out.unstripped_why);
+	rc = wa_zipout_put(s->z, &j->out.packed, err);
+	if (!rc)
+		s->stats->rewritten++;
 	return rc;
 }
 
-int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w,
+static int write_jobs(struct write_state *s, struct pool *pl, struct job *jobs, size_t n,
+		      struct wa_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct job *j = &jobs[i];
+
+		switch (j->kind) {
+		case JOB_COPY:
+			rc = wa_zipout_copy(s->z, wa_wheel_zip(s->w), j->index, err);
+			s->stats->copied++;
+			break;
+		case JOB_RECORD: rc = add_record(s, err); break;
+		case JOB_MEMBER:
+		case JOB_ADDITION:
+			await(pl, s, j);
+			rc = put_produced(s, j, err);
+			release(pl, j);
+			break;
+		}
+	}
+	return rc;
+}
+
+/* Stops the workers, waits for them and frees what they produced. */
+static void pool_end(struct pool *pl, struct worker *wk, unsigned n_workers)
+{
+	pthread_mutex_lock(&pl->lock);
+	pl->stop = true;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->lock);
+	for (unsigned t = 0; t < n_workers; t++) {
+		if (wk[t].started)
+			pthread_join(wk[t].thread, NULL);
+		wa_zip_free(wk[t].zip);
+	}
+	for (size_t i = 0; i < pl->n_jobs; i++) {
+		wa_zipout_packed_release(&pl->jobs[i].out.packed);
+		free(pl->jobs[i].out.unstripped_why);
+	}
+	pthread_cond_destroy(&pl->work);
+	pthread_cond_destroy(&pl->done);
+	pthread_mutex_destroy(&pl->lock);
+}
+
+/* How many workers: no more than there are members to produce. */
+static unsigned count_workers(const struct job *jobs, size_t n, unsigned threads)
+{
+	size_t produced = 0;
+
+	for (size_t i = 0; i < n; i++)
+		produced += produced_by_workers(&jobs[i]);
+	if (threads > WA_WRITE_MAX_THREADS)
+		threads = WA_WRITE_MAX_THREADS;
+	return produced < 2 || threads < 2 ? 0 : produced < threads ? (unsigned)produced : threads;
+}
+
+static int write_members(struct write_state *s, unsigned threads, struct wa_error *err)
+{
+	struct job *jobs = NULL;
+	size_t n = 0;
+	struct pool pl;
+	struct worker wk[WA_WRITE_MAX_THREADS];
+	unsigned n_workers;
+	int rc = hash_texts_ahead(s, err);
+
+	if (!rc)
+		rc = list_jobs(s, &jobs, &n, err);
+	if (rc)
+		return rc;
+	n_workers = count_workers(jobs, n, threads);
+	if (!n_workers) { /* one thread: produce each member where it is written */
+		rc = write_jobs(s, NULL, jobs, n, err);
+		free(jobs);
+		return rc;
+	}
+	/* one member in production per worker, and one finished ahead of the
+	 * writer, so a worker need not wait for a slow neighbour */
+	pl = (struct pool){.s = s, .jobs = jobs, .n_jobs = n, .window = n_workers + 1};
+	pthread_mutex_init(&pl.lock, NULL);
+	pthread_cond_init(&pl.work, NULL);
+	pthread_cond_init(&pl.done, NULL);
+	memset(wk, 0, sizeof(wk));
+	for (unsigned t = 0; !rc && t < n_workers; t++) {
+		wk[t].pool = &pl;
+		rc = wa_zip_reopen(&wk[t].zip, wa_wheel_zip(s->w), err);
+		if (!rc && pthread_create(&wk[t].thread, NULL, work, &wk[t]) != 0)
+			rc = wa_error_set(err, WA_ENOMEM, NULL, "cannot start a thread");
+		wk[t].started = !rc;
+	}
+	if (!rc)
+		rc = write_jobs(s, &pl, jobs, n, err);
+	pool_end(&pl, wk, n_workers);
+	free(jobs);
+	return rc;
+}
+
+int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w, unsigned threads,
 		  struct wa_write_stats *stats, struct wa_error *err)
 {
 	struct write_state s = {.p = plan, .w = w, .stats = stats};
@@ -495,7 +759,7 @@ int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w,
 	if (!rc)
 		rc = wa_zipout_open(&s.z, plan->output, NULL, err);
 	if (!rc)
-		rc = write_members(&s, err);
+		rc = write_members(&s, threads, err);
 	if (!rc)
 		rc = wa_zipout_commit(s.z, err);
 	wa_zipout_free(s.z);

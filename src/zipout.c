@@ -5,8 +5,10 @@
  * entry exactly as it was (compressed bytes, CRC, method, DOS time and
  * extra fields): libzip rebuilds entries from its parsed view, converting
  * timestamps through local time and dropping extra fields it does not
- * know.  New entries are deflated with zlib (the library libzip itself
- * uses), with fixed parameters, so the same input gives the same bytes.
+ * know.  New entries are deflated with libdeflate, which compresses a
+ * whole buffer (our members are whole buffers) several times faster than
+ * zlib at the same level and size, and deterministically: the same input
+ * and level give the same bytes on every run and thread count.
  *
  * Layout written: for each entry a local header (sizes and CRC filled in,
  * never a trailing data descriptor), its data; then the central directory,
@@ -16,8 +18,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <libdeflate.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "wheelaudit/arena.h"
 #include "wheelaudit/outfile.h"
@@ -240,76 +242,108 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 	return rc;
 }
 
-/* Raw deflate (no zlib header), window 32 KiB, the given level (6 by
- * default): fixed parameters, so the output depends only on the input, the
- * level and the zlib version. */
-static int deflate_all(const void *data, size_t len, int level, struct wa_buf *out,
+/* Raw deflate (the zip method 8 stream), the given level (default when
+ * not 1-9).  The output buffer is the library's bound: pages of it that
+ * are never written are never made resident. */
+static int deflate_all(const void *data, size_t len, int level, struct wa_zipout_packed *out,
 		       const char *name, struct wa_error *err)
 {
-	z_stream zs;
-	int zrc;
+	struct libdeflate_compressor *c;
+	size_t bound;
 
-	memset(&zs, 0, sizeof(zs));
 	if (level < 1 || level > 9)
-		level = 6;
-	if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return wa_error_set(err, WA_ENOMEM, name, "cannot start compression");
-	out->cap = deflateBound(&zs, (uLong)len) + 16;
-	out->data = malloc(out->cap); /* the bound is exact enough: no growth */
+		level = WA_ZIP_LEVEL_DEFAULT;
+	c = libdeflate_alloc_compressor(level);
+	if (!c)
+		return wa_error_set(err, WA_ENOMEM, name, "out of memory");
+	bound = libdeflate_deflate_compress_bound(c, len);
+	out->data = malloc(bound ? bound : 1);
 	if (!out->data) {
-		deflateEnd(&zs);
+		libdeflate_free_compressor(c);
 		return wa_error_set(err, WA_ENOMEM, name, "out of memory");
 	}
-	zs.next_in = (Bytef *)(uintptr_t)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out->data;
-	zs.avail_out = (uInt)out->cap;
-	zrc = deflate(&zs, Z_FINISH);
-	out->len = zs.total_out;
-	deflateEnd(&zs);
-	if (zrc != Z_STREAM_END)
-		return wa_error_set(err, WA_EINTERNAL, name, "compression failed (zlib %d)", zrc);
+	out->len = libdeflate_deflate_compress(c, data, len, out->data, bound);
+	libdeflate_free_compressor(c);
+	if (!out->len)
+		return wa_error_set(err, WA_EINTERNAL, name, "compression failed");
+	if (out->len < bound / 2) { /* give back the unused bound (small ones stay) */
+		void *fit = realloc(out->data, out->len);
+
+		if (fit)
+			out->data = fit;
+	}
 	return 0;
+}
+
+int wa_zipout_pack(struct wa_zipout_packed *out, const char *name,
+		   const struct wa_zipout_meta *meta, const void *data, size_t len,
+		   struct wa_error *err)
+{
+	bool store = meta->method == METHOD_STORE;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	out->meta = *meta;
+	out->method = store ? METHOD_STORE : METHOD_DEFLATE;
+	out->size = len;
+	out->crc = (uint32_t)libdeflate_crc32(0, data, len);
+	if (store) {
+		out->data = malloc(len ? len : 1);
+		if (!out->data)
+			return wa_error_set(err, WA_ENOMEM, name, "out of memory");
+		if (len)
+			memcpy(out->data, data, len);
+		out->len = len;
+	} else {
+		rc = deflate_all(data, len, meta->level, out, name, err);
+	}
+	if (rc)
+		wa_zipout_packed_release(out);
+	return rc;
+}
+
+void wa_zipout_packed_release(struct wa_zipout_packed *p)
+{
+	free(p->data);
+	p->data = NULL;
+	p->len = 0;
+}
+
+int wa_zipout_put(struct wa_zipout *o, const struct wa_zipout_packed *p, struct wa_error *err)
+{
+	bool store = p->method == METHOD_STORE;
+	struct entry e = {
+		.name = (const unsigned char *)p->name,
+		.name_len = strlen(p->name),
+		.version_made_by = p->meta.version_made_by,
+		.version_needed = store ? 10 : 20,
+		/* bit 11: the name is UTF-8, as wheel member names are */
+		.flags = 0x0800,
+		.method = p->method,
+		.dos_time = p->meta.dos_time,
+		.dos_date = p->meta.dos_date,
+		.crc = p->crc,
+		.external_attr = p->meta.external_attr,
+		.comp_size = p->len,
+		.size = p->size,
+	};
+	int rc = write_entry(o, &e, err);
+
+	if (!rc)
+		rc = wa_outfile_write(o->file, p->data, p->len, err);
+	return rc;
 }
 
 int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_meta *meta,
 		  const void *data, size_t len, struct wa_error *err)
 {
-	struct wa_buf packed = {0};
-	bool store = meta->method == METHOD_STORE;
-	struct entry e;
-	int rc;
+	struct wa_zipout_packed p;
+	int rc = wa_zipout_pack(&p, name, meta, data, len, err);
 
-	/* zlib counts in uInt; members this large are beyond our limits anyway. */
-	if (len > 0xFFFFFFF0u)
-		return wa_error_set(err, WA_ELIMIT, name, "member too large to compress here");
-	if (!store) {
-		rc = deflate_all(data, len, meta->level, &packed, name, err);
-		if (rc) {
-			free(packed.data);
-			return rc;
-		}
-	}
-	e = (struct entry){
-		.name = (const unsigned char *)name,
-		.name_len = strlen(name),
-		.version_made_by = meta->version_made_by,
-		.version_needed = store ? 10 : 20,
-		/* bit 11: the name is UTF-8, as wheel member names are */
-		.flags = 0x0800,
-		.method = store ? METHOD_STORE : METHOD_DEFLATE,
-		.dos_time = meta->dos_time,
-		.dos_date = meta->dos_date,
-		.crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), data, (uInt)len),
-		.external_attr = meta->external_attr,
-		.comp_size = store ? len : packed.len,
-		.size = len,
-	};
-	rc = write_entry(o, &e, err);
 	if (!rc)
-		rc = wa_outfile_write(o->file, store ? data : packed.data, store ? len : packed.len,
-				      err);
-	free(packed.data);
+		rc = wa_zipout_put(o, &p, err);
+	wa_zipout_packed_release(&p);
 	return rc;
 }
 

@@ -24,7 +24,7 @@ struct wa_audit_options {
 	const struct wa_policy_set *policies; /* borrowed, required */
 	struct wa_limits limits;
 	struct wa_elf_limits elf_limits;
-	unsigned threads;           /* 0 = one per core, at most 2 */
+	unsigned threads;           /* scan and repair's compression; 0: wa_default_threads() */
 	bool allow_pure;            /* a pure wheel is exit 0 rather than 5 */
 	bool disable_isa_check;     /* x86-64-v2+ modules do not rule out policies */
 	const char *plat;           /* --plat target, or NULL */
@@ -32,6 +32,12 @@ struct wa_audit_options {
 	size_t n_exclude;
 	bool libpython_dropped; /* repair removes DT_NEEDED libpython* (the audit after it) */
 };
+
+/* The thread count when none is asked for: the online CPUs, at most
+ * WA_DEFAULT_THREADS_MAX - enough for the scan and repair's compression,
+ * whose memory grows with the count (docs/repair.md, "Speed"). */
+#define WA_DEFAULT_THREADS_MAX 4
+unsigned wa_default_threads(void);
 
 /* Sets the defaults (limits, threads); policies and plat stay NULL. */
 void wa_audit_options_init(struct wa_audit_options *opt);

@@ -23,14 +23,22 @@ struct wa_write_stats {
 	char unstripped_why[256]; /* the first of them and why */
 };
 
+/* The most threads that produce members; more gain nothing on the
+ * machines this runs on and only hold more members in memory. */
+#define WA_WRITE_MAX_THREADS 16
+
 /*
  * Writes plan (outcome repaired or copied) for wheel w, creating the
- * output's directory.  Refuses (WA_EUSAGE) an output that is the input
+ * output's directory.  threads produce (read, patch, compress) the members
+ * written anew while this thread writes them in order - 1 does all here;
+ * the bytes written are the same for every count.  Memory holds about
+ * `threads` produced members at once.  The first error in output order is
+ * the one returned.  Refuses (WA_EUSAGE) an output that is the input
  * file itself.  Errors: WA_EIO / WA_ENOMEM, WA_EBADELF when a member or
  * library cannot be patched, WA_EIO when a host library changed since it
  * was planned.
  */
-int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w,
+int wa_plan_write(const struct wa_repair_plan *plan, struct wa_wheel *w, unsigned threads,
 		  struct wa_write_stats *stats, struct wa_error *err);
 
 #endif

@@ -18,6 +18,11 @@
 
 struct wa_zipout;
 
+/* The deflate level of new entries unless -z says otherwise: libdeflate's
+ * 6 is both faster and a little smaller than zlib's 6, the level zip,
+ * Python's zipfile and auditwheel default to (docs/repair.md). */
+#define WA_ZIP_LEVEL_DEFAULT 6
+
 struct wa_zipout_options {
 	bool force_zip64; /* ZIP64 records even when small (tests the large-archive path) */
 };
@@ -32,15 +37,42 @@ int wa_zipout_copy(struct wa_zipout *o, struct wa_zip *in, size_t index, struct 
 /* How a new entry is stored. */
 struct wa_zipout_meta {
 	uint16_t method; /* 0 stored or 8 deflated; other methods are deflated */
-	int level;       /* deflate level 1-9, or -1 (or 0 with method 8): 6 */
+	int level;       /* deflate level 1-9, or -1 (or 0 with method 8): WA_ZIP_LEVEL_DEFAULT */
 	uint16_t dos_time, dos_date;
 	uint16_t version_made_by; /* high byte: host system (3 = Unix) */
 	uint32_t external_attr;   /* Unix mode in the high 16 bits */
 };
 
-/* Adds an entry with the given content (compressed here, deterministically). */
+/* Adds an entry with the given content (compressed here, deterministically):
+ * wa_zipout_pack then wa_zipout_put. */
 int wa_zipout_add(struct wa_zipout *o, const char *name, const struct wa_zipout_meta *meta,
 		  const void *data, size_t len, struct wa_error *err);
+
+/*
+ * A new entry made ready to write: CRC computed and content compressed.
+ * Packing touches no shared state, so any number of threads may pack at
+ * once while one thread puts the packed entries in order - the bytes are
+ * the same whichever thread packed what.
+ */
+struct wa_zipout_packed {
+	const char *name; /* not owned: must outlive wa_zipout_put */
+	uint16_t method;  /* 0 stored, 8 deflated */
+	struct wa_zipout_meta meta;
+	uint32_t crc;
+	uint64_t size; /* uncompressed */
+	void *data;    /* what the entry stores (owned) */
+	size_t len;
+};
+
+int wa_zipout_pack(struct wa_zipout_packed *out, const char *name,
+		   const struct wa_zipout_meta *meta, const void *data, size_t len,
+		   struct wa_error *err);
+
+/* Writes a packed entry (its content stays p's). */
+int wa_zipout_put(struct wa_zipout *o, const struct wa_zipout_packed *p, struct wa_error *err);
+
+/* Frees what p owns; p may be all zeros. */
+void wa_zipout_packed_release(struct wa_zipout_packed *p);
 
 /* Writes the central directory and renames the archive into place. */
 int wa_zipout_commit(struct wa_zipout *o, struct wa_error *err);

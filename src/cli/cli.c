@@ -633,9 +633,11 @@ const struct cli_opt cli_audit_options[] = {
 	 "K, M, G and T suffixes; **--max-members** and the **--max-elf-*** limits must be at "
 	 "least 1.",
 	 NULL},
-	{"threads", 0, "N", CLI_OPT_THREADS, "threads reading members (default: 2 when available)",
-	 "Read members with *N* threads, from 1 to 16 (default: 2 when more than one CPU is "
-	 "online, else 1).",
+	{"threads", 0, "N", CLI_OPT_THREADS,
+	 "threads reading and compressing members (default: online CPUs, at most 4)",
+	 "Read members, and for **repair** patch and compress the members it writes, with *N* "
+	 "threads, from 1 to 16 (default: the online CPUs, at most 4). The output is the same "
+	 "bytes for every *N*; repair's memory holds about *N* + 1 rewritten members at once.",
 	 NULL},
 	{"verbose", 'v', NULL, CLI_OPT_VERBOSE, "every symbol row and informational finding",
 	 "Show every symbol row and informational finding in the text report (also given by "

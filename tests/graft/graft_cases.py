@@ -33,6 +33,7 @@ import shutil
 import struct
 import sys
 import zipfile
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402
@@ -857,6 +858,48 @@ def data_platlib_and_root_modules(_):
 
 
 # ---------------------------------------------------------------- main
+
+
+@case
+def threads_and_compression(_):
+    """A graft of a real library of some MB (libcrypto.so.3, beside libgreet):
+    --threads 1, 2, 4 and 16 write the same bytes; at the default level the
+    members repair deflates are within 1 % of zlib's level 6 on the same
+    content; -z 9 is no bigger than -z 1 (docs/repair.md, "Speed")."""
+    need_tools()
+    libdir = tmp("libs")
+    build_lib(libdir, "libgreet.so.1", "greet.c")
+    mod = build_module(tmp("build", "_core.so"), "_core", "greet_value", "-L" + libdir, "-lgreet",
+                       "-Wl,--no-as-needed", "-lcrypto")
+    if "libcrypto.so.3" not in needed_of(mod):
+        raise Skip("the module does not need libcrypto.so.3 (libssl-dev missing?)")
+    inner = build_module(tmp("build", "_inner.so"), "_inner", "greet_value", "-L" + libdir, "-lgreet")
+    w = graftmod_wheel(mod, [("graftmod/sub/_inner" + PY_SUFFIX, read(inner), 0o755)])
+    ld = libdir + ":/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu"
+    outs = {t: repaired(w, "--ldpaths", ld, "--threads", str(t), wdir=tmp("t%d" % t)) for t in (1, 2, 4, 16)}
+    ms = members(outs[1])
+    check(any(n.startswith(LIBS + "/libcrypto-") for n in ms), "libcrypto was not grafted: %r" % sorted(ms))
+    for t, o in outs.items():
+        check(read(o) == read(outs[1]), "--threads %d wrote other bytes than --threads 1" % t)
+    # what repair deflated anew, against zlib 6 on the same bytes
+    before = raw_entries(w)
+    ours = zl = 0
+    for name, e in raw_entries(outs[1]).items():
+        if name in before and before[name][4] == e[4]:
+            continue  # copied as stored
+        check(e[0] == zipfile.ZIP_DEFLATED, "%s is not deflated" % name)
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        zl += len(c.compress(ms[name]) + c.flush())
+        ours += e[2]
+    note_ratio = ours / zl
+    check(note_ratio <= 1.01, "the default level deflates to %d bytes, zlib 6 to %d (%.3f)" % (ours, zl, note_ratio))
+    sizes = {}
+    for lv in (1, 9):
+        o = repaired(w, "--ldpaths", ld, "-z", str(lv), wdir=tmp("z%d" % lv))
+        sizes[lv] = sum(e[2] for n, e in raw_entries(o).items() if n not in before or before[n][4] != e[4])
+        check(members(o) == ms, "-z %d changed what the members hold" % lv)
+    check(sizes[9] <= sizes[1], "-z 9 wrote %d bytes, -z 1 %d" % (sizes[9], sizes[1]))
+    print("deflated anew: %d bytes; zlib 6: %d (%.4f); -z 1: %d; -z 9: %d" % (ours, zl, note_ratio, sizes[1], sizes[9]))
 
 
 def main():
