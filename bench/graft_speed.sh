@@ -79,9 +79,10 @@ best() {
 status=0
 first_output=""
 printf '%-44s %8s %8s %8s %9s %11s\n' "repair (grafting)" "wall s" "user s" "sys s" "RSS MiB" "output MB"
-for t in "${tools[@]}"; do
+for ti in "${!tools[@]}"; do
+	t=${tools[$ti]}
 	for th in 1 2 default; do
-		wdir=$out/wh-$th
+		wdir=$out/wh-$ti-$th
 		rm -rf "$wdir"
 		args=(repair -w "$wdir" --ldpaths "$libdir")
 		[ "$th" != default ] && args+=(--threads "$th")

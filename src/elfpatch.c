@@ -1514,18 +1514,56 @@ static int update_sections(const struct image *im, unsigned char *out, const str
 	return 0;
 }
 
+/*
+ * Whether the result can be written over the input itself: only the
+ * static symbol table is read while the result is written (move_symbols),
+ * so the two ways give the same bytes unless a .symtab shares bytes with
+ * what is rewritten in place - the ELF header, the program header table
+ * (one entry longer), .dynstr, .dynamic, the Verneed entries or the
+ * section header table - which only a crafted file does.
+ */
+static bool writable_in_place(const struct image *im, const struct plan *p, const struct layout *l)
+{
+	const struct phdr *dyn = &im->ph[im->i_dynamic];
+	uint64_t written[5][2] = {
+		{0, im->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)},
+		{l->ph_moves ? l->seg_off : im->phoff, (uint64_t)(im->n_ph + 1) * im->phentsize},
+		{l->str_moves ? l->seg_off + l->str_pos : im->strtab_off, p->str_size},
+		{l->dyn_moves ? l->seg_off + l->dyn_pos : dyn->offset,
+		 (uint64_t)(l->dyn_moves ? p->n_dyn + 1 : im->dyn_slots) * im->dynent},
+		{im->shoff, (uint64_t)im->n_sh * im->shentsize},
+	};
+
+	for (size_t i = 1; i < im->n_sh; i++) {
+		const struct shdr *s = &im->sh[i];
+
+		if (s->type != SHT_SYMTAB)
+			continue;
+		for (size_t k = 0; k < 5; k++)
+			if (ranges_overlap(s->offset, s->size, written[k][0], written[k][1]))
+				return false;
+		for (size_t k = 0; k < p->n_targets; k++)
+			if (p->targets[k].kind != TARGET_DYN &&
+			    ranges_overlap(s->offset, s->size, p->targets[k].where,
+					   im->is64 ? sizeof(Elf64_Verneed)
+						    : sizeof(Elf32_Verneed)))
+				return false;
+	}
+	return true;
+}
+
+/* Writes the result into o (out_size bytes; its first im->size are the
+ * input's, either a copy or the input itself). */
 static int write_result(void **out, size_t *out_size, const struct image *im, struct plan *p,
-			const struct layout *l)
+			const struct layout *l, unsigned char *o)
 {
 	const struct phdr *dyn = &im->ph[im->i_dynamic];
 	uint64_t str_off = im->strtab_off, str_vaddr = im->strtab_vaddr;
 	uint64_t dyn_off = dyn->offset, dyn_vaddr = dyn->vaddr;
 	size_t dyn_slots = im->dyn_slots;
-	unsigned char *o = malloc(l->out_size ? l->out_size : 1);
 
-	if (!o)
-		return nomem(im);
-	memcpy(o, im->bytes, im->size);
+	if (o != im->bytes)
+		memcpy(o, im->bytes, im->size);
 	memset(o + im->size, 0, l->out_size - im->size);
 	if (l->str_moves) {
 		str_off = l->seg_off + l->str_pos;
@@ -1543,7 +1581,8 @@ static int write_result(void **out, size_t *out_size, const struct image *im, st
 		write_phdrs(im, l, o, dyn_off, dyn_vaddr, dyn_slots * im->dynent);
 		int rc = update_sections(im, o, l, p, dyn_off, dyn_vaddr);
 		if (rc) {
-			free(o);
+			if (o != im->bytes)
+				free(o);
 			return rc;
 		}
 	}
@@ -1601,7 +1640,61 @@ int wa_elf_patch(void **out, size_t *out_size, const void *in, size_t in_size,
 	}
 	if ((rc = plan_layout(&l, &im, &p)))
 		goto done;
-	rc = write_result(out, out_size, &im, &p, &l);
+	{
+		unsigned char *o = malloc(l.out_size ? l.out_size : 1);
+
+		rc = o ? write_result(out, out_size, &im, &p, &l, o) : nomem(&im);
+	}
+done:
+	plan_free(&p);
+	image_free(&im);
+	return rc;
+}
+
+int wa_elf_patch_in_place(void **buf, size_t *size, const struct wa_elf_edit *edit,
+			  const char *member, struct wa_error *err)
+{
+	struct image im = {.bytes = *buf, .size = *size, .member = member, .err = err};
+	struct plan p = {0};
+	struct layout l;
+	unsigned char *o;
+	void *out = NULL;
+	size_t out_size = 0;
+	int rc;
+
+	if (!*buf || !edit || !edit_is_valid(edit))
+		return wa_error_set(err, WA_EINTERNAL, member,
+				    "invalid ELF edit (empty name, missing rename or removal)");
+	if ((rc = parse_image(&im)) || (rc = plan_build(&p, &im, edit)))
+		goto done;
+	if (!p.dyn_changed && !p.str_changed && p.n_targets == 0)
+		goto done; /* nothing changes */
+	if ((rc = plan_layout(&l, &im, &p)))
+		goto done;
+	if (!writable_in_place(&im, &p, &l)) {
+		o = malloc(l.out_size ? l.out_size : 1);
+		rc = o ? write_result(&out, &out_size, &im, &p, &l, o) : nomem(&im);
+		if (!rc) {
+			free(*buf);
+			*buf = out;
+			*size = out_size;
+		}
+		goto done;
+	}
+	/* realloc keeps the bytes (and, for big blocks, moves pages rather
+	 * than copying them); the parsed image reads them at their new place */
+	o = realloc(*buf, l.out_size ? l.out_size : 1);
+	if (!o) {
+		rc = nomem(&im);
+		goto done;
+	}
+	*buf = o;
+	im.bytes = o;
+	rc = write_result(&out, &out_size, &im, &p, &l, o);
+	if (!rc)
+		*size = out_size;
+	/* on an error o holds the input, possibly partly rewritten: the
+	 * caller frees it (the repair fails) */
 done:
 	plan_free(&p);
 	image_free(&im);

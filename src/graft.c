@@ -401,6 +401,39 @@ static size_t collect_renames(const struct wa_graft_plan *plan, const struct wa_
  * plan is known to be doable, and the patched copy inspected for the
  * second audit.  The bytes are not kept: the writer patches again.
  */
+/* The first size bytes of the file at path, into a malloc'd buffer. */
+static int read_whole(const char *path, size_t size, void **out, struct wa_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *data = fd >= 0 ? malloc(size ? size : 1) : NULL;
+	size_t done = 0;
+	int e = errno;
+
+	*out = NULL;
+	while (data && done < size) {
+		ssize_t n = read(fd, data + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : EIO; /* shorter than it was: changed meanwhile */
+			free(data);
+			data = NULL;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!data)
+		return fd >= 0 && e == ENOMEM
+			       ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
+			       : wa_error_set(err, WA_EIO, path, "cannot read the library %s: %s",
+					      path, wa_strerror(e));
+	*out = data;
+	return 0;
+}
+
 static int plan_copies(struct plan_state *s, struct wa_error *err)
 {
 	struct wa_graft_plan *plan = s->plan;
@@ -410,9 +443,9 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 		const struct wa_elf_info *orig = s->found[i];
 		struct wa_elf_rename *r =
 			wa_arena_alloc(&plan->arena, (orig->n_needed + 1) * sizeof(*r));
-		void *map = MAP_FAILED, *patched = NULL;
+		void *patched = NULL;
 		size_t patched_size = 0;
-		int fd, rc;
+		int rc;
 
 		if (!r)
 			return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
@@ -428,18 +461,12 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 		if (l->edit.n_renames || orig->n_rpath || orig->n_runpath)
 			l->edit.rpath = "$ORIGIN";
 		l->edit.as_runpath = plan->runpath;
-		fd = open(l->file.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd >= 0 && l->file.size > 0)
-			map = mmap(NULL, (size_t)l->file.size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (fd >= 0)
-			close(fd);
-		if (map == MAP_FAILED)
-			return wa_error_set(err, WA_EIO, l->file.path,
-					    "cannot read the library %s: %s", l->file.path,
-					    wa_strerror(errno));
-		rc = wa_elf_patch(&patched, &patched_size, map, (size_t)l->file.size, &l->edit,
-				  l->member, err);
-		munmap(map, (size_t)l->file.size);
+		/* read, then patched over itself: the library is held once */
+		rc = read_whole(l->file.path, (size_t)l->file.size, &patched, err);
+		patched_size = (size_t)l->file.size;
+		if (!rc)
+			rc = wa_elf_patch_in_place(&patched, &patched_size, &l->edit, l->member,
+						   err);
 		if (!rc)
 			rc = wa_elf_inspect_limited(&l->elf, patched, patched_size, l->member,
 						    &s->opt->elf_limits, err);

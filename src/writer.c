@@ -185,20 +185,18 @@ static int apply_strip(struct produced *out, struct bytes *b, const char *name,
 	return 0;
 }
 
-/* Applies an edit to b (its bytes are replaced). */
+/* Applies an edit to b, over its own bytes (no second copy of a big library). */
 static int apply_edit(struct bytes *b, const struct wa_elf_edit *edit, const char *name,
 		      struct wa_error *err)
 {
-	void *out = NULL;
-	size_t out_size = 0;
-	int rc = wa_elf_patch(&out, &out_size, b->data, b->len, edit, name, err);
+	void *data = b->data;
+	size_t len = b->len;
+	int rc = wa_elf_patch_in_place(&data, &len, edit, name, err);
 
-	if (rc)
-		return rc;
-	free(b->data);
-	b->data = out;
-	b->len = out_size;
-	return 0;
+	b->data = data; /* the caller frees it either way */
+	if (!rc)
+		b->len = len;
+	return rc;
 }
 
 /* ===== producing entries (any thread) ===== */
@@ -544,6 +542,17 @@ static int produce(struct write_state *s, struct wa_zip *zip, struct job *j)
 
 /* ===== the worker pool ===== */
 
+/*
+ * Memory: producing a member holds its input - patched over itself - and
+ * then its compressed output as it grows; stripping holds a second copy
+ * for a moment.  The pool lets workers produce members at once only while
+ * the inputs they hold (twice for those stripped) stay within the budget,
+ * twice the largest input, so any two members may share the cores but
+ * never more than two of the largest; the compressed outputs come on top
+ * (about a third of the inputs for code).  The member the writer waits
+ * for may always start when nothing else is being produced, so the writer
+ * never waits for ever.
+ */
 struct pool {
 	struct write_state *s;
 	struct job *jobs;
@@ -551,9 +560,13 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* a worker may take a job (or must stop) */
 	pthread_cond_t done; /* a job was produced */
-	size_t next;         /* the first job no worker has looked at */
+	size_t next;         /* every job before it is taken or not a worker's */
+	size_t waiting;      /* the job the writer writes next */
 	size_t held;         /* produced or being produced, not yet written */
-	size_t window;       /* the most `held` may be */
+	size_t window;       /* the most `held` may be (the writer's job aside) */
+	unsigned busy;       /* jobs being produced */
+	uint64_t in_use;     /* the sum of their peaks */
+	uint64_t budget;     /* the most in_use may be (one job alone aside) */
 	bool stop;
 };
 
@@ -564,6 +577,60 @@ struct worker {
 	bool started;
 };
 
+/* What producing job j is counted for, in bytes (see struct pool). */
+static uint64_t job_peak(const struct write_state *s, const struct job *j)
+{
+	uint64_t size = 0;
+
+	if (j->kind == JOB_MEMBER) {
+		const struct wa_plan_member *m = &s->p->members[j->index];
+
+		size = m->action == WA_PLAN_WHEEL      ? s->p->wheel_len
+		       : m->action == WA_PLAN_LAUNCHER ? m->text_len
+						       : wa_wheel_member(s->w, j->index)->size;
+	} else if (j->kind == JOB_ADDITION) {
+		const struct wa_plan_addition *a = &s->p->additions[j->index];
+
+		size = a->text   ? a->text_len
+		       : a->file ? a->file->size
+				 : wa_wheel_member(s->w, a->member)->size;
+		if (a->strip)
+			size *= 2;
+	}
+	if (j->kind == JOB_MEMBER && s->p->members[j->index].strip)
+		size *= 2;
+	return size;
+}
+
+/* The job a worker may take now, or NULL: the first not taken, among the
+ * next `window` of the workers' jobs, that fits the budget. */
+static struct job *next_job(struct pool *pl)
+{
+	size_t seen = 0;
+
+	while (pl->next < pl->n_jobs &&
+	       (!produced_by_workers(&pl->jobs[pl->next]) || pl->jobs[pl->next].claimed))
+		pl->next++;
+	for (size_t i = pl->next; i < pl->n_jobs && seen <= pl->window; i++) {
+		struct job *j = &pl->jobs[i];
+		bool writers = i == pl->waiting;
+		uint64_t peak;
+
+		if (!produced_by_workers(j))
+			continue;
+		seen++;
+		if (j->claimed)
+			continue;
+		if (pl->held >= pl->window && !writers)
+			continue;
+		peak = job_peak(pl->s, j);
+		if (pl->busy && pl->in_use + peak > pl->budget)
+			continue;
+		return j;
+	}
+	return NULL;
+}
+
 static void *work(void *arg)
 {
 	struct worker *wk = arg;
@@ -572,23 +639,30 @@ static void *work(void *arg)
 	pthread_mutex_lock(&pl->lock);
 	for (;;) {
 		struct job *j;
+		uint64_t peak;
 
-		while (pl->next < pl->n_jobs && !produced_by_workers(&pl->jobs[pl->next]))
-			pl->next++;
-		if (pl->stop || pl->next >= pl->n_jobs)
+		if (pl->stop)
 			break;
-		if (pl->held >= pl->window) {
+		j = next_job(pl);
+		if (!j) {
+			if (pl->next >= pl->n_jobs)
+				break; /* every job is taken */
 			pthread_cond_wait(&pl->work, &pl->lock);
 			continue;
 		}
-		j = &pl->jobs[pl->next++];
+		peak = job_peak(pl->s, j);
 		j->claimed = true;
 		pl->held++;
+		pl->busy++;
+		pl->in_use += peak;
 		pthread_mutex_unlock(&pl->lock);
 		j->rc = produce(pl->s, wk->zip, j);
 		pthread_mutex_lock(&pl->lock);
 		j->done = true;
+		pl->busy--;
+		pl->in_use -= peak;
 		pthread_cond_broadcast(&pl->done);
+		pthread_cond_broadcast(&pl->work);
 	}
 	pthread_mutex_unlock(&pl->lock);
 	return NULL;
@@ -603,6 +677,8 @@ static void await(struct pool *pl, struct write_state *s, struct job *j)
 		return;
 	}
 	pthread_mutex_lock(&pl->lock);
+	pl->waiting = (size_t)(j - pl->jobs);
+	pthread_cond_broadcast(&pl->work); /* it may start beyond the window */
 	while (!j->done)
 		pthread_cond_wait(&pl->done, &pl->lock);
 	pthread_mutex_unlock(&pl->lock);
@@ -721,6 +797,9 @@ static int write_members(struct write_state *s, unsigned threads, struct wa_erro
 	/* one member in production per worker, and one finished ahead of the
 	 * writer, so a worker need not wait for a slow neighbour */
 	pl = (struct pool){.s = s, .jobs = jobs, .n_jobs = n, .window = n_workers + 1};
+	for (size_t i = 0; i < n; i++)
+		if (produced_by_workers(&jobs[i]) && job_peak(s, &jobs[i]) > pl.budget / 2)
+			pl.budget = 2 * job_peak(s, &jobs[i]);
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.work, NULL);
 	pthread_cond_init(&pl.done, NULL);

@@ -57,6 +57,16 @@ struct wa_elf_edit {
 int wa_elf_patch(void **out, size_t *out_size, const void *in, size_t in_size,
 		 const struct wa_elf_edit *edit, const char *member, struct wa_error *err);
 
+/*
+ * The same edit applied to the malloc'd image *buf of *size bytes, which
+ * it takes over: on success *buf (reallocated) and *size are the result,
+ * the same bytes wa_elf_patch gives, without holding a second copy - so
+ * a big library costs its size once, not twice.  On an error *buf is
+ * still the caller's to free, but its content is undefined.
+ */
+int wa_elf_patch_in_place(void **buf, size_t *size, const struct wa_elf_edit *edit,
+			  const char *member, struct wa_error *err);
+
 /* The smallest p_align a new segment gets for a machine (EM_*): the
  * largest page size its kernels may use (64 KiB on AArch64, ARM, PowerPC,
  * MIPS and LoongArch; 4 KiB elsewhere). */

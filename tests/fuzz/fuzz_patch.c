@@ -284,11 +284,33 @@ static void *patch_checked(const uint8_t *data, size_t size, const struct edit_s
 	if (getenv("WA_FUZZ_VERBOSE"))
 		fprintf(stderr, "fuzz_patch: %s: %s\n", spec->what, rc ? err.message : "patched");
 	if (rc) {
+		void *buf = malloc(size ? size : 1);
+		size_t n = size;
+		struct wa_error err2;
+
 		check_failure(rc, out, out_size, &err);
+		/* the in-place patch refuses what the copying one refuses */
+		FUZZ_CHECK(buf != NULL);
+		memcpy(buf, data, size);
+		wa_error_clear(&err2);
+		FUZZ_CHECK(wa_elf_patch_in_place(&buf, &n, e, "pkg/_mod.so", &err2) == rc);
+		free(buf);
 		return NULL;
 	}
 	FUZZ_CHECK(err.code == 0 && out != NULL);
 	FUZZ_CHECK(out_size >= size && out_size <= out_bound(data, size, e));
+	{
+		/* patched over itself (what repair writes): the very same bytes */
+		void *buf = malloc(size ? size : 1);
+		size_t n = size;
+
+		FUZZ_CHECK(buf != NULL);
+		memcpy(buf, data, size);
+		wa_error_clear(&err);
+		FUZZ_CHECK(wa_elf_patch_in_place(&buf, &n, e, "pkg/_mod.so", &err) == 0);
+		FUZZ_CHECK(n == out_size && memcmp(buf, out, n) == 0);
+		free(buf);
+	}
 
 	if (in_info) {
 		wa_error_clear(&err);

@@ -347,6 +347,20 @@ static struct patched patch_ok(const void *in, size_t size, const struct wa_elf_
 	rc = wa_elf_patch(&p.bytes, &p.size, in, size, edit, "m.so", &err);
 	if (rc)
 		fail_msg("patch failed: %d %s", rc, err.message);
+	{
+		/* patched over itself: the very same bytes */
+		void *buf = malloc(size ? size : 1);
+		size_t n = size;
+
+		assert_non_null(buf);
+		memcpy(buf, in, size);
+		rc = wa_elf_patch_in_place(&buf, &n, edit, "m.so", &err);
+		if (rc)
+			fail_msg("in-place patch failed: %d %s", rc, err.message);
+		if (n != p.size || memcmp(buf, p.bytes, n) != 0)
+			fail_msg("the in-place patch gives other bytes");
+		free(buf);
+	}
 	rc = wa_elf_inspect(&p.info, p.bytes, p.size, "m.so", &err);
 	if (rc)
 		fail_msg("patched file does not inspect: %s", err.message);
@@ -366,6 +380,16 @@ static void assert_refused(const void *in, size_t size, const struct wa_elf_edit
 	size_t out_size = 1;
 
 	wa_error_clear(&err);
+	{
+		void *buf = malloc(size ? size : 1);
+		size_t n = size;
+
+		assert_non_null(buf);
+		memcpy(buf, in, size);
+		assert_int_equal(wa_elf_patch_in_place(&buf, &n, edit, "m.so", &err), -WA_EBADELF);
+		free(buf);
+		wa_error_clear(&err);
+	}
 	assert_int_equal(wa_elf_patch(&out, &out_size, in, size, edit, "m.so", &err), -WA_EBADELF);
 	assert_int_equal(err.code, WA_EBADELF);
 	assert_string_equal(err.member, "m.so");
