@@ -989,9 +989,13 @@ static int plan_repair(struct plan_state *s, struct wa_audit **audit, struct wa_
 		const struct wa_wheel_name *wn = wa_wheel_filename(w);
 
 		s->tags.len = 0;
-		for (size_t i = 0; i < wn->n_platforms; i++)
-			if (wa_ptrvec_push(&p->arena, &s->tags, (void *)wn->platforms[i]))
+		/* copies: the plan outlives the wheel (the reports read it after) */
+		for (size_t i = 0; i < wn->n_platforms; i++) {
+			const char *t = pstr(s, wn->platforms[i]);
+
+			if (!t || wa_ptrvec_push(&p->arena, &s->tags, (void *)t))
 				s->oom = true;
+		}
 		p->tagset = pstr(s, wn->platform);
 		p->output = output_path(s, wa_path_base(wa_wheel_path(w)));
 	} else {

@@ -6,9 +6,9 @@
  * the time goes - compression above all - so a small pool of workers
  * produces members while this thread writes the finished ones strictly in
  * order: the output is the same bytes for every thread count.  A worker
- * takes a job only while fewer than `window` produced members wait to be
- * written, so memory holds about one member per worker plus the window,
- * whatever the number of members.  RECORD is built by the writing thread
+ * takes a job only while what the jobs in hand hold - being produced, or
+ * produced and waiting to be written - fits a memory budget, so memory
+ * stays bounded whatever the number of members and threads.  RECORD is built by the writing thread
  * once every digest it lists is known: at its place in the input, or at
  * the end when a rewritten member follows it there.
  */
@@ -544,12 +544,12 @@ static int produce(struct write_state *s, struct wa_zip *zip, struct job *j)
 
 /*
  * Memory: producing a member holds its input - patched over itself - and
- * then its compressed output as it grows; stripping holds a second copy
- * for a moment.  The pool lets workers produce members at once only while
- * the inputs they hold (twice for those stripped) stay within the budget,
- * twice the largest input, so any two members may share the cores but
- * never more than two of the largest; the compressed outputs come on top
- * (about a third of the inputs for code).  The member the writer waits
+ * then its compressed output as it grows beside it (about a third of the
+ * input for code); stripping holds a second copy for a moment.  The pool
+ * lets workers produce members at once only while what they hold stays
+ * within the budget (WA_WRITE_BUDGET of the largest input: twice it and
+ * 48 MiB), so the largest members are produced one at a time while
+ * smaller ones share the cores beside them.  The member the writer waits
  * for may always start when nothing else is being produced, so the writer
  * never waits for ever.
  */
@@ -565,8 +565,8 @@ struct pool {
 	size_t held;         /* produced or being produced, not yet written */
 	size_t window;       /* the most `held` may be (the writer's job aside) */
 	unsigned busy;       /* jobs being produced */
-	uint64_t in_use;     /* the sum of their peaks */
-	uint64_t budget;     /* the most in_use may be (one job alone aside) */
+	uint64_t in_use;     /* their peaks, and the packed size of those held */
+	uint64_t budget;     /* the most in_use may be (the writer's job aside) */
 	bool stop;
 };
 
@@ -577,8 +577,12 @@ struct worker {
 	bool started;
 };
 
-/* What producing job j is counted for, in bytes (see struct pool). */
-static uint64_t job_peak(const struct write_state *s, const struct job *j)
+/* How many jobs may be in hand at once: the budget bounds their bytes;
+ * this bounds the look-ahead past a slow job the writer waits for. */
+#define WRITE_WINDOW(workers) (4 * (size_t)(workers) + 8)
+
+/* The bytes job j holds before it compresses (see struct pool). */
+static uint64_t job_input(const struct write_state *s, const struct job *j)
 {
 	uint64_t size = 0;
 
@@ -600,6 +604,15 @@ static uint64_t job_peak(const struct write_state *s, const struct job *j)
 	if (j->kind == JOB_MEMBER && s->p->members[j->index].strip)
 		size *= 2;
 	return size;
+}
+
+/* The input and, growing beside it, its compressed form: about a third
+ * of it for code. */
+static uint64_t job_peak(const struct write_state *s, const struct job *j)
+{
+	uint64_t size = job_input(s, j);
+
+	return size + size / 3;
 }
 
 /* The job a worker may take now, or NULL: the first not taken, among the
@@ -624,7 +637,9 @@ static struct job *next_job(struct pool *pl)
 		if (pl->held >= pl->window && !writers)
 			continue;
 		peak = job_peak(pl->s, j);
-		if (pl->busy && pl->in_use + peak > pl->budget)
+		/* the writer's job starts when nothing else runs, whatever
+		 * the finished jobs waiting for it hold */
+		if (pl->in_use + peak > pl->budget && (pl->busy || !writers))
 			continue;
 		return j;
 	}
@@ -661,6 +676,7 @@ static void *work(void *arg)
 		j->done = true;
 		pl->busy--;
 		pl->in_use -= peak;
+		pl->in_use += j->out.packed.len; /* until the writer takes it */
 		pthread_cond_broadcast(&pl->done);
 		pthread_cond_broadcast(&pl->work);
 	}
@@ -687,6 +703,8 @@ static void await(struct pool *pl, struct write_state *s, struct job *j)
 /* The writer is done with a produced job: its place in the window is free. */
 static void release(struct pool *pl, struct job *j)
 {
+	size_t packed_len = j->out.packed.len;
+
 	wa_zipout_packed_release(&j->out.packed);
 	free(j->out.unstripped_why);
 	j->out.unstripped_why = NULL;
@@ -694,6 +712,7 @@ static void release(struct pool *pl, struct job *j)
 		return;
 	pthread_mutex_lock(&pl->lock);
 	pl->held--;
+	pl->in_use -= packed_len;
 	pthread_cond_broadcast(&pl->work);
 	pthread_mutex_unlock(&pl->lock);
 }
@@ -782,6 +801,7 @@ static int write_members(struct write_state *s, unsigned threads, struct wa_erro
 	struct pool pl;
 	struct worker wk[WA_WRITE_MAX_THREADS];
 	unsigned n_workers;
+	uint64_t largest = 0;
 	int rc = hash_texts_ahead(s, err);
 
 	if (!rc)
@@ -794,12 +814,11 @@ static int write_members(struct write_state *s, unsigned threads, struct wa_erro
 		free(jobs);
 		return rc;
 	}
-	/* one member in production per worker, and one finished ahead of the
-	 * writer, so a worker need not wait for a slow neighbour */
-	pl = (struct pool){.s = s, .jobs = jobs, .n_jobs = n, .window = n_workers + 1};
+	pl = (struct pool){.s = s, .jobs = jobs, .n_jobs = n, .window = WRITE_WINDOW(n_workers)};
 	for (size_t i = 0; i < n; i++)
-		if (produced_by_workers(&jobs[i]) && job_peak(s, &jobs[i]) > pl.budget / 2)
-			pl.budget = 2 * job_peak(s, &jobs[i]);
+		if (produced_by_workers(&jobs[i]) && job_input(s, &jobs[i]) > largest)
+			largest = job_input(s, &jobs[i]);
+	pl.budget = WA_WRITE_BUDGET(largest);
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.work, NULL);
 	pthread_cond_init(&pl.done, NULL);

@@ -11,6 +11,7 @@
 #define WHEELAUDIT_WRITER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wheelaudit/error.h"
 #include "wheelaudit/plan.h"
@@ -23,6 +24,12 @@ struct wa_write_stats {
 	char unstripped_why[256]; /* the first of them and why */
 };
 
+/* What the members being produced at once may hold (inputs and their
+ * compressed forms), for a largest input of l bytes: twice its size and
+ * 48 MiB, leaving 16 MiB of the 64 MiB margin docs/repair.md promises for
+ * the rest of the process. */
+#define WA_WRITE_BUDGET(l) (2 * (uint64_t)(l) + ((uint64_t)48 << 20))
+
 /* The most threads that produce members; more gain nothing on the
  * machines this runs on and only hold more members in memory. */
 #define WA_WRITE_MAX_THREADS 16
@@ -31,8 +38,8 @@ struct wa_write_stats {
  * Writes plan (outcome repaired or copied) for wheel w, creating the
  * output's directory.  threads produce (read, patch, compress) the members
  * written anew while this thread writes them in order - 1 does all here;
- * the bytes written are the same for every count.  Memory holds about
- * `threads` produced members at once.  The first error in output order is
+ * the bytes written are the same for every count.  Memory stays within
+ * WA_WRITE_BUDGET of the largest member, whatever the count.  The first error in output order is
  * the one returned.  Refuses (WA_EUSAGE) an output that is the input
  * file itself.  Errors: WA_EIO / WA_ENOMEM, WA_EBADELF when a member or
  * library cannot be patched, WA_EIO when a host library changed since it

@@ -637,7 +637,8 @@ const struct cli_opt cli_audit_options[] = {
 	 "threads reading and compressing members (default: online CPUs, at most 4)",
 	 "Read members, and for **repair** patch and compress the members it writes, with *N* "
 	 "threads, from 1 to 16 (default: the online CPUs, at most 4). The output is the same "
-	 "bytes for every *N*; repair's memory holds about *N* + 1 rewritten members at once.",
+	 "bytes for every *N*, and repair's memory stays within twice its largest member plus 64 MB "
+	 "whatever *N*.",
 	 NULL},
 	{"verbose", 'v', NULL, CLI_OPT_VERBOSE, "every symbol row and informational finding",
 	 "Show every symbol row and informational finding in the text report (also given by "
