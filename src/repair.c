@@ -51,6 +51,8 @@ int wa_repair_wheel(struct wa_repair **out, const char *path, const struct wa_re
 	}
 	if (!rc && (r->outcome == WA_OUTCOME_REPAIRED || r->outcome == WA_OUTCOME_COPIED)) {
 		rc = check_protected(opt, r->plan->output, err);
+		if (!rc && opt->before_write)
+			opt->before_write(r->plan);
 		if (!rc)
 			rc = wa_plan_write(r->plan, w,
 					   opt->audit.threads ? opt->audit.threads

@@ -24,6 +24,8 @@
 #include "wheelaudit/outcome.h"
 #include "wheelaudit/wheel.h"
 
+struct wa_repair_plan;
+
 struct wa_repair_options {
 	struct wa_audit_options audit; /* its plat is the target ("auto" or NULL: the best) */
 	const char *wheel_dir;         /* created if missing */
@@ -40,6 +42,8 @@ struct wa_repair_options {
 	bool strip;           /* strip every ELF member and grafted library */
 	int zip_level;        /* deflate level 0-9 of written members; -1: keep the
 			       * input's method, level 6 */
+	/* called (when set) once a plan is made and before it is written */
+	void (*before_write)(const struct wa_repair_plan *plan);
 };
 
 /* Fills the defaults (audit defaults, wheel_dir "wheelhouse"). */

@@ -7,9 +7,6 @@
  * answers to auditwheel's command lines with its own formats and codes.
  */
 #include <errno.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,21 +231,6 @@ static int run_command(struct cli_ctx *ctx, const struct cli_command *cmd, int a
 	return rc;
 }
 
-/*
- * repair holds big buffers (grafted libraries, their compressed forms) one
- * after another on several threads.  glibc serves blocks below a threshold
- * that grows up to 32 MB from its heaps, which keep freed memory for
- * reuse, so the peak grows with every mid-sized library; a fixed 1 MB
- * threshold maps each big block on its own and gives it back when freed
- * (docs/repair.md, "Speed and memory").
- */
-static void return_big_blocks(void)
-{
-#if defined(__GLIBC__)
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
-}
-
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = {.program = "wheelaudit"};
@@ -273,8 +255,6 @@ int main(int argc, char **argv)
 		cli_print_error(ctx.program, &err);
 		return WA_EXIT_INTERNAL;
 	}
-	if (strcmp(cmd->name, "repair") == 0)
-		return_big_blocks();
 	code = run_command(&ctx, cmd, argc - at, argv + at);
 	wa_policy_set_free(ctx.policies);
 	return finish_stdout(code);
