@@ -41,7 +41,7 @@ struct wa_repair_options {
 	bool no_patcher;      /* --patcher none: a wheel that needs patching is refused */
 	bool strip;           /* strip every ELF member and grafted library */
 	int zip_level;        /* deflate level 0-9 of written members; -1: keep the
-			       * input's method, level 6 */
+			       * input's method, WA_ZIP_LEVEL_DEFAULT */
 	/* called (when set) once a plan is made and before it is written */
 	void (*before_write)(const struct wa_repair_plan *plan);
 };

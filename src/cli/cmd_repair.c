@@ -78,11 +78,12 @@ static const struct cli_opt own_options[] = {
 	 NULL},
 	{"zip-compression-level", 'z', "N", OPT_ZIP_LEVEL,
 	 "deflate level 0-9 of the members repair writes\n(0: stored; default: as the input, "
-	 "level 6)",
+	 "level 5)",
 	 "Compress the members that repair writes (WHEEL, RECORD, grafted libraries, patched "
 	 "members) at deflate level *N* from 0 to 9; 0 stores them uncompressed. Members that "
 	 "do not change are still copied as they are stored. Without it, a rewritten member "
-	 "keeps its input's method (stored or deflated) and deflates at level 6. Also "
+	 "keeps its input's method (stored or deflated) and deflates at level 5 (libdeflate's, "
+	 "as small as zlib's 6). Also "
 	 "**WHEELAUDIT_ZIP_COMPRESSION_LEVEL** or **AUDITWHEEL_ZIP_COMPRESSION_LEVEL**.",
 	 NULL},
 	{"patcher", 0, "NAME", OPT_PATCHER,
