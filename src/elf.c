@@ -245,6 +245,9 @@ static int read_dynamic(struct image *im, const GElf_Phdr *ph, struct dynamic *d
 		case DT_VERSYM: d->versym = dyn.d_un.d_ptr, d->has_versym = true; break;
 		case DT_VERNEED: d->verneed = dyn.d_un.d_ptr, d->has_verneed = true; break;
 		case DT_VERNEEDNUM: d->verneednum = dyn.d_un.d_val, d->has_verneednum = true; break;
+		case DT_FLAGS_1:
+			im->info->pie = im->info->pie || (dyn.d_un.d_val & DF_1_PIE);
+			break;
 		default: break;
 		}
 	}

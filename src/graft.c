@@ -146,18 +146,27 @@ static void add_missing(struct plan_state *s, const char *name, const char *who,
 
 /* ===== candidates ===== */
 
-/*
- * Why a file found for a needed name is not grafted, or NULL when it is a
- * shared library to graft.  real is the path with symbolic links resolved.
- */
-static const char *refusal(const char *real, const struct stat *st, const struct wa_elf_info *e,
-			   const char *problem)
+static bool on_pseudo_fs(const char *path)
 {
 	static const char *const pseudo[] = {"/proc/", "/sys/", "/dev/"};
 
-	for (size_t i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
-		if (strncmp(real, pseudo[i], strlen(pseudo[i])) == 0)
-			return "it lies on a pseudo file system";
+	for (size_t i = 0; path && i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
+		if (strncmp(path, pseudo[i], strlen(pseudo[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Why a file found for a needed name is not grafted, or NULL when it is a
+ * shared library to graft.  shown is the path as found ("." and ".."
+ * folded), real the same with symbolic links resolved: both are checked,
+ * as /proc/self/exe resolves to a path outside /proc.
+ */
+static const char *refusal(const char *shown, const char *real, const struct stat *st,
+			   const struct wa_elf_info *e, const char *problem)
+{
+	if (on_pseudo_fs(shown) || on_pseudo_fs(real))
+		return "it lies on a pseudo file system";
 	if (!S_ISREG(st->st_mode))
 		return "it is not a regular file";
 	if (!e)
@@ -169,6 +178,10 @@ static const char *refusal(const char *real, const struct stat *st, const struct
 	 * PT_INTERP so they can be run, but they have a SONAME. */
 	if (e->interp && !e->soname)
 		return "it is a program (PT_INTERP and no DT_SONAME), not a shared library";
+	/* a static-pie program has neither PT_INTERP nor DT_NEEDED, but the
+	 * linker marks every position-independent program */
+	if (e->pie)
+		return "it is a program (DF_1_PIE), not a shared library";
 	return NULL;
 }
 
@@ -223,7 +236,7 @@ static int take_host(struct plan_state *s, const struct wa_load_node *node, cons
 		     const char *who, struct wa_error *err)
 {
 	struct wa_graft_lib *l = wa_strmap_get(&s->by_ident, node->ident);
-	const char *why;
+	const char *why, *shown;
 	struct stat st;
 	int rc;
 
@@ -236,11 +249,10 @@ static int take_host(struct plan_state *s, const struct wa_load_node *node, cons
 	}
 	if (stat(node->ident, &st) != 0)
 		memset(&st, 0, sizeof(st));
-	why = refusal(node->ident, &st, node->elf, node->problem);
+	shown = wa_path_normalise(&s->plan->arena, node->path, false, NULL);
+	why = refusal(shown ? shown : node->path, node->ident, &st, node->elf, node->problem);
 	if (why) {
 		char reason[1024];
-
-		const char *shown = wa_path_normalise(&s->plan->arena, node->path, false, NULL);
 
 		snprintf(reason, sizeof(reason), "%s was found but %s", shown ? shown : node->path,
 			 why);

@@ -67,6 +67,7 @@ struct wa_elf_info {
 	size_t n_undefs;
 	size_t n_dynsyms; /* symbols in the dynamic symbol table */
 	bool has_dynamic; /* has a PT_DYNAMIC segment */
+	bool pie;         /* DT_FLAGS_1 has DF_1_PIE: a position-independent program */
 
 	enum wa_elf_isa x86_isa_needed; /* highest level named by the note */
 	uint32_t android_api; /* .note.android.ident: the API level built for (0: no note) */

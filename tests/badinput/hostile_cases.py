@@ -79,6 +79,26 @@ def runpath_to_proc_self_never_grafts_the_running_binary(_):
 
 
 @case
+def static_pie_program_is_not_grafted(_):
+    """A static-pie program (ET_DYN, no PT_INTERP, no SONAME: wheelaudit's own
+    static binary is one, reachable as /proc/self/exe) found for a DT_NEEDED
+    name is a program, by its DF_1_PIE flag, and is not grafted."""
+    if not shutil.which("gcc"):
+        raise casekit.Skip("no gcc")
+    src = tmp("src", "main.c")
+    os.makedirs(os.path.dirname(src), exist_ok=True)
+    with open(src, "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    prog = tmp("host", "libsp.so.1")
+    os.makedirs(os.path.dirname(prog), exist_ok=True)
+    r = casekit.run(["gcc", "-static-pie", "-O2", "-o", prog, src])
+    if r.returncode != 0:
+        raise casekit.Skip("gcc cannot link -static-pie here: %s" % r.stderr.strip()[-200:])
+    w = module_wheel("spie", "libsp.so.1", tmp("host"))
+    rejected_missing(w, "libsp.so.1", ["program (DF_1_PIE)"])
+
+
+@case
 def executable_named_like_a_library_is_not_grafted(_):
     """An ET_EXEC file found for a DT_NEEDED name is no shared library."""
     mkelf(tmp("host", "libtool.so.1"), "--type", "exec", *GLIBC)
