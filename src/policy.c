@@ -544,7 +544,8 @@ static int load_policy_arch(struct ctx *c, struct wa_policy *pol, struct policy_
 					known = strlen(pa->max[j].family) == flen &&
 						strncmp(pa->max[j].family, node, flen) == 0;
 				path_index(q, p, i);
-				/* a bare family name ("LIBC", bionic's first node) is non-numeric */
+				/* a bare family name ("LIBC", bionic's first node) is non-numeric
+				 */
 				if (*rest && wa_version_is_numeric(rest))
 					return badf(c, q, "'%s' is not a non-numeric node", node);
 				if (!known)

@@ -276,8 +276,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* To see how far seeds get: WA_FUZZ_VERBOSE=1 fuzz_wheel FILE... */
 	if (getenv("WA_FUZZ_VERBOSE"))
 		fprintf(stderr, "%s: %s %s (audit %zu bytes)\n", name,
-			rc ? wa_error_name(err.code) : wa_outcome_name(a->outcome), rc ? err.message : a->tagset,
-			rc ? (size_t)0 : a->arena.total);
+			rc ? wa_error_name(err.code) : wa_outcome_name(a->outcome),
+			rc ? err.message : a->tagset, rc ? (size_t)0 : a->arena.total);
 	render(a, path, rc, &err);
 	wa_audit_free(a);
 	check_raw_reader_agrees(path);
