@@ -413,39 +413,6 @@ static size_t collect_renames(const struct wa_graft_plan *plan, const struct wa_
  * plan is known to be doable, and the patched copy inspected for the
  * second audit.  The bytes are not kept: the writer patches again.
  */
-/* The first size bytes of the file at path, into a malloc'd buffer. */
-static int read_whole(const char *path, size_t size, void **out, struct wa_error *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *data = fd >= 0 ? malloc(size ? size : 1) : NULL;
-	size_t done = 0;
-	int e = errno;
-
-	*out = NULL;
-	while (data && done < size) {
-		ssize_t n = read(fd, data + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : EIO; /* shorter than it was: changed meanwhile */
-			free(data);
-			data = NULL;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (!data)
-		return fd >= 0 && e == ENOMEM
-			       ? wa_error_set(err, WA_ENOMEM, NULL, "out of memory")
-			       : wa_error_set(err, WA_EIO, path, "cannot read the library %s: %s",
-					      path, wa_strerror(e));
-	*out = data;
-	return 0;
-}
-
 static int plan_copies(struct plan_state *s, struct wa_error *err)
 {
 	struct wa_graft_plan *plan = s->plan;
@@ -474,8 +441,7 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 			l->edit.rpath = "$ORIGIN";
 		l->edit.as_runpath = plan->runpath;
 		/* read, then patched over itself: the library is held once */
-		rc = read_whole(l->file.path, (size_t)l->file.size, &patched, err);
-		patched_size = (size_t)l->file.size;
+		rc = wa_host_file_read(&l->file, &patched, &patched_size, err);
 		if (!rc)
 			rc = wa_elf_patch_in_place(&patched, &patched_size, &l->edit, l->member,
 						   err);
@@ -486,6 +452,58 @@ static int plan_copies(struct plan_state *s, struct wa_error *err)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+/* Reads a host library whole, refusing one that is no longer the file
+ * recorded (another inode, size or time: it changed since it was found). */
+int wa_host_file_read(const struct wa_host_file *f, void **out, size_t *len, struct wa_error *err)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *data;
+	size_t done = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s", f->path,
+				    wa_strerror(e));
+	}
+	if ((uint64_t)st.st_dev != f->dev || (uint64_t)st.st_ino != f->ino ||
+	    (uint64_t)st.st_size != f->size || (int64_t)st.st_mtim.tv_sec != f->mtime_sec ||
+	    (int64_t)st.st_mtim.tv_nsec != f->mtime_nsec) {
+		close(fd);
+		return wa_error_set(err, WA_EIO, f->path,
+				    "the library %s changed while the repair ran", f->path);
+	}
+	data = malloc((size_t)f->size + 1);
+	if (!data) {
+		close(fd);
+		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
+	}
+	while (done < f->size) {
+		ssize_t n = read(fd, data + done, (size_t)f->size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+
+			free(data);
+			close(fd);
+			return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s",
+					    f->path, e ? wa_strerror(e) : "it got shorter");
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*out = data;
+	*len = done;
 	return 0;
 }
 

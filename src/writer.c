@@ -103,55 +103,6 @@ static int read_member(struct write_state *s, struct wa_zip *zip, size_t index, 
 	return 0;
 }
 
-/* Reads a host library again, refusing one that changed since it was planned. */
-static int read_host(const struct wa_host_file *f, struct bytes *out, struct wa_error *err)
-{
-	struct stat st;
-	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *data;
-	size_t done = 0;
-
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s", f->path,
-				    wa_strerror(e));
-	}
-	if ((uint64_t)st.st_dev != f->dev || (uint64_t)st.st_ino != f->ino ||
-	    (uint64_t)st.st_size != f->size || (int64_t)st.st_mtim.tv_sec != f->mtime_sec ||
-	    (int64_t)st.st_mtim.tv_nsec != f->mtime_nsec) {
-		close(fd);
-		return wa_error_set(err, WA_EIO, f->path,
-				    "the library %s changed while the repair ran", f->path);
-	}
-	data = malloc((size_t)f->size + 1);
-	if (!data) {
-		close(fd);
-		return wa_error_set(err, WA_ENOMEM, NULL, "out of memory");
-	}
-	while (done < f->size) {
-		ssize_t n = read(fd, data + done, (size_t)f->size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : 0;
-
-			free(data);
-			close(fd);
-			return wa_error_set(err, WA_EIO, f->path, "cannot read the library %s: %s",
-					    f->path, e ? wa_strerror(e) : "it got shorter");
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	out->data = data;
-	out->len = done;
-	return 0;
-}
-
 /*
  * --strip, before the edit (a patched file grows at its end, where the
  * stripped sections would have gone).  A file the stripper refuses (data
@@ -278,7 +229,8 @@ static int produce_addition(struct write_state *s, struct wa_zip *zip, size_t i,
 			   : wa_zipout_pack(&out->packed, add->name, &meta, add->text,
 					    add->text_len, err);
 	}
-	rc = add->file ? read_host(add->file, &b, err) : read_member(s, zip, add->member, &b, err);
+	rc = add->file ? wa_host_file_read(add->file, &b.data, &b.len, err)
+		       : read_member(s, zip, add->member, &b, err);
 	if (!rc && add->strip)
 		rc = apply_strip(out, &b, add->name, err);
 	if (!rc)

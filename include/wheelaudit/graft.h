@@ -34,6 +34,14 @@ struct wa_host_file {
 	int64_t mtime_sec, mtime_nsec;
 };
 
+/*
+ * Reads the library f records into a malloc'd buffer (*out, *len bytes;
+ * one spare byte).  WA_EIO when it cannot be read or is no longer that
+ * file - the planner and the writer read the bytes the name was hashed
+ * from, or nothing.
+ */
+int wa_host_file_read(const struct wa_host_file *f, void **out, size_t *len, struct wa_error *err);
+
 struct wa_graft_lib {
 	const char *needed; /* the DT_NEEDED name it satisfies: "libfoo.so.1" */
 	struct wa_host_file file;
